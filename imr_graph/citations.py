@@ -1,0 +1,387 @@
+"""The citation grammar: a guideline statement of a letter → :class:`Basis` and citations.
+
+Letters state each party's basis in fixed phrases::
+
+    Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 300-301 and 617-25.
+    Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and
+        Chronic Pain Medical Treatment 2016, Section(s): Facet blocks.
+    Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low Back.
+    The Claims Administrator did not cite any medical evidence for its decision.
+
+Names of guidelines and chapters come from the SKOS catalog (``ontology/guidelines.ttl``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from imr_graph.models import Basis, Citation, Guideline, Span
+from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
+
+_NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence", re.I)
+_NOT_MTUS = re.compile(
+    r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+MTUS"
+    r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside",
+    re.I,
+)
+_STATEMENT = re.compile(
+    r"Decision\s+based\s+on\s+(?:(?P<non>Non-?\s?MTUS\s+Citation:?)|(?P<mtus>MTUS\b:?))", re.I
+)
+_PAGES = re.compile(
+    r"""\b(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*:?\s*
+        (?P<list>\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?
+           (?:\s*(?:,|and|&)\s*\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?)*)
+        |\bp\s(?P<single>\d{1,4})\b""",
+    re.I | re.X,
+)
+_RANGE = re.compile(r"(?P<start>\d+)(?:\s*(?:-|–|to)\s*(?P<end>\d+))?")
+_CHAPTER_NO = re.compile(r"\bchapter\s+(?P<n>\d{1,2})\b", re.I)
+_SECTIONS = re.compile(r",?\s*Section\(s\)\s*:\s*", re.I)
+_EDITION = re.compile(r"\b(?P<ed>\d+(?:st|nd|rd|th))\s+ed(?:ition|\.)?", re.I)
+_YEAR = re.compile(r"\((?P<paren>(?:19|20)\d\d)\)|,\s*(?P<comma>(?:19|20)\d\d)\b")
+_URL = re.compile(r"(?P<url>(?:https?://|www\.)[^\s<>\"')]+)", re.I)
+_NUMBERED_SECTION = re.compile(r",\s+(?=\d+(?:\.\d+)*\.?\s+[A-Z])")
+_OTHER_GUIDELINES = "other medical treatment guidelines"
+_GENERIC = {"MTUS", "OTHER"}
+
+#: Maps a character offset in the letter to its 1-based page.
+PageOf = Callable[[int], int]
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    start: int
+    end: int
+    code: str
+    chapter: ChapterName | None
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compile the name patterns from the catalog: codes, chapter titles, titled parts."""
+    vocab = load_vocabulary()
+
+    def alternation(names: list[str]) -> str:
+        parts = sorted({_flex(n) for n in names}, key=len, reverse=True)
+        return "|".join(parts)
+
+    codes = alternation([*vocab.guideline_codes, _OTHER_GUIDELINES])
+    titles = alternation(list(vocab.chapter_names))
+    code_re = re.compile(rf"(?<![\w-])(?P<name>{codes})(?![\w-])", re.I)
+    title_re = re.compile(rf"(?<![\w-])(?P<name>{titles})(?![\w-])", re.I)
+    part_re = re.compile(
+        rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b", re.I
+    )
+    return code_re, title_re, part_re
+
+
+def _flex(folded: str) -> str:
+    """Turn a folded name into a pattern that allows the punctuation letters put in it."""
+    words = [re.escape(w).replace("/", r"\s*/\s*") for w in folded.split()]
+    joined = r"[\s,&\-:()]*(?:and\s+)?".join(w if w != "and" else "(?:and|&)" for w in words)
+    return joined.replace(r"(?:and\s+)?(?:and|&)", r"(?:and|&)?")
+
+
+def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Basis:
+    """Parse one party's guideline statement; ``offset`` places it in the letter.
+
+    >>> b = parse_basis("Decision based on MTUS ACOEM Chapter 8 Neck and Upper Back Complaints Page(s): 177-178.")
+    >>> b.cited_evidence, b.mtus_based, b.citations[0].chapter, b.citations[0].pages
+    (True, True, 8, ((177, 178),))
+    """
+    clean = " ".join(text.split())
+    span = _span(offset, offset + len(text), page_of)
+    if _NO_EVIDENCE.search(text):
+        return Basis(cited_evidence=False, mtus_based=False, text=clean, span=span)
+    statements = list(_STATEMENT.finditer(text))
+    citations: list[Citation] = []
+    for i, match in enumerate(statements):
+        end = statements[i + 1].start() if i + 1 < len(statements) else len(text)
+        body_start = match.end()
+        body = text[body_start:end]
+        where = offset + body_start
+        if match.group("mtus"):
+            citations.extend(parse_mtus(body, where, page_of))
+        else:
+            citations.extend(parse_non_mtus(body, where, page_of))
+    mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(text)
+    return Basis(
+        cited_evidence=bool(citations) or not statements and bool(clean),
+        mtus_based=mtus_based,
+        citations=tuple(citations),
+        text=clean,
+        span=span,
+    )
+
+
+def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
+    """Parse the text after ``Decision based on MTUS``: one citation per named part.
+
+    >>> [(c.guideline.value, c.chapter, c.sections) for c in parse_mtus(
+    ...     "Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical "
+    ...     "Treatment 2016, Section(s): Facet blocks.")]
+    [('ACOEM', 12, ('Summary',)), ('CPMTG', None, ('Facet blocks',))]
+    """
+    _, _, part_re = _patterns()
+    vocab = load_vocabulary()
+    lead = len(text) - len(text.lstrip())
+    text, offset = text[lead:], offset + lead
+    parts = list(part_re.finditer(text))
+    if not parts or parts[0].start() > 0:
+        return [_old_style_mtus(text, offset, page_of, vocab)] if text.strip(" .") else []
+    citations = []
+    for i, part in enumerate(parts):
+        end = parts[i + 1].start() if i + 1 < len(parts) else len(text)
+        name = vocab.chapter_names[fold(part.group("title"))]
+        rest = text[part.end() : end]
+        sections: tuple[str, ...] = ()
+        marker = _SECTIONS.match(rest)
+        if marker:
+            sections = split_sections(rest[marker.end() :])
+        raw = text[part.start("title") : end]
+        common = {
+            "guideline": Guideline(name.code),
+            "mtus": True,
+            "text": _tidy(raw),
+            "year": int(part.group("year")),
+            "span": _span(offset + part.start("title"), offset + end, page_of),
+        }
+        chapters = _chapters_named_by_sections(name, sections, vocab)
+        if chapters:
+            # "General Approaches 2004, Section(s): Cornerstones of …" names ACOEM chapters 1-7
+            citations.extend(
+                Citation(**common, chapter=c.chapter, chapter_title=c.title, sections=(s,))  # type: ignore[arg-type]
+                for s, c in chapters
+            )
+        else:
+            citations.append(
+                Citation(**common, chapter=name.chapter, chapter_title=name.title, sections=sections)  # type: ignore[arg-type]
+            )
+    return citations
+
+
+def _chapters_named_by_sections(
+    part: ChapterName, sections: tuple[str, ...], vocab: Vocabulary
+) -> list[tuple[str, ChapterName]]:
+    """Map a part's sections to numbered chapters when each section is a chapter title."""
+    if part.chapter is not None or part.code != "ACOEM" or not sections:
+        return []
+    named = [(s, vocab.chapter_names.get(fold(s))) for s in sections]
+    if all(c is not None and c.chapter is not None and c.code == "ACOEM" for _, c in named):
+        return [(s, c) for s, c in named if c is not None]
+    return []
+
+
+def _old_style_mtus(text: str, offset: int, page_of: PageOf | None, vocab: Vocabulary) -> Citation:
+    """``ACOEM Chapter 12 Low Back Complaints Page(s): 300-301`` and its shorter forms."""
+    code_re, title_re, _ = _patterns()
+    code = "MTUS"
+    code_match = code_re.search(text)
+    if code_match:
+        code = _code_of(code_match.group("name"), vocab)
+    chapter_no = _CHAPTER_NO.search(text)
+    title_match = title_re.search(text)
+    title = vocab.chapter_names[fold(title_match.group("name"))] if title_match else None
+    if title and code not in _GENERIC and title.code != code:
+        title = None  # "Chronic Pain" inside "Chronic Pain Treatment Guidelines" names no chapter
+    if title and code in _GENERIC:
+        code = title.code
+    chapter = int(chapter_no.group("n")) if chapter_no else (title.chapter if title else None)
+    if chapter is not None and code in _GENERIC:
+        code = "ACOEM"
+    return Citation(
+        guideline=Guideline(code),
+        mtus=True,
+        text=_tidy(text),
+        chapter=chapter,
+        chapter_title=title.title if title else None,
+        pages=parse_pages(text),
+        edition=_edition(text),
+        span=_span(offset, offset + len(text.rstrip()), page_of),
+    )
+
+
+def parse_non_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
+    """Parse free text after ``Non-MTUS Citation``: one citation per source it names.
+
+    >>> [(c.guideline.value, c.url) for c in parse_non_mtus(
+    ...     "Official Disability Guidelines (ODG) Low Back and Other Medical Treatment "
+    ...     "Guidelines www.example.org.")]
+    [('ODG', None), ('OTHER', 'www.example.org')]
+    """
+    body = text.rstrip()
+    if not body.strip(" .;"):
+        return []
+    return [
+        _free_citation(body[start:end], False, offset + start, page_of)
+        for start, end, _ in _segments(body)
+    ]
+
+
+def _segments(text: str) -> list[tuple[int, int, str]]:
+    """Cut free text where it moves on to a source with another guideline code."""
+    vocab = load_vocabulary()
+    segments: list[list[int | str]] = [[0, len(text), "OTHER"]]
+    for anchor in _anchors(text, vocab):
+        current = segments[-1]
+        if anchor.code == "OTHER":  # "… and Other Medical Treatment Guidelines X"
+            current[1] = anchor.start
+            segments.append([anchor.start, len(text), "OTHER"])
+        elif current[2] in _GENERIC:
+            if not (anchor.code == "MTUS" and current[2] == "OTHER" and len(segments) > 1):
+                current[2] = anchor.code
+        elif anchor.code not in (current[2], "MTUS"):
+            current[1] = anchor.start
+            segments.append([anchor.start, len(text), anchor.code])
+    return [(int(s), int(e), str(c)) for s, e, c in segments if str(text[int(s) : int(e)]).strip(" .;,")]
+
+
+def _anchors(text: str, vocab: Vocabulary) -> Iterator[_Anchor]:
+    code_re, _, _ = _patterns()
+    for match in code_re.finditer(text):
+        name = fold(match.group("name"))
+        code = "OTHER" if name == _OTHER_GUIDELINES else _code_of(name, vocab)
+        yield _Anchor(match.start(), match.end(), code, None)
+
+
+def _code_of(name: str, vocab: Vocabulary) -> str:
+    return vocab.guideline_codes.get(fold(name), "OTHER")
+
+
+def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> Citation:
+    vocab = load_vocabulary()
+    code_re, title_re, _ = _patterns()
+    head = re.sub(r"^\s*(?:and\s+)?other\s+medical\s+treatment\s+guidelines\s*", "", raw, flags=re.I)
+    code = "OTHER"
+    for match in code_re.finditer(head):
+        found = _code_of(match.group("name"), vocab)
+        if found != "MTUS" or code == "OTHER":
+            code = found
+        if code != "MTUS":
+            break
+    chapter: int | None = None
+    chapter_title: str | None = None
+    if code in ("ACOEM", "MTUS"):
+        title_match = title_re.search(head)
+        if title_match:
+            name = vocab.chapter_names[fold(title_match.group("name"))]
+            chapter_title, chapter = name.title, name.chapter
+            code = name.code if code == "MTUS" else code
+        number = _CHAPTER_NO.search(head)
+        if number:
+            chapter = int(number.group("n"))
+        if code == "MTUS" and chapter is not None:
+            code = "ACOEM"
+    url = _URL.search(raw)
+    year = _YEAR.search(raw)
+    return Citation(
+        guideline=Guideline(code),
+        mtus=mtus,
+        text=_tidy(raw),
+        chapter=chapter,
+        chapter_title=chapter_title,
+        pages=parse_pages(raw),
+        edition=_edition(raw),
+        year=int(year.group("paren") or year.group("comma")) if year else None,
+        url=url.group("url").rstrip(".,;") if url else None,
+        span=_span(offset, offset + len(raw.rstrip()), page_of),
+    )
+
+
+def parse_pages(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the inclusive page ranges a text states.
+
+    >>> parse_pages("Page(s): 300-301 and 617-25")
+    ((300, 301), (617, 625))
+    >>> parse_pages("pages 92,127")
+    ((92, 92), (127, 127))
+    """
+    ranges: list[tuple[int, int]] = []
+    for match in _PAGES.finditer(text):
+        if match.group("single"):
+            n = int(match.group("single"))
+            ranges.append((n, n))
+            continue
+        for part in _RANGE.finditer(match.group("list")):
+            start = int(part.group("start"))
+            end = _expand_end(part.group("start"), part.group("end"))
+            ranges.append((start, max(start, end)))
+    return tuple(dict.fromkeys(ranges))
+
+
+def _expand_end(start: str, end: str | None) -> int:
+    """``617-25`` means 617–625: a shorter end borrows the start's leading digits."""
+    if end is None:
+        return int(start)
+    if len(end) < len(start) and int(end) < int(start):
+        return int(start[: len(start) - len(end)] + end)
+    return int(end)
+
+
+def split_sections(text: str) -> tuple[str, ...]:
+    """Split a ``Section(s):`` list, keeping names that contain commas whole.
+
+    >>> split_sections("TENS, chronic pain (transcutaneous electrical nerve stimulation).")
+    ('TENS, chronic pain (transcutaneous electrical nerve stimulation)',)
+    >>> split_sections("Knee, Forearm, Wrist, & Hand.")
+    ('Knee', 'Forearm, Wrist, & Hand')
+    """
+    body = " ".join(text.split()).strip().rstrip(".,; ")
+    body = re.sub(r",?\s*\band$", "", body)
+    if not body:
+        return ()
+    if re.match(r"\d+(?:\.\d+)*\.?\s", body):
+        return tuple(s.strip() for s in _NUMBERED_SECTION.split(body) if s.strip())
+    known = load_vocabulary().section_names
+    pieces = _split_top_level(body)
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for name in known:
+            count = name.count(",") + 1
+            if fold(", ".join(pieces[i : i + count])) == fold(name):
+                out.append(", ".join(pieces[i : i + count]))
+                i += count
+                break
+        else:
+            piece = pieces[i]
+            if out and (piece[:1].islower() or piece.startswith(("&", "and "))):
+                out[-1] = f"{out[-1]}, {piece}"
+            else:
+                out.append(piece)
+            i += 1
+    return tuple(out)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split at ", " outside parentheses and brackets."""
+    pieces, depth, current = [], 0, []
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        if char == "," and depth == 0 and text[i + 1 : i + 2] == " ":
+            pieces.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    pieces.append("".join(current).strip())
+    return [p for p in pieces if p]
+
+
+def _edition(text: str) -> str | None:
+    match = _EDITION.search(text)
+    return match.group("ed").lower() if match else None
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;")
+    return re.sub(r"(?:\s+(?:and|the))+$", "", text, flags=re.I)
+
+
+def _span(start: int, end: int, page_of: PageOf | None) -> Span:
+    return Span(start, end, page_of(start) if page_of else 1)

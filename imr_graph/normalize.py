@@ -1,0 +1,148 @@
+"""Normalization: dates to ISO, states to USPS codes, specialties to board names,
+requests to a treatment label and DIR category, diagnoses to a body region."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from imr_graph.models import Treatment
+from imr_graph.vocab import fold, load_vocabulary
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+#: A date as letters write it: 11/09/2016, 10-13-16, 5/9/13, January 1, 1996, Nov. 3, 2016.
+DATE = (
+    r"(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})(?!\d)"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+)
+_NUMERIC = re.compile(r"(?P<m>\d{1,2})[/-](?P<d>\d{1,2})[/-](?P<y>\d{4}|\d{2})$")
+_WORDY = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$")
+
+
+def iso_date(text: str, pivot_year: int = 2030) -> str | None:
+    """Return ``YYYY-MM-DD`` for a date as letters write it, or None when it is not one.
+
+    >>> iso_date("11/09/2016"), iso_date("10-13-16"), iso_date("January 1, 1996"), iso_date("5/9/96")
+    ('2016-11-09', '2016-10-13', '1996-01-01', '1996-05-09')
+    """
+    text = " ".join(text.split()).strip(" .,")
+    numeric, wordy = _NUMERIC.match(text), _WORDY.match(text)
+    try:
+        if numeric:
+            year = int(numeric.group("y"))
+            if year < 100:
+                year += 2000 if 2000 + year <= pivot_year else 1900
+            return dt.date(year, int(numeric.group("m")), int(numeric.group("d"))).isoformat()
+        if wordy and wordy.group("mon").lower() in _MONTHS:
+            month = _MONTHS[wordy.group("mon").lower()]
+            return dt.date(int(wordy.group("y")), month, int(wordy.group("d"))).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+def state_codes(text: str) -> tuple[str, ...]:
+    """Return USPS codes for a list of state names or codes, in the letter's order.
+
+    >>> state_codes("California,North Carolina")
+    ('CA', 'NC')
+    """
+    states = load_vocabulary().states
+    codes: list[str] = []
+    for piece in re.split(r",|;|\band\b|/", text):
+        code = states.get(fold(piece))
+        if code and code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+@lru_cache(maxsize=1)
+def _specialty_pattern() -> re.Pattern[str]:
+    names = sorted(load_vocabulary().specialties, key=len, reverse=True)
+    flex = [r"\s*(?:&|and)\s*".join(re.escape(w) for w in n.split(" and ")) for n in names]
+    flex = [f.replace(r"\ ", r"\s+") for f in flex]
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(flex) + r")(?![A-Za-z])", re.I)
+
+
+def specialties(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the canonical specialties a phrase names, and the phrases it could not place.
+
+    >>> specialties("Physical Medicine & Rehabilitation, Pain Management")
+    (('Physical Medicine and Rehabilitation', 'Pain Medicine'), ())
+    """
+    table = load_vocabulary().specialties
+    found: list[str] = []
+    unknown: list[str] = []
+    last = 0
+    for match in _specialty_pattern().finditer(text):
+        gap = text[last : match.start()]
+        unknown.extend(_leftovers(gap))
+        label = table[fold(match.group())]
+        if label not in found:
+            found.append(label)
+        last = match.end()
+    unknown.extend(_leftovers(text[last:]))
+    return tuple(found), tuple(unknown)
+
+
+def _leftovers(gap: str) -> list[str]:
+    words = re.split(r",|;|\band\b|&", gap)
+    return [" ".join(w.split()) for w in words if re.search(r"[A-Za-z]{4,}", w)]
+
+
+def treatment(request: str) -> Treatment:
+    """Place a request in a DIR request category by the words it uses.
+
+    >>> treatment("Norco 10/325mg #60")
+    Treatment(label='norco 10/325mg #60', category='Pharmaceuticals', subcategory='Opioids')
+    >>> treatment("MRI of the lumbar spine").subcategory
+    'Other Diagnostic Tests'
+    """
+    label = " ".join(request.lower().split())
+    core = re.sub(r"^.*?remaining imr eligible portion of the original request,?\s*", "", label)
+    for category in load_vocabulary().categories:
+        if category.pattern.search(core):
+            return Treatment(label, category.category, category.subcategory)
+    if re.search(r"\d\s*(?:mg|mcg|ml|%)\b|#\s*\d", core):
+        return Treatment(label, "Pharmaceuticals", None)
+    return Treatment(label, None, None)
+
+
+@lru_cache(maxsize=1)
+def _region_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for label, words in load_vocabulary().body_regions:
+        alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
+        out.append((label, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)))
+    return tuple(out)
+
+
+def body_region(diagnosis: str) -> str | None:
+    """Return the body region a diagnosis names first, or None.
+
+    >>> body_region("left knee internal derangement")
+    'knee'
+    >>> body_region("low back pain")
+    'lumbar spine'
+    """
+    best: tuple[int, int, str] | None = None
+    for label, pattern in _region_patterns():
+        match = pattern.search(diagnosis)
+        if match:
+            key = (match.start(), -len(match.group()), label)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None

@@ -1,0 +1,153 @@
+"""Read a letter file (PDF or text) into cleaned text with page offsets.
+
+The cleaned text is what every span points into: one letter, pages joined by a
+newline, whitespace folded, blank lines dropped, PDF soft hyphens made visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from imr_graph.errors import UnreadableLetter
+
+#: Larger files are refused: real letters are a few hundred kilobytes at most.
+MAX_BYTES = 20 * 1024 * 1024
+
+_PDF_MAGIC = b"%PDF-"
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter's cleaned text, where each page starts in it, and where it came from."""
+
+    path: str
+    text: str
+    page_starts: tuple[int, ...]
+    sha256: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts)
+
+    def page_of(self, offset: int) -> int:
+        """Return the 1-based page holding character ``offset``.
+
+        >>> Letter("x", "ab\\ncd", (0, 3), "").page_of(4)
+        2
+        """
+        return max(1, bisect_right(self.page_starts, offset))
+
+
+def read_letter(path: str | Path, data: bytes | None = None) -> Letter:
+    """Read a ``.pdf`` or text letter from ``path`` (or from ``data`` already in memory).
+
+    Raises :class:`UnreadableLetter` naming the file and the reason when there is no
+    usable text: empty, too large, binary, encrypted or corrupt PDF.
+    """
+    name = str(path)
+    if data is None:
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_BYTES:
+                raise UnreadableLetter(name, f"file is too large ({size:,} bytes; limit {MAX_BYTES:,})")
+            data = Path(path).read_bytes()
+        except OSError as err:
+            raise UnreadableLetter(name, f"cannot open: {err.strerror or err}") from err
+    if len(data) > MAX_BYTES:
+        raise UnreadableLetter(name, f"file is too large ({len(data):,} bytes; limit {MAX_BYTES:,})")
+    if not data.strip():
+        raise UnreadableLetter(name, "file is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(_PDF_MAGIC) or name.lower().endswith(".pdf"):
+        pages = _pdf_pages(name, data)
+        warnings: tuple[str, ...] = ()
+    else:
+        text, warnings = _decode(name, data)
+        pages = text.split("\f")
+    cleaned, starts = clean_pages(pages)
+    if not cleaned.strip():
+        raise UnreadableLetter(name, "no text could be read (a scanned image with no text layer?)")
+    return Letter(name, cleaned, starts, digest, warnings)
+
+
+def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
+    """Clean each page and join them; return the text and where each page starts.
+
+    >>> clean_pages(["a  b \\n\\n c", "d"])
+    ('a b\\nc\\nd', (0, 6))
+    """
+    parts: list[str] = []
+    starts: list[int] = []
+    offset = 0
+    for page in pages:
+        lines = (_clean_line(line) for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        body = "\n".join(line for line in lines if line)
+        starts.append(offset)
+        parts.append(body)
+        offset += len(body) + 1
+    return "\n".join(parts), tuple(starts)
+
+
+def _clean_line(line: str) -> str:
+    # PDFium reports a hyphen that ended a line as U+FFFE; U+00AD is the soft hyphen.
+    line = line.replace("\ufffe", "-").replace("\u00ad", "-").replace("\ufeff", "")
+    line = _CONTROL.sub(" ", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def _decode(name: str, data: bytes) -> tuple[str, tuple[str, ...]]:
+    sample = data[:65536]
+    if b"\x00" in sample or _binary_share(sample) > 0.10:
+        raise UnreadableLetter(name, "binary data, not a text or PDF letter")
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as err:
+        text = data.decode("cp1252", errors="replace")
+        note = f"not valid UTF-8 (byte {err.start}); decoded as Windows-1252"
+        return text, (note,)
+
+
+def _binary_share(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    odd = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return odd / len(sample)
+
+
+def _pdf_pages(name: str, data: bytes) -> list[str]:
+    import pypdfium2 as pdfium  # heavy; only PDF letters need it
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        reason = str(err)
+        if "password" in reason.lower():
+            raise UnreadableLetter(name, "PDF is encrypted (password required)") from err
+        raise UnreadableLetter(name, f"not a readable PDF ({reason})") from err
+    try:
+        pages: list[str] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    pages.append(textpage.get_text_range())
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    except pdfium.PdfiumError as err:
+        raise UnreadableLetter(name, f"PDF page could not be read ({err})") from err
+    finally:
+        pdf.close()
+    if not pages:
+        raise UnreadableLetter(name, "PDF has no pages")
+    return pages

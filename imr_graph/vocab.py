@@ -1,0 +1,157 @@
+"""The controlled vocabularies extraction normalizes to, loaded once from ``ontology/*.ttl``.
+
+The SKOS files are the single source: preferred labels are the canonical names,
+alternative and hidden labels are the forms letters use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from imr_graph.errors import ImrGraphError
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+MATCH_ORDER = "https://w3id.org/imr-graph/vocab/matchOrder"
+
+
+def ontology_dir() -> Path:
+    """Return the folder holding the project's ontology and SKOS files."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "ontology", here.parent / "ontology"):
+        if (candidate / "guidelines.ttl").is_file():
+            return candidate
+    raise ImrGraphError(f"ontology files not found next to {here}")
+
+
+@dataclass(frozen=True)
+class ChapterName:
+    """A name letters give a guideline part: its code, and its chapter number when numbered."""
+
+    title: str
+    code: str
+    chapter: int | None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A DIR request subcategory and the compiled pattern of its hidden labels."""
+
+    order: int
+    category: str
+    subcategory: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every lookup table normalization needs, keyed by a folded form of the label."""
+
+    specialties: dict[str, str]
+    states: dict[str, str]
+    guideline_codes: dict[str, str]
+    chapter_names: dict[str, ChapterName]
+    section_names: tuple[str, ...]
+    categories: tuple[Category, ...]
+    body_regions: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def fold(label: str) -> str:
+    """Fold a label for lookup: case, '&' versus 'and', punctuation and spacing.
+
+    >>> fold("Physical Medicine & Rehabilitation")
+    'physical medicine and rehabilitation'
+    """
+    label = label.lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^a-z0-9/]+", " ", label).split())
+
+
+def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
+    alternatives = sorted({re.escape(p) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])", re.I)
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """Parse the SKOS files once per process and build the lookup tables."""
+    import rdflib  # heavy; loaded once, on first use
+
+    folder = ontology_dir()
+    graph = rdflib.Graph()
+    for name in ("specialties", "states", "guidelines", "categories", "body-regions"):
+        graph.parse(folder / f"{name}.ttl", format="turtle")
+    pref, alt, hidden = (rdflib.URIRef(SKOS + n) for n in ("prefLabel", "altLabel", "hiddenLabel"))
+    notation, broader, in_scheme = (rdflib.URIRef(SKOS + n) for n in ("notation", "broader", "inScheme"))
+
+    def scheme(local: str) -> list[rdflib.term.Node]:
+        ns = rdflib.URIRef(f"https://w3id.org/imr-graph/vocab/{local}/")
+        return sorted(graph.subjects(in_scheme, ns))
+
+    def labels(concept: rdflib.term.Node, *props: rdflib.URIRef) -> list[str]:
+        return [str(o) for p in props for o in graph.objects(concept, p)]
+
+    def one(concept: rdflib.term.Node, prop: rdflib.URIRef) -> str:
+        return str(graph.value(concept, prop))
+
+    specialties = {
+        fold(label): one(c, pref) for c in scheme("specialty") for label in labels(c, pref, alt)
+    }
+    states: dict[str, str] = {}
+    for c in scheme("state"):
+        code = one(c, notation)
+        states[fold(code)] = code
+        states[fold(one(c, pref))] = code
+
+    codes: dict[rdflib.term.Node, str] = {}
+    guideline_codes: dict[str, str] = {}
+    for c in scheme("guideline"):
+        if (c, rdflib.URIRef(SKOS + "topConceptOf"), None) in graph:
+            codes[c] = one(c, notation)
+            for label in labels(c, alt):
+                guideline_codes[fold(label)] = codes[c]
+
+    def code_of(concept: rdflib.term.Node) -> str:
+        seen = set()
+        while concept not in codes and concept not in seen:
+            seen.add(concept)
+            parent = graph.value(concept, broader)
+            if parent is None:
+                break
+            concept = parent
+        return codes.get(concept, "OTHER")
+
+    chapter_names: dict[str, ChapterName] = {}
+    for c in scheme("guideline"):
+        if c in codes:
+            continue
+        number = graph.value(c, notation)
+        chapter = int(str(number)) if number is not None else None
+        title = one(c, pref)
+        for label in labels(c, pref, alt):
+            chapter_names.setdefault(fold(label), ChapterName(title, code_of(c), chapter))
+
+    section_names = tuple(sorted((one(c, pref) for c in scheme("section")), key=len, reverse=True))
+
+    categories = []
+    for c in scheme("category"):
+        order = graph.value(c, rdflib.URIRef(MATCH_ORDER))
+        parent = graph.value(c, broader)
+        if order is None or parent is None:
+            continue
+        categories.append(
+            Category(int(str(order)), one(parent, pref), one(c, pref), _words_pattern(labels(c, hidden)))
+        )
+    regions = tuple(
+        (one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region")
+    )
+    return Vocabulary(
+        specialties=specialties,
+        states=states,
+        guideline_codes=guideline_codes,
+        chapter_names=chapter_names,
+        section_names=section_names,
+        categories=tuple(sorted(categories, key=lambda k: k.order)),
+        body_regions=regions,
+    )
