@@ -275,6 +275,11 @@ def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) ->
             chapter = int(number.group("n"))
         if code == "MTUS" and chapter is not None:
             code = "ACOEM"
+    if code in ("ODG", "OTHER"):
+        odg_chapter = _odg_chapter(head, vocab, anywhere=code == "ODG")
+        if odg_chapter:
+            # ODG is cited by its chapter names, sometimes with no other name at all
+            code, chapter_title = "ODG", odg_chapter
     url = _URL.search(raw)
     year = _YEAR.search(raw)
     return Citation(
@@ -289,6 +294,19 @@ def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) ->
         url=url.group("url").rstrip(".,;") if url else None,
         span=_span(offset, offset + len(raw.rstrip()), page_of),
     )
+
+
+def _odg_chapter(text: str, vocab: Vocabulary, anywhere: bool) -> str | None:
+    """The ODG chapter a citation names: at its start, or (when it names ODG) anywhere."""
+    pattern = _odg_pattern()
+    match = pattern.search(text) if anywhere else pattern.match(text.lstrip(" :-,"))
+    return vocab.odg_chapters[fold(match.group("name"))] if match else None
+
+
+@lru_cache(maxsize=1)
+def _odg_pattern() -> re.Pattern[str]:
+    names = sorted({_flex(n) for n in load_vocabulary().odg_chapters}, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?P<name>{'|'.join(names)})(?![\w-])", re.I)
 
 
 def parse_pages(text: str) -> tuple[tuple[int, int], ...]:
@@ -385,3 +403,79 @@ def _tidy(text: str) -> str:
 
 def _span(start: int, end: int, page_of: PageOf | None) -> Span:
     return Span(start, end, page_of(start) if page_of else 1)
+
+
+_MTUS_FAMILY = {"ACOEM", "CPMTG", "PTG", "AMTG", "MTUS"}
+_PAGES_BEFORE = re.compile(r"(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*\d[\d\s,\-–and&]*\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+
+
+def find_mentions(
+    text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False
+) -> list[Citation]:
+    """Find guidelines named in prose (a rationale, or a 2013 letter's basis).
+
+    >>> [(c.guideline.value, c.pages) for c in find_mentions(
+    ...     "As noted on page 46 of the Chronic Pain Medical Treatment Guidelines, ESIs are an option.")]
+    [('CPMTG', ((46, 46),))]
+    """
+    vocab = load_vocabulary()
+    code_re, title_re, _ = _patterns()
+    found: dict[tuple[object, ...], Citation] = {}
+    cursor = 0
+    for sentence in _SENTENCE.split(text):
+        start = text.find(sentence, cursor)
+        cursor = start + len(sentence)
+        anchors = [
+            (m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(sentence)
+        ]
+        anchors += [
+            (m.start(), m.end(), "ACOEM")
+            for m in title_re.finditer(sentence)
+            if (name := vocab.chapter_names[fold(m.group("name"))]).chapter is not None
+            and name.code == "ACOEM"
+            and re.search(r"\b(?:chapter|guidelines?|ACOEM|MTUS)\b", sentence, re.I)
+        ]
+        specific = [a for a in anchors if a[2] not in _GENERIC]
+        for a_start, a_end, code in sorted(anchors):
+            if code in _GENERIC and specific:
+                continue
+            window_before = sentence[max(0, a_start - 40) : a_start]
+            window_after = sentence[a_end : a_end + 60]
+            before = _PAGES_BEFORE.search(window_before)
+            pages = parse_pages(before.group()) if before else ()
+            after = re.match(r"[^.;]{0,40}?(?=(?:,|\s)\s*(?:page|pages|pgs?\.|pp?\.))[^.;]*", window_after, re.I)
+            if not pages and after:
+                pages = parse_pages(after.group())
+            chapter = None
+            title_match = title_re.search(sentence)
+            if code == "ACOEM" and title_match:
+                name = vocab.chapter_names[fold(title_match.group("name"))]
+                chapter = name.chapter if name.code == "ACOEM" else None
+            number = _CHAPTER_NO.search(sentence)
+            if code == "ACOEM" and number:
+                chapter = int(number.group("n"))
+            key = (code, chapter, pages)
+            if key in found:
+                continue
+            frag_start = a_start - (len(before.group()) if before else 0)
+            frag_end = a_end + (len(after.group()) if after and pages else 0)
+            found[key] = Citation(
+                guideline=Guideline(code),
+                mtus=code in _MTUS_FAMILY,
+                text=_tidy(sentence[frag_start:frag_end]),
+                chapter=chapter,
+                pages=pages,
+                edition=_edition(sentence) if code == "ACOEM" else None,
+                span=_span(offset + start + frag_start, offset + start + frag_end, page_of),
+            )
+    mentions = list(found.values())
+    if as_basis:
+        # keep the most specific mention of each guideline
+        best: dict[tuple[str, int | None], Citation] = {}
+        for c in mentions:
+            k = (c.guideline.value, c.chapter)
+            if k not in best or (c.pages and not best[k].pages):
+                best[k] = c
+        mentions = list(best.values())
+    return mentions

@@ -53,6 +53,7 @@ class Vocabulary:
     states: dict[str, str]
     guideline_codes: dict[str, str]
     chapter_names: dict[str, ChapterName]
+    odg_chapters: dict[str, str]
     section_names: tuple[str, ...]
     categories: tuple[Category, ...]
     body_regions: tuple[tuple[str, tuple[str, ...]], ...]
@@ -123,14 +124,19 @@ def load_vocabulary() -> Vocabulary:
         return codes.get(concept, "OTHER")
 
     chapter_names: dict[str, ChapterName] = {}
+    odg_chapters: dict[str, str] = {}
     for c in scheme("guideline"):
         if c in codes:
             continue
         number = graph.value(c, notation)
         chapter = int(str(number)) if number is not None else None
         title = one(c, pref)
+        code = code_of(c)
         for label in labels(c, pref, alt):
-            chapter_names.setdefault(fold(label), ChapterName(title, code_of(c), chapter))
+            if code == "ODG":
+                odg_chapters[fold(label)] = title
+            else:
+                chapter_names.setdefault(fold(label), ChapterName(title, code, chapter))
 
     section_names = tuple(sorted((one(c, pref) for c in scheme("section")), key=len, reverse=True))
 
@@ -151,6 +157,7 @@ def load_vocabulary() -> Vocabulary:
         states=states,
         guideline_codes=guideline_codes,
         chapter_names=chapter_names,
+        odg_chapters=odg_chapters,
         section_names=section_names,
         categories=tuple(sorted(categories, key=lambda k: k.order)),
         body_regions=regions,

@@ -1,0 +1,161 @@
+"""Extraction as a batch: files and folders in, one case record per letter out.
+
+One bad letter never stops a batch: it becomes a :class:`Failure` naming the file
+and the reason, and the other letters go on. Output files are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from imr_graph.errors import ImrGraphError, LetterError, OutputError
+from imr_graph.models import CaseRecord
+from imr_graph.parse import parse_letter
+from imr_graph.read import read_letter
+
+LETTER_SUFFIXES = (".pdf", ".txt")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A letter that could not become a record, and why."""
+
+    path: str
+    error: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "error": self.error, "reason": self.reason}
+
+
+Result = CaseRecord | Failure
+
+
+def find_letters(paths: Iterable[str | Path]) -> list[str]:
+    """Expand files and folders (recursively) into letter paths, in a stable order.
+
+    Named files are kept whatever their suffix; inside folders only ``.pdf`` and ``.txt``.
+    """
+    out: list[str] = []
+    for raw in paths:
+        path = str(raw)
+        if path == STDIN or not Path(path).is_dir():
+            out.append(path)
+            continue
+        found = [
+            str(p)
+            for p in Path(path).rglob("*")
+            if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
+        ]
+        out.extend(sorted(found))
+    return out
+
+
+def extract_letter(path: str | Path, data: bytes | None = None) -> CaseRecord:
+    """Read and parse one letter; raise a :class:`LetterError` naming it when it cannot."""
+    return parse_letter(read_letter(path, data))
+
+
+def extract_one(path: str, data: bytes | None = None) -> Result:
+    """Like :func:`extract_letter`, but return a :class:`Failure` instead of raising."""
+    try:
+        return extract_letter(path, data)
+    except LetterError as err:
+        return Failure(err.path, type(err).__name__, err.reason)
+    except ImrGraphError as err:
+        return Failure(path, type(err).__name__, str(err))
+    except Exception as err:  # a parser bug must not stop the batch; report it as one
+        return Failure(path, "InternalError", f"{type(err).__name__}: {err}")
+
+
+def extract_paths(paths: Iterable[str | Path], workers: int | None = None) -> Iterator[Result]:
+    """Yield one result per letter, in input order, using ``workers`` processes.
+
+    ``workers`` defaults to all cores; 1 runs in this process.
+    """
+    letters = find_letters(paths)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    stdin_data = sys.stdin.buffer.read() if STDIN in letters else None
+
+    def single() -> Iterator[Result]:
+        for path in letters:
+            yield extract_one(path, stdin_data if path == STDIN else None)
+
+    if count <= 1 or len(letters) < 2 or stdin_data is not None:
+        yield from single()
+        return
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        chunk = max(1, min(64, len(letters) // (count * 8) or 1))
+        yield from pool.map(extract_one, letters, chunksize=chunk)
+
+
+def record_json(record: CaseRecord) -> str:
+    """Serialize a record as one JSON line (stable key order, UTF-8 kept)."""
+    return json.dumps(record.to_dict(), ensure_ascii=False)
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
+    """Write a text file so that it appears whole or not at all.
+
+    A crash or Ctrl-C leaves the old file (or no file), never half of a new one.
+    """
+    target = Path(path)
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent or ".", prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """How a batch went: how many letters became records and which failed."""
+
+    records: int
+    items: int
+    failures: tuple[Failure, ...]
+
+
+def run_extract(
+    paths: Iterable[str | Path],
+    output: IO[str],
+    workers: int | None = None,
+    errors: IO[str] | None = None,
+    on_result: Callable[[Result], Any] | None = None,
+) -> BatchSummary:
+    """Extract every letter under ``paths`` and write JSON Lines to ``output``."""
+    records = items = 0
+    failures: list[Failure] = []
+    for result in extract_paths(paths, workers):
+        if isinstance(result, Failure):
+            failures.append(result)
+            if errors is not None:
+                errors.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            records += 1
+            items += len(result.items)
+            output.write(record_json(result) + "\n")
+        if on_result is not None:
+            on_result(result)
+    return BatchSummary(records, items, tuple(failures))

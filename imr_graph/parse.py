@@ -1,0 +1,586 @@
+"""Parse a letter's structure: format, header, reviewer, patient, diagnoses, items.
+
+Each format is found by its fixed headings and phrases; each field is read with
+named-group patterns, and its span in the cleaned text is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from imr_graph import normalize as norm
+from imr_graph.citations import find_mentions, parse_basis
+from imr_graph.errors import NotAnImrLetter
+from imr_graph.models import (
+    Basis,
+    CaseRecord,
+    Decision,
+    Diagnosis,
+    Item,
+    LetterFormat,
+    PartialAuthorization,
+    Patient,
+    Reviewer,
+    Source,
+    Span,
+)
+from imr_graph.read import Letter
+
+DATE = norm.DATE
+_IMR_MARKERS = re.compile(
+    r"MAXIMUS|Independent\s+Medical\s+Review|\bIMR\b|Expert\s+Reviewer|MEDICAL\s+PROFESSIONAL\s+REVIEW",
+    re.I,
+)
+_NOTICE = re.compile(
+    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination|has\s+determined\s+the\s+request\s+for",
+    re.I,
+)
+_PROFESSIONAL = re.compile(r"MEDICAL\s+PROFESSIONAL\s+REVIEW|ISSUE\s+AT\s+DISPUTE\s*:", re.I)
+_FINAL = re.compile(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION")
+_HEADER_LABEL = re.compile(
+    r"""(?P<label>Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date
+        |UR\s+Denial\s+Date|Application\s+Received|Priority)\s*:""",
+    re.I | re.X,
+)
+_CASE_NUMBER = re.compile(r"\b(?P<cn>CM\d{2}-\d{7})\b")
+_HEADER_VALUE = re.compile(rf"(?P<value>CM\d{{2}}-\d{{7}}|{DATE}|Standard|Expedited|Urgent)", re.I)
+_SECTION_END = re.compile(
+    r"""^(?:CLINICAL\s+CASE\s+SUMMARY|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES
+        |HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE|Case\s+Summary\s*:
+        |INDEPENDENT\s+MEDICAL\s+REVIEW\s+DECISION|CASE\s+SUMMARY\s*:|DOCUMENTS\s+REVIEWED
+        |MEDICAL\s+TREATMENT\s+GUIDELINE|RATIONALE\s+FOR|ISSUE\s+AT\s+DISPUTE|Medical\s+Qualifications
+        |MEDICAL\s+REVIEWER\s+QUALIFICATIONS)""",
+    re.I | re.X | re.M,
+)
+_LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure\s*:\s*(?P<states>[^\n]*)", re.I)
+_CERTIFICATION = re.compile(
+    r"Certification\(s\)\s*/\s*Specialty\s*:\s*(?P<specs>.*?)(?=\n[A-Z][A-Z ]{6,}$|\n\S[^\n]*:\s|\Z)",
+    re.S | re.M,
+)
+_BOARD = re.compile(
+    r"""Board\s+Certified\s+in\s*(?P<specs>.+?)
+        (?:,?\s+(?:and\s+)?has\s+a\s+subspecialt(?:y|ies)\s+in\s+(?P<subs>.+?))?
+        (?:,?\s+and)?\s+(?:is\s+)?licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.""",
+    re.I | re.X | re.S,
+)
+_LICENSED = re.compile(r"licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.", re.I | re.S)
+_PATIENT = re.compile(
+    r"""\b(?P<age>\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y/o|y\.\s?o\.?)(?:\s*-?\s*old)?
+        [\s,-]+(?:(?:white|black|hispanic|asian|right|left|hand|dominant|-)[\s,-]+){0,3}
+        (?P<sex>male|female|man|woman|gentleman|lady|boy|girl)\b""",
+    re.I | re.X,
+)
+_INJURY = re.compile(
+    rf"""(?:date\s+of\s+injury|injur(?:y|ies|ed)|DOI)\b[^.]{{0,40}}?(?:on|of|dated|:)?\s*(?P<date>{DATE})""",
+    re.I | re.X,
+)
+_DIAGNOSES = re.compile(
+    r"""(?:diagnos(?:es|is)\s+(?:that\s+)?(?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
+          (?:\s+(?:as|is|of|for|with))*
+        |diagnosed\s+with|\bdx\s+of|has\s+had\s+diagnoses\s+of
+        |(?:undergoing|being)\s+(?:treatments?\s+for|treated\s+for)(?:\s+the\s+diagnos[ie]s\s+of)?
+        |(?:filed|has\s+filed)\s+a\s+claim\s+for)
+        [\s:]+(?P<list>[^.]+?)
+        (?=\s+(?:reportedly\s+)?associated\s+with|\s+secondary\s+to|\.(?:\s|$)|$)""",
+    re.I | re.X,
+)
+_DIAGNOSIS_LEAD = re.compile(r"^(?:documented\s+(?:as\s+)?|as\s+|is\s+|of\s+|for\s+|an?\s+|the\s+|and\s+)+", re.I)
+_ITEMS_START = re.compile(
+    r"set\s+forth\s+below\s*:|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES", re.I
+)
+_DECISION_LINE = re.compile(
+    r":[ \t]*\n?[ \t]*(?P<decision>Upheld|Overturned)\.?[ \t]*$", re.I | re.M
+)
+_SENTENCE_END = re.compile(r"""[.!?]["”')]*$|set\s+forth\s+below\s*:$|^[A-Z ,]{12,}$""")
+_PARTIAL = re.compile(
+    r"""^(?P<original>.+?)\s+was\s+the\s+original\s+request\.?\s*
+        (?P<authorized>.+?)\s+was\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s*
+        The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*
+        (?P<remaining>.+?)$""",
+    re.I | re.X | re.S,
+)
+_ROLE_LABEL = re.compile(
+    r"""(?P<label>Claims\s+Administrator\s+guideline|MAXIMUS\s+guideline|Decision\s+rationale)\s*:""",
+    re.I | re.X,
+)
+_NOTICE_ITEM = re.compile(
+    r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s+Federal\s+Services,?\s+Inc\.?\s+has\s+determined\s+the\s+request\s+for\s+
+        (?P<request>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?medically\s+necessary(?:\s+and\s+appropriate)?""",
+    re.I | re.X | re.S,
+)
+_NOTICE_BLOCK = re.compile(
+    r"""(?P<n>\d{1,2})[).]\s*Regarding\s+the\s+request\s+for\s+(?P<request>[^\n]+?)\s*:?\s*\n""",
+    re.I | re.X,
+)
+_NOTICE_ROLE = re.compile(
+    r"""(?P<label>Medical\s+Treatment\s+Guideline\(?s\)?\s+Relied\s+Upon\s+by\s+the\s+Claims\s+Administrator
+        |Medical\s+Treatment\s+Guideline\(?s\)?\s+Relied\s+Upon\s+by\s+the\s+Expert\s+Reviewer
+        |Rationale\s+for\s+the\s+Decision)\s*:""",
+    re.I | re.X,
+)
+_PRO_HEADING = re.compile(
+    r"""^(?P<label>ISSUE\s+AT\s+DISPUTE|CASE\s+SUMMARY|DOCUMENTS\s+REVIEWED\s+FOR\s+DETERMINATION
+        |MEDICAL\s+TREATMENT\s+GUIDELINE\(S\)\s+RELIED\s+UPON\s+BY\s+PROFESSIONAL\s+REVIEWER\s+AND\s+WHY
+        |RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT/SERVICE\s+IS/WAS\s+NOT\s+MEDICALLY\s+NECESSARY
+        |MEDICAL\s+REVIEWER\s+QUALIFICATIONS)\s*:""",
+    re.X | re.M,
+)
+_PRO_ISSUE = re.compile(
+    r"""(?:^|\n)\s*(?:(?P<n>\d{1,2})[.)]\s*)?(?:Is\s+the\s+(?:request(?:ed)?\s+(?:for\s+)?)?)?
+        (?P<request>[^\n?]+?)\s*(?:medically\s+necessary(?:\s+and\s+appropriate)?\s*)?\??\s*(?=\n|$)""",
+    re.I | re.X,
+)
+_NECESSITY = re.compile(
+    r"(?P<not>not\s*|non-?)?(?:medically\s+necessary|certified)", re.I
+)
+
+
+@dataclass(frozen=True)
+class _Region:
+    start: int
+    end: int
+
+
+def parse_letter(letter: Letter) -> CaseRecord:
+    """Parse one read letter into a case record; raise if it is not an IMR letter."""
+    text = letter.text
+    if not _IMR_MARKERS.search(text):
+        raise NotAnImrLetter(letter.path, "no sign of an IMR determination (no MAXIMUS, IMR or reviewer wording)")
+    parser = _Parser(letter)
+    return parser.record()
+
+
+class _Parser:
+    def __init__(self, letter: Letter) -> None:
+        self.letter = letter
+        self.text = letter.text
+        self.warnings: list[str] = list(letter.warnings)
+        self.provenance: dict[str, Span] = {}
+        self.format = detect_format(self.text)
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.letter.page_of(start))
+
+    def warn(self, message: str, at: int | None = None) -> None:
+        where = f" (page {self.letter.page_of(at)}, offset {at})" if at is not None else ""
+        self.warnings.append(message + where)
+
+    def record(self) -> CaseRecord:
+        header = self.header()
+        reviewer = self.reviewer()
+        summary = self.summary_region()
+        patient = self.patient(summary)
+        if "date_of_injury" not in header:
+            injury = _INJURY.search(self.text, summary.start, summary.end)
+            if injury:
+                header["date_of_injury"] = norm.iso_date(injury.group("date"))
+                self.provenance["date_of_injury"] = self.span(*injury.span("date"))
+        items = self.items()
+        if not items:
+            self.warn("no disputed items found")
+        if self.format is LetterFormat.UNKNOWN:
+            self.warn("letter format not recognized; read what could be found")
+        case_number = header.get("case_number")
+        return CaseRecord(
+            id=case_number or "doc-" + hashlib.sha256(self.text.encode()).hexdigest()[:16],
+            source=Source(self.letter.path, self.letter.sha256, self.format, self.letter.pages),
+            case_number=case_number,
+            decision_date=header.get("decision_date"),
+            date_of_injury=header.get("date_of_injury"),
+            ur_denial_date=header.get("ur_denial_date"),
+            date_assigned=header.get("date_assigned"),
+            application_received=header.get("application_received"),
+            priority=header.get("priority"),
+            reviewer=reviewer,
+            patient=patient,
+            diagnoses=self.diagnoses(summary),
+            items=tuple(items),
+            warnings=tuple(self.warnings),
+            provenance=dict(self.provenance),
+        )
+
+    # -- header ---------------------------------------------------------------
+    def header(self) -> dict[str, str | None]:
+        """Header fields; labels and values may come apart into two blocks."""
+        end = _FINAL.search(self.text)
+        stop = end.start() if end else min(len(self.text), 1500)
+        fields: dict[str, str | None] = {}
+        labels = list(_HEADER_LABEL.finditer(self.text, 0, stop))
+        values = list(_HEADER_VALUE.finditer(self.text, 0, stop))
+        used: set[int] = set()
+        pending = []
+        for label in labels:
+            key = _field_key(label.group("label"))
+            following = [v for v in values if v.start() >= label.end() and v.start() not in used]
+            nxt = following[0] if following else None
+            between = self.text[label.end() : nxt.start()] if nxt else ""
+            if nxt and not _HEADER_LABEL.search(between.replace("Application", "")) and _fits(key, nxt):
+                used.add(nxt.start())
+                self.store(fields, key, nxt)
+            else:
+                pending.append(key)
+        leftovers = [v for v in values if v.start() not in used]
+        for key in pending:  # labels and values printed as two blocks: pair them in order
+            match = next((v for v in leftovers if _fits(key, v)), None)
+            if match is not None:
+                leftovers.remove(match)
+                self.store(fields, key, match)
+        if "case_number" not in fields:
+            found = _CASE_NUMBER.search(self.text, 0, min(len(self.text), 3000))
+            if found:
+                fields["case_number"] = found.group("cn")
+                self.provenance["case_number"] = self.span(*found.span("cn"))
+        if self.format is LetterFormat.NOTICE_2013:
+            self.notice_dates(fields)
+        return fields
+
+    def store(self, fields: dict[str, str | None], key: str, match: re.Match[str]) -> None:
+        raw = match.group("value")
+        value = raw if key in ("case_number", "priority") else norm.iso_date(raw)
+        if value is None:
+            self.warn(f"unreadable {key.replace('_', ' ')} {raw!r}", match.start())
+            return
+        fields[key] = value.title() if key == "priority" else value
+        self.provenance[key] = self.span(match.start(), match.end())
+
+    def notice_dates(self, fields: dict[str, str | None]) -> None:
+        for key, pattern in (
+            ("decision_date", rf"Dated\s*:\s*(?P<d>{DATE})"),
+            ("ur_denial_date", rf"Utilization\s+Review\s+Denial\s+dated\s+(?P<d>{DATE})"),
+            ("application_received", rf"Independent\s+Medical\s+Review\s+was\s+filed\s+on\s+(?P<d>{DATE})"),
+        ):
+            match = re.search(pattern, self.text, re.I)
+            if match and key not in fields:
+                fields[key] = norm.iso_date(match.group("d"))
+                self.provenance[key] = self.span(*match.span("d"))
+
+    # -- reviewer -------------------------------------------------------------
+    def reviewer(self) -> Reviewer:
+        found_states: tuple[str, ...] = ()
+        specs: tuple[str, ...] = ()
+        subs: tuple[str, ...] = ()
+        pieces: list[tuple[int, int]] = []
+        licensure = _LICENSURE.search(self.text)
+        if licensure:
+            found_states = norm.state_codes(licensure.group("states"))
+            pieces.append(licensure.span())
+        certification = _CERTIFICATION.search(self.text)
+        board = _BOARD.search(self.text)
+        if certification:
+            specs, unknown = norm.specialties(certification.group("specs"))
+            specs += tuple(unknown)
+            pieces.append(certification.span())
+        elif board:
+            specs, unknown = norm.specialties(board.group("specs"))
+            specs += tuple(unknown)
+            if board.group("subs"):
+                subs, unknown_subs = norm.specialties(board.group("subs"))
+                subs += tuple(unknown_subs)
+            found_states = found_states or norm.state_codes(board.group("states"))
+            pieces.append(board.span())
+        if not found_states:
+            licensed = _LICENSED.search(self.text)
+            if licensed:
+                found_states = norm.state_codes(licensed.group("states"))
+                pieces.append(licensed.span())
+        if not pieces:
+            self.warn("reviewer qualifications not found")
+            return Reviewer()
+        start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
+        return Reviewer(
+            specialties=specs,
+            subspecialties=tuple(s for s in subs if s not in specs),
+            license_states=found_states,
+            text=" ".join(self.text[start:end].split()),
+            span=self.span(start, end),
+        )
+
+    # -- case summary ---------------------------------------------------------
+    def summary_region(self) -> _Region:
+        start_match = re.search(r"CLINICAL\s+CASE\s+SUMMARY|Case\s+Summary\s*:", self.text, re.I)
+        start = start_match.end() if start_match else 0
+        end_match = _ITEMS_START.search(self.text, start)
+        for candidate in (
+            re.compile(r"IMR\s+ISSUES,\s+DECISIONS", re.I),
+            re.compile(r"^(?:DOCUMENTS\s+REVIEWED|MEDICAL\s+TREATMENT\s+GUIDELINE|\d{1,2}\)\s*Regarding)", re.I | re.M),
+        ):
+            found = candidate.search(self.text, start)
+            if found and (end_match is None or found.start() < end_match.start()):
+                end_match = found
+        end = end_match.start() if end_match and end_match.start() > start else len(self.text)
+        return _Region(start, end)
+
+    def patient(self, region: _Region) -> Patient:
+        match = _PATIENT.search(self.text, region.start, region.end) or _PATIENT.search(self.text)
+        if not match:
+            return Patient()
+        sex = match.group("sex").lower()
+        self.provenance["patient"] = self.span(*match.span())
+        female = sex in ("female", "woman", "lady", "girl")
+        return Patient(age=int(match.group("age")), sex="female" if female else "male")
+
+    def diagnoses(self, region: _Region) -> tuple[Diagnosis, ...]:
+        out: list[Diagnosis] = []
+        seen: set[str] = set()
+        for match in _DIAGNOSES.finditer(self.text, region.start, region.end):
+            for start, end in _split_diagnoses(self.text, *match.span("list")):
+                text = " ".join(self.text[start:end].split())
+                key = text.lower()
+                if len(text) < 3 or key in seen:
+                    continue
+                seen.add(key)
+                out.append(Diagnosis(text, norm.body_region(text), self.span(start, end)))
+        return tuple(out)
+
+    # -- items ----------------------------------------------------------------
+    def items(self) -> list[Item]:
+        if self.format is LetterFormat.NOTICE_2013:
+            return self.notice_items()
+        if self.format is LetterFormat.PROFESSIONAL_REVIEW_2013:
+            return self.professional_items()
+        return self.final_items()
+
+    def final_items(self) -> list[Item]:
+        begin = _ITEMS_START.search(self.text)
+        start = begin.end() if begin else 0
+        heads = [(h, d) for h, d in self._headings(start)]
+        items = []
+        for index, (head, decision) in enumerate(heads):
+            body_end = heads[index + 1][0].start if index + 1 < len(heads) else len(self.text)
+            items.append(self._final_item(index + 1, head, decision, body_end))
+        return items
+
+    def _headings(self, start: int) -> Iterator[tuple[_Region, re.Match[str]]]:
+        floor = start
+        for decision in _DECISION_LINE.finditer(self.text, start):
+            head_start = self._heading_start(decision.start(), floor)
+            if head_start >= decision.start():
+                continue
+            yield _Region(head_start, decision.start()), decision
+            floor = decision.end()
+
+    def _heading_start(self, colon: int, floor: int) -> int:
+        line_start = self.text.rfind("\n", floor, colon) + 1
+        line_start = max(line_start, floor)
+        for _ in range(6):  # a heading spans a few lines at most
+            if line_start <= floor:
+                break
+            prev_start = max(self.text.rfind("\n", floor, line_start - 1) + 1, floor)
+            previous = self.text[prev_start : line_start - 1].strip()
+            if not previous or _SENTENCE_END.search(previous) or _ROLE_LABEL.search(previous):
+                break
+            line_start = prev_start
+        heading = self.text[line_start:colon]
+        if "remaining IMR eligible portion" in heading and "original request." not in heading:
+            earlier = self.text.rfind("was the original request", floor, line_start)
+            if earlier >= 0:
+                line_start = max(self.text.rfind("\n", floor, earlier) + 1, floor)
+        return line_start
+
+    def _final_item(self, n: int, head: _Region, decision: re.Match[str], end: int) -> Item:
+        request = re.sub(r"\s+is$", "", " ".join(self.text[head.start : head.end].split()))
+        partial = None
+        partial_match = _PARTIAL.match(request)
+        if partial_match:
+            partial = PartialAuthorization(
+                *(" ".join(partial_match.group(k).split()) for k in ("original", "authorized", "remaining"))
+            )
+        roles = {m.group("label").split()[0].lower(): m for m in _ROLE_LABEL.finditer(self.text, decision.end(), end)}
+        ordered = sorted(roles.values(), key=lambda m: m.start())
+
+        def section(key: str) -> tuple[int, int] | None:
+            match = roles.get(key)
+            if match is None:
+                return None
+            later = [m.start() for m in ordered if m.start() > match.start()]
+            return match.end(), (later[0] if later else end)
+
+        claims = self._basis(section("claims"), "claims administrator", n)
+        reviewer = self._basis(section("maximus"), "reviewer", n)
+        rationale_at = section("decision")
+        rationale, mentions = "", ()
+        if rationale_at:
+            rationale = " ".join(self.text[rationale_at[0] : rationale_at[1]].split())
+            mentions = find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of)
+        return Item(
+            n=n,
+            request=request,
+            decision=Decision(decision.group("decision").lower()),
+            treatment=norm.treatment(partial.remaining if partial else request),
+            claims_administrator=claims,
+            reviewer=reviewer,
+            rationale=rationale,
+            rationale_citations=tuple(mentions),
+            partial=partial,
+            span=self.span(head.start, decision.end()),
+        )
+
+    def _basis(self, where: tuple[int, int] | None, role: str, n: int, prose: bool = False) -> Basis:
+        if where is None:
+            self.warn(f"item {n}: the {role}'s guideline statement is missing")
+            return Basis(cited_evidence=False, mtus_based=False)
+        start, end = where
+        raw = self.text[start:end]
+        if prose or not re.search(r"Decision\s+based\s+on|did\s+not\s+cite", raw, re.I):
+            return _prose_basis(raw, start, self.letter.page_of)
+        return parse_basis(raw, start, self.letter.page_of)
+
+    def notice_items(self) -> list[Item]:
+        decisions: dict[int, re.Match[str]] = {}
+        for match in _NOTICE_ITEM.finditer(self.text):
+            decisions.setdefault(int(match.group("n")), match)
+        blocks = {int(b.group("n")): b for b in _NOTICE_BLOCK.finditer(self.text)}
+        block_order = sorted(blocks.values(), key=lambda b: b.start())
+        items = []
+        for n, match in sorted(decisions.items()):
+            request = " ".join(match.group("request").split())
+            decision = Decision.OVERTURNED if match.group("not") is None else Decision.UPHELD
+            claims = reviewer = Basis(cited_evidence=False, mtus_based=False)
+            rationale, mentions = "", ()
+            block = blocks.get(n)
+            if block is None:
+                self.warn(f"item {n}: no 'Regarding the request' section with the guidelines relied upon")
+            else:
+                later = [b.start() for b in block_order if b.start() > block.start()]
+                end = later[0] if later else len(self.text)
+                roles = list(_NOTICE_ROLE.finditer(self.text, block.end(), end))
+                for i, role in enumerate(roles):
+                    stop = roles[i + 1].start() if i + 1 < len(roles) else end
+                    label = role.group("label").lower()
+                    if "claims administrator" in label:
+                        claims = self._basis((role.end(), stop), "claims administrator", n, prose=True)
+                    elif "expert reviewer" in label:
+                        reviewer = self._basis((role.end(), stop), "reviewer", n, prose=True)
+                    else:
+                        rationale = " ".join(self.text[role.end() : stop].split())
+                        mentions = tuple(find_mentions(self.text[role.end() : stop], role.end(), self.letter.page_of))
+            items.append(
+                Item(
+                    n=n,
+                    request=request,
+                    decision=decision,
+                    treatment=norm.treatment(request),
+                    claims_administrator=claims,
+                    reviewer=reviewer,
+                    rationale=rationale,
+                    rationale_citations=mentions,
+                    span=self.span(match.start(), match.end()),
+                )
+            )
+        return items
+
+    def professional_items(self) -> list[Item]:
+        headings = list(_PRO_HEADING.finditer(self.text))
+        parts: dict[str, tuple[int, int]] = {}
+        for i, heading in enumerate(headings):
+            stop = headings[i + 1].start() if i + 1 < len(headings) else len(self.text)
+            parts.setdefault(heading.group("label").split()[0].upper(), (heading.end(), stop))
+        issue = parts.get("ISSUE")
+        if issue is None:
+            return []
+        rationale_at = parts.get("RATIONALE")
+        rationale = " ".join(self.text[rationale_at[0] : rationale_at[1]].split()) if rationale_at else ""
+        verdicts = list(_NECESSITY.finditer(rationale))
+        # the heading reads "IS/WAS NOT MEDICALLY NECESSARY"; the rationale's last word decides
+        decision = Decision.UPHELD if not verdicts or verdicts[-1].group("not") else Decision.OVERTURNED
+        guideline_at = parts.get("MEDICAL")
+        items = []
+        for n, match in enumerate(_PRO_ISSUE.finditer(self.text, *issue), start=1):
+            request = " ".join(match.group("request").split()).rstrip(" ?")
+            if not request:
+                continue
+            claims = Basis(cited_evidence=False, mtus_based=False)
+            self.warn(f"item {n}: this format does not state the claims administrator's basis")
+            reviewer = self._basis(guideline_at, "reviewer", n, prose=True)
+            mentions = find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of) if rationale_at else []
+            items.append(
+                Item(
+                    n=n,
+                    request=request,
+                    decision=decision,
+                    treatment=norm.treatment(request),
+                    claims_administrator=claims,
+                    reviewer=reviewer,
+                    rationale=rationale,
+                    rationale_citations=tuple(mentions),
+                    span=self.span(*match.span("request")),
+                )
+            )
+        return items
+
+
+def detect_format(text: str) -> LetterFormat:
+    """Name the letter's format from its fixed headings.
+
+    >>> detect_format("Case Number: CM16-0000001\\nHOW THE IMR FINAL DETERMINATION WAS MADE")
+    <LetterFormat.FINAL_DETERMINATION_2016: 'final-determination-2016'>
+    """
+    if _PROFESSIONAL.search(text):
+        return LetterFormat.PROFESSIONAL_REVIEW_2013
+    if _NOTICE.search(text):
+        return LetterFormat.NOTICE_2013
+    if _FINAL.search(text):
+        head = text[: (_FINAL.search(text) or re.search("$", text)).start()]  # type: ignore[union-attr]
+        if re.search(r"Case\s+Number|Date\s+Assigned|Decision\s+Date", head, re.I):
+            return LetterFormat.FINAL_DETERMINATION_2016
+        return LetterFormat.FINAL_DETERMINATION_2014
+    return LetterFormat.UNKNOWN
+
+
+def _prose_basis(raw: str, start: int, page_of: object) -> Basis:
+    """A basis written as prose (2013 letters): find the guidelines it mentions."""
+    text = " ".join(raw.split())
+    if re.search(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited", text, re.I):
+        return Basis(cited_evidence=False, mtus_based=False, text=text)
+    mentions = find_mentions(raw, start, page_of, as_basis=True)  # type: ignore[arg-type]
+    outside = re.search(r"not\s+(?:part\s+of|based\s+on|address(?:ed)?\s+(?:in|by))\s+the\s+MTUS|outside\s+of\s+the\s+MTUS", text, re.I)
+    return Basis(
+        cited_evidence=bool(mentions) or bool(text),
+        mtus_based=any(c.mtus for c in mentions) and not outside,
+        citations=tuple(mentions),
+        text=text,
+    )
+
+
+def _split_diagnoses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a diagnosis list at ';' and ','; a lone word joins the next ('cervical, lumbar, …')."""
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for sep in re.finditer(r"[;,]", text[start:end]):
+        pieces.append((cursor, start + sep.start()))
+        cursor = start + sep.end()
+    pieces.append((cursor, end))
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for i, (a, b) in enumerate(pieces):
+        words = text[a:b].split()
+        if carry is not None:
+            a = carry
+            carry = None
+        if len(words) <= 1 and i + 1 < len(pieces) and not re.search(r";", text[b : b + 1]):
+            carry = a
+            continue
+        merged.append((a, b))
+    out = []
+    for a, b in merged:
+        lead = _DIAGNOSIS_LEAD.match(text[a:b].lstrip())
+        a += len(text[a:b]) - len(text[a:b].lstrip()) + (lead.end() if lead else 0)
+        out.append((a, b))
+    return out
+
+
+def _field_key(label: str) -> str:
+    key = "_".join(label.lower().split())
+    return {"date_of_injury": "date_of_injury", "ur_denial_date": "ur_denial_date"}.get(key, key)
+
+
+def _fits(key: str, value: re.Match[str]) -> bool:
+    raw = value.group("value")
+    if key == "case_number":
+        return raw.upper().startswith("CM")
+    if key == "priority":
+        return raw.isalpha()
+    return raw[:1].isalnum() and not raw.upper().startswith("CM") and not raw.isalpha()
