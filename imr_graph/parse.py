@@ -318,9 +318,13 @@ class _Parser:
         if not match:
             return Patient()
         sex = match.group("sex").lower()
+        age = int(match.group("age"))
+        if not 10 <= age <= 110:
+            self.warn(f"implausible patient age {age} ignored", match.start())
+            return Patient(sex="female" if sex in ("female", "woman", "lady", "girl") else "male")
         self.provenance["patient"] = self.span(*match.span())
         female = sex in ("female", "woman", "lady", "girl")
-        return Patient(age=int(match.group("age")), sex="female" if female else "male")
+        return Patient(age=age, sex="female" if female else "male")
 
     def diagnoses(self, region: _Region) -> tuple[Diagnosis, ...]:
         out: list[Diagnosis] = []

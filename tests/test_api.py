@@ -1,0 +1,46 @@
+"""The public API and the CLI's documentation are pinned."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+import imr_graph
+from conftest import ROOT
+from imr_graph.cli import main
+
+
+def test_public_api() -> None:
+    assert imr_graph.__all__ == [
+        "Basis", "CaseRecord", "Citation", "Decision", "Diagnosis", "Failure", "Guideline",
+        "ImrGraphError", "Item", "Letter", "LetterError", "LetterFormat", "NotAnImrLetter",
+        "OutputError", "PartialAuthorization", "Patient", "Reviewer", "Source", "Span",
+        "Treatment", "UnreadableLetter", "__version__", "extract_letter", "extract_paths",
+        "find_letters", "parse_letter", "read_letter",
+    ]
+    for name in imr_graph.__all__:
+        assert hasattr(imr_graph, name)
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, name
+        assert re.search(rf"imr-graph {name}\b", readme), f"{name} is not in the README"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, re.S)
+    assert "imr-graph demo" in blocks[0]
+    ci = (ROOT / ".ci/run").read_text()
+    assert blocks[1].strip().splitlines()[-1] in ci
+
+
+def test_demo_runs_on_the_embedded_sample(tmp_path: object) -> None:
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "letters: 5  items: 11  upheld: 8  overturned: 3"

@@ -1,0 +1,120 @@
+"""Bad letters give a clear error naming the file; the batch goes on; outputs are atomic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imr_graph import NotAnImrLetter, UnreadableLetter, extract_letter
+from imr_graph.cli import main
+from imr_graph.extract import atomic_writer
+from imr_graph.read import MAX_BYTES
+from imr_graph.sample import LETTERS_DIR
+from pdfmaker import make_pdf
+
+GOOD = (LETTERS_DIR / "sample-2014.txt").read_bytes()
+
+
+def encrypted_pdf() -> bytes:
+    pdf = make_pdf(["MAXIMUS Federal Services"])
+    return pdf.replace(
+        b"/Root 1 0 R >>",
+        b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32
+        + b"> /P -4 >> /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error", "reason"),
+    [
+        ("empty.txt", b"", UnreadableLetter, "file is empty"),
+        ("blank.txt", b"  \n\n ", UnreadableLetter, "file is empty"),
+        ("junk.txt", bytes(range(256)) * 4, UnreadableLetter, "binary data"),
+        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage", UnreadableLetter, "not a readable PDF"),
+        ("locked.pdf", encrypted_pdf(), UnreadableLetter, "encrypted"),
+        ("memo.pdf", make_pdf(["Quarterly budget memo", "Nothing about medical review."]), NotAnImrLetter, "no sign of an IMR"),
+        ("recipe.txt", b"Mix flour and water. Bake for an hour.", NotAnImrLetter, "no sign of an IMR"),
+        ("huge.txt", b"a" * (MAX_BYTES + 1), UnreadableLetter, "too large"),
+    ],
+)
+def test_bad_letters_name_file_and_reason(name: str, data: bytes, error: type[Exception], reason: str) -> None:
+    with pytest.raises(error) as info:
+        extract_letter(name, data)
+    assert str(info.value).startswith(f"{name}: ")
+    assert reason in str(info.value)
+
+
+def test_invalid_utf8_is_read_with_a_warning() -> None:
+    rec = extract_letter("latin.txt", GOOD.replace(b"man with", b"man\xe9 with"))
+    assert rec.items and any("not valid UTF-8" in w for w in rec.warnings)
+
+
+def test_truncated_letter_keeps_what_it_has() -> None:
+    cut = GOOD[: GOOD.index(b"Naproxen 550mg")]
+    rec = extract_letter("cut.txt", cut)
+    assert [i.request for i in rec.items] == ["Arthroscopic partial medial meniscectomy of the right knee"]
+
+
+def test_batch_goes_on_and_exit_code_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a_good.txt").write_bytes(GOOD)
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_corrupt.pdf").write_bytes(b"%PDF-1.7 broken")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(out), "--errors", str(errors), "--workers", "1"])
+    assert result.exit_code == 1
+    assert [json.loads(x)["source"]["path"] for x in out.read_text().splitlines()] == [str(tmp_path / "a_good.txt")]
+    failed = [json.loads(x) for x in errors.read_text().splitlines()]
+    assert [(Path(f["path"]).name, f["error"]) for f in failed] == [
+        ("b_empty.txt", "UnreadableLetter"), ("c_corrupt.pdf", "UnreadableLetter")]
+    assert "b_empty.txt: file is empty" in result.output
+    assert "1 letters, 3 items extracted; 2 failed" in result.output
+
+
+def test_missing_file_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "nope.txt"), "-q"])
+    assert result.exit_code == 1
+    assert "nope.txt: cannot open" in result.output
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["extract", "-", "-q"], input=GOOD)
+    assert result.exit_code == 0
+    assert json.loads(result.output)["source"]["path"] == "-"
+
+
+def test_atomic_writer_leaves_no_half_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as handle:
+        handle.write("half")
+        raise KeyboardInterrupt
+    assert target.read_text() == "old\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_usage_error_exits_two() -> None:
+    assert CliRunner().invoke(main, ["extract"]).exit_code == 2
+    assert CliRunner().invoke(main, ["extract", "x", "--workers", "0"]).exit_code == 2
+
+
+_LINES = GOOD.decode().splitlines()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(range(len(_LINES))), max_size=len(_LINES)),
+    st.binary(max_size=64),
+    st.integers(0, len(GOOD)),
+)
+def test_mutated_letters_never_raise_unexpectedly(order: list[int], noise: bytes, cut: int) -> None:
+    shuffled = "\n".join(_LINES[i] for i in order).encode()
+    for data in (shuffled, GOOD[:cut] + noise + GOOD[cut:], GOOD[:cut]):
+        try:
+            extract_letter("mutant.txt", data)
+        except (UnreadableLetter, NotAnImrLetter):
+            pass
