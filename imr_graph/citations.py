@@ -27,9 +27,7 @@ _NOT_MTUS = re.compile(
     r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside",
     re.I,
 )
-_STATEMENT = re.compile(
-    r"Decision\s+based\s+on\s+(?:(?P<non>Non-?\s?MTUS\s+Citation:?)|(?P<mtus>MTUS\b:?))", re.I
-)
+_STATEMENT = re.compile(r"Decision\s+based\s+on\s+(?:(?P<non>Non-?\s?MTUS\s+Citation:?)|(?P<mtus>MTUS\b:?))", re.I)
 _PAGES = re.compile(
     r"""\b(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*:?\s*
         (?P<list>\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?
@@ -72,9 +70,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     titles = alternation(list(vocab.chapter_names))
     code_re = re.compile(rf"(?<![\w-])(?P<name>{codes})(?![\w-])", re.I)
     title_re = re.compile(rf"(?<![\w-])(?P<name>{titles})(?![\w-])", re.I)
-    part_re = re.compile(
-        rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b", re.I
-    )
+    part_re = re.compile(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b", re.I)
     return code_re, title_re, part_re
 
 
@@ -109,7 +105,7 @@ def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Ba
             citations.extend(parse_non_mtus(body, where, page_of))
     mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(text)
     return Basis(
-        cited_evidence=bool(citations) or not statements and bool(clean),
+        cited_evidence=bool(citations) or (not statements and bool(clean)),
         mtus_based=mtus_based,
         citations=tuple(citations),
         text=clean,
@@ -132,7 +128,7 @@ def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> lis
     parts = list(part_re.finditer(text))
     if not parts or parts[0].start() > 0:
         return [_old_style_mtus(text, offset, page_of, vocab)] if text.strip(" .") else []
-    citations = []
+    citations: list[Citation] = []
     for i, part in enumerate(parts):
         end = parts[i + 1].start() if i + 1 < len(parts) else len(text)
         name = vocab.chapter_names[fold(part.group("title"))]
@@ -215,10 +211,7 @@ def parse_non_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) ->
     body = text.rstrip()
     if not body.strip(" .;"):
         return []
-    return [
-        _free_citation(body[start:end], False, offset + start, page_of)
-        for start, end, _ in _segments(body)
-    ]
+    return [_free_citation(body[start:end], False, offset + start, page_of) for start, end, _ in _segments(body)]
 
 
 def _segments(text: str) -> list[tuple[int, int, str]]:
@@ -376,7 +369,9 @@ def split_sections(text: str) -> tuple[str, ...]:
 
 def _split_top_level(text: str) -> list[str]:
     """Split at ", " outside parentheses and brackets."""
-    pieces, depth, current = [], 0, []
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
     for i, char in enumerate(text):
         if char in "([":
             depth += 1
@@ -410,9 +405,7 @@ _PAGES_BEFORE = re.compile(r"(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*\d[\d\s,\-–a
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 
 
-def find_mentions(
-    text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False
-) -> list[Citation]:
+def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False) -> list[Citation]:
     """Find guidelines named in prose (a rationale, or a 2013 letter's basis).
 
     >>> [(c.guideline.value, c.pages) for c in find_mentions(
@@ -426,9 +419,7 @@ def find_mentions(
     for sentence in _SENTENCE.split(text):
         start = text.find(sentence, cursor)
         cursor = start + len(sentence)
-        anchors = [
-            (m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(sentence)
-        ]
+        anchors = [(m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(sentence)]
         anchors += [
             (m.start(), m.end(), "ACOEM")
             for m in title_re.finditer(sentence)

@@ -42,7 +42,13 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--errors", "errors_path", metavar="FILE", help="Write one JSON line per letter that failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
-def extract(paths: tuple[str, ...], output: str | None, workers: int | None, errors_path: str | None, quiet: bool) -> None:
+def extract(
+    paths: tuple[str, ...],
+    output: str | None,
+    workers: int | None,
+    errors_path: str | None,
+    quiet: bool,
+) -> None:
     """Extract case records from letters (.pdf, .txt, folders, or - for stdin).
 
     Writes one JSON object per letter (the case-record contract). Letters that
@@ -65,7 +71,10 @@ def extract(paths: tuple[str, ...], output: str | None, workers: int | None, err
             bar.write(f"imr-graph: {result.path}: {result.reason}", file=sys.stderr)
 
     try:
-        with _output(output) as out, (_output(errors_path) if errors_path else contextlib.nullcontext()) as err:
+        with (
+            _output(output) as out,
+            _output(errors_path) if errors_path else contextlib.nullcontext() as err,
+        ):
             summary = run_extract(letters, out, workers, err, on_result=progress)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
@@ -81,8 +90,14 @@ def extract(paths: tuple[str, ...], output: str | None, workers: int | None, err
 
 
 @main.command()
-@click.option("-o", "--output-dir", default="imr-graph-demo", show_default=True, metavar="DIR",
-              help="Folder for the demo's outputs.")
+@click.option(
+    "-o",
+    "--output-dir",
+    default="imr-graph-demo",
+    show_default=True,
+    metavar="DIR",
+    help="Folder for the demo's outputs.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary table.")
 def demo(output_dir: str, quiet: bool) -> None:
     """Run the main job on the embedded sample letters and print what it found.
@@ -109,13 +124,13 @@ def demo(output_dir: str, quiet: bool) -> None:
     with atomic_writer(cases) as out:
         run_extract(sample_letters(), out, workers=1, on_result=keep)
     outcomes = Counter(item.decision.value for r in records for item in r.items)
-    cited = Counter(
-        c.guideline.value for r in records for item in r.items for c in item.reviewer.citations
-    )
+    cited = Counter(c.guideline.value for r in records for item in r.items for c in item.reviewer.citations)
     if not quiet:
         click.echo(f"wrote {cases}", err=True)
-    click.echo(f"letters: {len(records)}  items: {sum(outcomes.values())}  "
-               f"upheld: {outcomes['upheld']}  overturned: {outcomes['overturned']}")
+    click.echo(
+        f"letters: {len(records)}  items: {sum(outcomes.values())}  "
+        f"upheld: {outcomes['upheld']}  overturned: {outcomes['overturned']}"
+    )
     click.echo("guideline  reviewer citations")
     for code, count in cited.most_common():
         click.echo(f"{code:<10} {count}")

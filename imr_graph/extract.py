@@ -52,11 +52,7 @@ def find_letters(paths: Iterable[str | Path]) -> list[str]:
         if path == STDIN or not Path(path).is_dir():
             out.append(path)
             continue
-        found = [
-            str(p)
-            for p in Path(path).rglob("*")
-            if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
-        ]
+        found = [str(p) for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES]
         out.extend(sorted(found))
     return out
 
@@ -112,8 +108,13 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
     """
     target = Path(path)
     try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent or ".", prefix=f".{target.name}.", suffix=".part", delete=False
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+            "w",
+            encoding="utf-8",
+            dir=target.parent or ".",
+            prefix=f".{target.name}.",
+            suffix=".part",
+            delete=False,
         )
     except OSError as err:
         raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err

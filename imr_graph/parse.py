@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imr_graph import normalize as norm
-from imr_graph.citations import find_mentions, parse_basis
+from imr_graph.citations import PageOf, find_mentions, parse_basis
 from imr_graph.errors import NotAnImrLetter
 from imr_graph.models import (
     Basis,
     CaseRecord,
+    Citation,
     Decision,
     Diagnosis,
     Item,
@@ -88,12 +89,8 @@ _DIAGNOSES = re.compile(
     re.I | re.X,
 )
 _DIAGNOSIS_LEAD = re.compile(r"^(?:documented\s+(?:as\s+)?|as\s+|is\s+|of\s+|for\s+|an?\s+|the\s+|and\s+)+", re.I)
-_ITEMS_START = re.compile(
-    r"set\s+forth\s+below\s*:|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES", re.I
-)
-_DECISION_LINE = re.compile(
-    r":[ \t]*\n?[ \t]*(?P<decision>Upheld|Overturned)\.?[ \t]*$", re.I | re.M
-)
+_ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES", re.I)
+_DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<decision>Upheld|Overturned)\.?[ \t]*$", re.I | re.M)
 _SENTENCE_END = re.compile(r"""[.!?]["”')]*$|set\s+forth\s+below\s*:$|^[A-Z ,]{12,}$""")
 _PARTIAL = re.compile(
     r"""^(?P<original>.+?)\s+was\s+the\s+original\s+request\.?\s*
@@ -133,9 +130,7 @@ _PRO_ISSUE = re.compile(
         (?P<request>[^\n?]+?)\s*(?:medically\s+necessary(?:\s+and\s+appropriate)?\s*)?\??\s*(?=\n|$)""",
     re.I | re.X,
 )
-_NECESSITY = re.compile(
-    r"(?P<not>not\s*|non-?)?(?:medically\s+necessary|certified)", re.I
-)
+_NECESSITY = re.compile(r"(?P<not>not\s*|non-?)?(?:medically\s+necessary|certified)", re.I)
 
 
 @dataclass(frozen=True)
@@ -250,7 +245,10 @@ class _Parser:
         for key, pattern in (
             ("decision_date", rf"Dated\s*:\s*(?P<d>{DATE})"),
             ("ur_denial_date", rf"Utilization\s+Review\s+Denial\s+dated\s+(?P<d>{DATE})"),
-            ("application_received", rf"Independent\s+Medical\s+Review\s+was\s+filed\s+on\s+(?P<d>{DATE})"),
+            (
+                "application_received",
+                rf"Independent\s+Medical\s+Review\s+was\s+filed\s+on\s+(?P<d>{DATE})",
+            ),
         ):
             match = re.search(pattern, self.text, re.I)
             if match and key not in fields:
@@ -305,7 +303,10 @@ class _Parser:
         end_match = _ITEMS_START.search(self.text, start)
         for candidate in (
             re.compile(r"IMR\s+ISSUES,\s+DECISIONS", re.I),
-            re.compile(r"^(?:DOCUMENTS\s+REVIEWED|MEDICAL\s+TREATMENT\s+GUIDELINE|\d{1,2}\)\s*Regarding)", re.I | re.M),
+            re.compile(
+                r"^(?:DOCUMENTS\s+REVIEWED|MEDICAL\s+TREATMENT\s+GUIDELINE|\d{1,2}\)\s*Regarding)",
+                re.I | re.M,
+            ),
         ):
             found = candidate.search(self.text, start)
             if found and (end_match is None or found.start() < end_match.start()):
@@ -405,10 +406,13 @@ class _Parser:
         claims = self._basis(section("claims"), "claims administrator", n)
         reviewer = self._basis(section("maximus"), "reviewer", n)
         rationale_at = section("decision")
-        rationale, mentions = "", ()
+        rationale = ""
+        mentions: tuple[Citation, ...] = ()
         if rationale_at:
             rationale = " ".join(self.text[rationale_at[0] : rationale_at[1]].split())
-            mentions = find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of)
+            mentions = tuple(
+                find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of)
+            )
         return Item(
             n=n,
             request=request,
@@ -443,7 +447,8 @@ class _Parser:
             request = " ".join(match.group("request").split())
             decision = Decision.OVERTURNED if match.group("not") is None else Decision.UPHELD
             claims = reviewer = Basis(cited_evidence=False, mtus_based=False)
-            rationale, mentions = "", ()
+            rationale = ""
+            mentions: tuple[Citation, ...] = ()
             block = blocks.get(n)
             if block is None:
                 self.warn(f"item {n}: no 'Regarding the request' section with the guidelines relied upon")
@@ -499,7 +504,15 @@ class _Parser:
             claims = Basis(cited_evidence=False, mtus_based=False)
             self.warn(f"item {n}: this format does not state the claims administrator's basis")
             reviewer = self._basis(guideline_at, "reviewer", n, prose=True)
-            mentions = find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of) if rationale_at else []
+            mentions = (
+                find_mentions(
+                    self.text[rationale_at[0] : rationale_at[1]],
+                    rationale_at[0],
+                    self.letter.page_of,
+                )
+                if rationale_at
+                else []
+            )
             items.append(
                 Item(
                     n=n,
@@ -534,13 +547,17 @@ def detect_format(text: str) -> LetterFormat:
     return LetterFormat.UNKNOWN
 
 
-def _prose_basis(raw: str, start: int, page_of: object) -> Basis:
+def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
     """A basis written as prose (2013 letters): find the guidelines it mentions."""
     text = " ".join(raw.split())
     if re.search(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited", text, re.I):
         return Basis(cited_evidence=False, mtus_based=False, text=text)
-    mentions = find_mentions(raw, start, page_of, as_basis=True)  # type: ignore[arg-type]
-    outside = re.search(r"not\s+(?:part\s+of|based\s+on|address(?:ed)?\s+(?:in|by))\s+the\s+MTUS|outside\s+of\s+the\s+MTUS", text, re.I)
+    mentions = find_mentions(raw, start, page_of, as_basis=True)
+    outside = re.search(
+        r"not\s+(?:part\s+of|based\s+on|address(?:ed)?\s+(?:in|by))\s+the\s+MTUS|outside\s+of\s+the\s+MTUS",
+        text,
+        re.I,
+    )
     return Basis(
         cited_evidence=bool(mentions) or bool(text),
         mtus_based=any(c.mtus for c in mentions) and not outside,

@@ -88,7 +88,7 @@ def load_vocabulary() -> Vocabulary:
 
     def scheme(local: str) -> list[rdflib.term.Node]:
         ns = rdflib.URIRef(f"https://w3id.org/imr-graph/vocab/{local}/")
-        return sorted(graph.subjects(in_scheme, ns))
+        return sorted(graph.subjects(in_scheme, ns), key=str)
 
     def labels(concept: rdflib.term.Node, *props: rdflib.URIRef) -> list[str]:
         return [str(o) for p in props for o in graph.objects(concept, p)]
@@ -96,9 +96,7 @@ def load_vocabulary() -> Vocabulary:
     def one(concept: rdflib.term.Node, prop: rdflib.URIRef) -> str:
         return str(graph.value(concept, prop))
 
-    specialties = {
-        fold(label): one(c, pref) for c in scheme("specialty") for label in labels(c, pref, alt)
-    }
+    specialties = {fold(label): one(c, pref) for c in scheme("specialty") for label in labels(c, pref, alt)}
     states: dict[str, str] = {}
     for c in scheme("state"):
         code = one(c, notation)
@@ -146,12 +144,8 @@ def load_vocabulary() -> Vocabulary:
         parent = graph.value(c, broader)
         if order is None or parent is None:
             continue
-        categories.append(
-            Category(int(str(order)), one(parent, pref), one(c, pref), _words_pattern(labels(c, hidden)))
-        )
-    regions = tuple(
-        (one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region")
-    )
+        categories.append(Category(int(str(order)), one(parent, pref), one(c, pref), _words_pattern(labels(c, hidden))))
+    regions = tuple((one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region"))
     return Vocabulary(
         specialties=specialties,
         states=states,

@@ -5,19 +5,41 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
+from conftest import ROOT
 
 import imr_graph
-from conftest import ROOT
 from imr_graph.cli import main
 
 
 def test_public_api() -> None:
     assert imr_graph.__all__ == [
-        "Basis", "CaseRecord", "Citation", "Decision", "Diagnosis", "Failure", "Guideline",
-        "ImrGraphError", "Item", "Letter", "LetterError", "LetterFormat", "NotAnImrLetter",
-        "OutputError", "PartialAuthorization", "Patient", "Reviewer", "Source", "Span",
-        "Treatment", "UnreadableLetter", "__version__", "extract_letter", "extract_paths",
-        "find_letters", "parse_letter", "read_letter",
+        "Basis",
+        "CaseRecord",
+        "Citation",
+        "Decision",
+        "Diagnosis",
+        "Failure",
+        "Guideline",
+        "ImrGraphError",
+        "Item",
+        "Letter",
+        "LetterError",
+        "LetterFormat",
+        "NotAnImrLetter",
+        "OutputError",
+        "PartialAuthorization",
+        "Patient",
+        "Reviewer",
+        "Source",
+        "Span",
+        "Treatment",
+        "UnreadableLetter",
+        "__version__",
+        "extract_letter",
+        "extract_paths",
+        "find_letters",
+        "parse_letter",
+        "read_letter",
     ]
     for name in imr_graph.__all__:
         assert hasattr(imr_graph, name)
@@ -25,7 +47,7 @@ def test_public_api() -> None:
 
 def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name, command in main.commands.items():  # type: ignore[attr-defined]
+    for name in main.commands:  # type: ignore[attr-defined]
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output, name

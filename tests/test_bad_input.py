@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -9,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfmaker import make_pdf
 
 from imr_graph import NotAnImrLetter, UnreadableLetter, extract_letter
 from imr_graph.cli import main
 from imr_graph.extract import atomic_writer
 from imr_graph.read import MAX_BYTES
 from imr_graph.sample import LETTERS_DIR
-from pdfmaker import make_pdf
 
 GOOD = (LETTERS_DIR / "sample-2014.txt").read_bytes()
 
@@ -24,7 +25,10 @@ def encrypted_pdf() -> bytes:
     pdf = make_pdf(["MAXIMUS Federal Services"])
     return pdf.replace(
         b"/Root 1 0 R >>",
-        b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32
+        b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /O <"
+        + b"41" * 32
+        + b"> /U <"
+        + b"42" * 32
         + b"> /P -4 >> /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>",
     )
 
@@ -37,8 +41,18 @@ def encrypted_pdf() -> bytes:
         ("junk.txt", bytes(range(256)) * 4, UnreadableLetter, "binary data"),
         ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage", UnreadableLetter, "not a readable PDF"),
         ("locked.pdf", encrypted_pdf(), UnreadableLetter, "encrypted"),
-        ("memo.pdf", make_pdf(["Quarterly budget memo", "Nothing about medical review."]), NotAnImrLetter, "no sign of an IMR"),
-        ("recipe.txt", b"Mix flour and water. Bake for an hour.", NotAnImrLetter, "no sign of an IMR"),
+        (
+            "memo.pdf",
+            make_pdf(["Quarterly budget memo", "Nothing about medical review."]),
+            NotAnImrLetter,
+            "no sign of an IMR",
+        ),
+        (
+            "recipe.txt",
+            b"Mix flour and water. Bake for an hour.",
+            NotAnImrLetter,
+            "no sign of an IMR",
+        ),
         ("huge.txt", b"a" * (MAX_BYTES + 1), UnreadableLetter, "too large"),
     ],
 )
@@ -65,12 +79,16 @@ def test_batch_goes_on_and_exit_code_says_so(tmp_path: Path) -> None:
     (tmp_path / "b_empty.txt").write_bytes(b"")
     (tmp_path / "c_corrupt.pdf").write_bytes(b"%PDF-1.7 broken")
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
-    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(out), "--errors", str(errors), "--workers", "1"])
+    result = CliRunner().invoke(
+        main, ["extract", str(tmp_path), "-o", str(out), "--errors", str(errors), "--workers", "1"]
+    )
     assert result.exit_code == 1
     assert [json.loads(x)["source"]["path"] for x in out.read_text().splitlines()] == [str(tmp_path / "a_good.txt")]
     failed = [json.loads(x) for x in errors.read_text().splitlines()]
     assert [(Path(f["path"]).name, f["error"]) for f in failed] == [
-        ("b_empty.txt", "UnreadableLetter"), ("c_corrupt.pdf", "UnreadableLetter")]
+        ("b_empty.txt", "UnreadableLetter"),
+        ("c_corrupt.pdf", "UnreadableLetter"),
+    ]
     assert "b_empty.txt: file is empty" in result.output
     assert "1 letters, 3 items extracted; 2 failed" in result.output
 
@@ -114,7 +132,5 @@ _LINES = GOOD.decode().splitlines()
 def test_mutated_letters_never_raise_unexpectedly(order: list[int], noise: bytes, cut: int) -> None:
     shuffled = "\n".join(_LINES[i] for i in order).encode()
     for data in (shuffled, GOOD[:cut] + noise + GOOD[cut:], GOOD[:cut]):
-        try:
+        with contextlib.suppress(UnreadableLetter, NotAnImrLetter):
             extract_letter("mutant.txt", data)
-        except (UnreadableLetter, NotAnImrLetter):
-            pass

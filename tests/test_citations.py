@@ -12,34 +12,48 @@ from imr_graph.citations import find_mentions, parse_basis, parse_pages, split_s
 CASES = [
     (
         "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 300-301 and 617-25.",
-        True, True, [("ACOEM", True, 12, (), ((300, 301), (617, 625)), None)],
+        True,
+        True,
+        [("ACOEM", True, 12, (), ((300, 301), (617, 625)), None)],
     ),
     (
         "Decision based on MTUS ACOEM Page(s): 92,127.",
-        True, True, [("ACOEM", True, None, (), ((92, 92), (127, 127)), None)],
+        True,
+        True,
+        [("ACOEM", True, None, (), ((92, 92), (127, 127)), None)],
     ),
     (
         "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s):\n31-32.",
-        True, True, [("CPMTG", True, None, (), ((31, 32),), None)],
+        True,
+        True,
+        [("CPMTG", True, None, (), ((31, 32),), None)],
     ),
     (
         "The Claims Administrator did not cite any medical evidence\nfor its decision.",
-        False, False, [],
+        False,
+        False,
+        [],
     ),
     (
         "The Claims Administrator did not base their decision on the MTUS. Decision based on "
         "Non-MTUS Citation MTUS: ACOEM, CHAPTER 8 NECK AND UPPER BACK COMPLAINTS, PAGES 177-178",
-        True, False, [("ACOEM", False, 8, (), ((177, 178),), None)],
+        True,
+        False,
+        [("ACOEM", False, 8, (), ((177, 178),), None)],
     ),
     (
         "Decision based on MTUS Shoulder Complaints 2004, Section(s):\nSpecial Studies.",
-        True, True, [("ACOEM", True, 9, ("Special Studies",), (), None)],
+        True,
+        True,
+        [("ACOEM", True, 9, ("Special Studies",), (), None)],
     ),
     (
         "Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004, Section(s): Work-Relatedness, "
         "and Postsurgical Treatment 2009, Section(s): Forearm, Wrist, & Hand, and Chronic Pain Medical "
         "Treatment 2016, Section(s): Physical medicine treatment.",
-        True, True, [
+        True,
+        True,
+        [
             ("ACOEM", True, 11, ("Work-Relatedness",), (), None),
             ("PTG", True, None, ("Forearm, Wrist, & Hand",), (), None),
             ("CPMTG", True, None, ("Physical medicine treatment",), (), None),
@@ -47,36 +61,64 @@ CASES = [
     ),
     (
         "Decision based on MTUS Acupuncture Treatment 2007.",
-        True, True, [("AMTG", True, None, (), (), None)],
+        True,
+        True,
+        [("AMTG", True, None, (), (), None)],
     ),
     (
         "Decision based on MTUS Opioid Treatment 2016, Section(s): 3.3 Opioids for Chronic Pain: "
         "Initiating Treatment, 4.1 Tapering Opioids: Indications.",
-        True, True, [("MTUS", True, None, ("3.3 Opioids for Chronic Pain: Initiating Treatment",
-                                           "4.1 Tapering Opioids: Indications"), (), None)],
+        True,
+        True,
+        [
+            (
+                "MTUS",
+                True,
+                None,
+                (
+                    "3.3 Opioids for Chronic Pain: Initiating Treatment",
+                    "4.1 Tapering Opioids: Indications",
+                ),
+                (),
+                None,
+            )
+        ],
     ),
     (
         "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. "
         "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Shoulder, MRI and "
         "Other Medical Treatment Guidelines http://example.org/policy.html.",
-        True, False, [("ODG", False, None, (), (), None), ("OTHER", False, None, (), (), "http://example.org/policy.html")],
+        True,
+        False,
+        [
+            ("ODG", False, None, (), (), None),
+            ("OTHER", False, None, (), (), "http://example.org/policy.html"),
+        ],
     ),
     (
         "Decision based on Non-MTUS Citation ACOEM guidelines and the Official Disability Guidelines.",
-        True, False, [("ACOEM", False, None, (), (), None), ("ODG", False, None, (), (), None)],
+        True,
+        False,
+        [("ACOEM", False, None, (), (), None), ("ODG", False, None, (), (), None)],
     ),
     (
         "Decision based on Non-MTUS Citation Neck and Upper Back (Cervical collar).",
-        True, False, [("ODG", False, None, (), (), None)],
+        True,
+        False,
+        [("ODG", False, None, (), (), None)],
     ),
     (
         "Decision based on Non-MTUS Citation A textbook of orthopedics, vol 2, pgs. 211-19.",
-        True, False, [("OTHER", False, None, (), ((211, 219),), None)],
+        True,
+        False,
+        [("OTHER", False, None, (), ((211, 219),), None)],
     ),
     (
         "Decision based on MTUS General Approaches 2004, Section(s): Cornerstones of Disability "
         "Prevention and Management.",
-        True, True, [("ACOEM", True, 5, ("Cornerstones of Disability Prevention and Management",), (), None)],
+        True,
+        True,
+        [("ACOEM", True, 5, ("Cornerstones of Disability Prevention and Management",), (), None)],
     ),
 ]
 
@@ -118,16 +160,31 @@ def test_parse_pages(text: str, pages: tuple[tuple[int, int], ...]) -> None:
     ("text", "sections"),
     [
         ("Special Studies.", ("Special Studies",)),
-        ("Surgical Considerations, Physical Methods, Summary.", ("Surgical Considerations", "Physical Methods", "Summary")),
-        ("TENS, chronic pain (transcutaneous electrical nerve stimulation).",
-         ("TENS, chronic pain (transcutaneous electrical nerve stimulation)",)),
+        (
+            "Surgical Considerations, Physical Methods, Summary.",
+            ("Surgical Considerations", "Physical Methods", "Summary"),
+        ),
+        (
+            "TENS, chronic pain (transcutaneous electrical nerve stimulation).",
+            ("TENS, chronic pain (transcutaneous electrical nerve stimulation)",),
+        ),
         ("Ultrasound, therapeutic.", ("Ultrasound, therapeutic",)),
-        ("Cyclobenzaprine (Flexeril), Muscle relaxants (for pain).", ("Cyclobenzaprine (Flexeril)", "Muscle relaxants (for pain)")),
+        (
+            "Cyclobenzaprine (Flexeril), Muscle relaxants (for pain).",
+            ("Cyclobenzaprine (Flexeril)", "Muscle relaxants (for pain)"),
+        ),
         ("Knee, Forearm, Wrist, & Hand.", ("Knee", "Forearm, Wrist, & Hand")),
-        ("NSAIDs (non-steroidal anti-inflammatory drugs), NSAIDs, GI symptoms & cardiovascular risk.",
-         ("NSAIDs (non-steroidal anti-inflammatory drugs)", "NSAIDs, GI symptoms & cardiovascular risk")),
-        ("Naproxen (Naprosyn, Anaprox), NSAIDs (non-steroidal anti-inflammatory drugs).",
-         ("Naproxen (Naprosyn, Anaprox)", "NSAIDs (non-steroidal anti-inflammatory drugs)")),
+        (
+            "NSAIDs (non-steroidal anti-inflammatory drugs), NSAIDs, GI symptoms & cardiovascular risk.",
+            (
+                "NSAIDs (non-steroidal anti-inflammatory drugs)",
+                "NSAIDs, GI symptoms & cardiovascular risk",
+            ),
+        ),
+        (
+            "Naproxen (Naprosyn, Anaprox), NSAIDs (non-steroidal anti-inflammatory drugs).",
+            ("Naproxen (Naprosyn, Anaprox)", "NSAIDs (non-steroidal anti-inflammatory drugs)"),
+        ),
     ],
 )
 def test_split_sections(text: str, sections: tuple[str, ...]) -> None:

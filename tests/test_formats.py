@@ -22,24 +22,54 @@ def test_2016_header_inline_partial_request_and_multi_part_citation() -> None:
     rec = extract_letter(LETTERS_DIR / "sample-2016-a.txt")
     assert rec.source.format is LetterFormat.FINAL_DETERMINATION_2016
     assert (rec.id, rec.case_number, rec.decision_date, rec.date_of_injury, rec.ur_denial_date) == (
-        "CM16-0900001", "CM16-0900001", "2016-04-05", "2015-07-14", "2016-02-10")
-    assert (rec.date_assigned, rec.application_received, rec.priority) == ("2016-03-02", "2016-02-20", "Standard")
+        "CM16-0900001",
+        "CM16-0900001",
+        "2016-04-05",
+        "2015-07-14",
+        "2016-02-10",
+    )
+    assert (rec.date_assigned, rec.application_received, rec.priority) == (
+        "2016-03-02",
+        "2016-02-20",
+        "Standard",
+    )
     assert rec.reviewer.specialties == ("Physical Medicine and Rehabilitation", "Pain Medicine")
     assert rec.reviewer.license_states == ("CA", "OR")
     assert (rec.patient.age, rec.patient.sex) == (51, "female")
-    assert [d.text for d in rec.diagnoses][0] == "lumbar radiculopathy"
+    assert rec.diagnoses[0].text == "lumbar radiculopathy"
     first, second, third = rec.items
     assert first.partial is not None
     assert first.partial.remaining == "Physical therapy for 8 sessions"
-    assert first.request.endswith("The remaining IMR eligible portion of the original request, Physical therapy for 8 sessions")
-    assert cites(first.reviewer) == [("CPMTG", True, None, ("Physical medicine treatment",
-        "TENS, chronic pain (transcutaneous electrical nerve stimulation)"), ())]
+    assert first.request.endswith(
+        "The remaining IMR eligible portion of the original request, Physical therapy for 8 sessions"
+    )
+    assert cites(first.reviewer) == [
+        (
+            "CPMTG",
+            True,
+            None,
+            (
+                "Physical medicine treatment",
+                "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
+            ),
+            (),
+        )
+    ]
     assert (second.request, second.decision.value, second.claims_administrator.cited_evidence) == (
-        "Cyclobenzaprine 7.5mg #60", "upheld", False)
-    assert (second.treatment.category, second.treatment.subcategory) == ("Pharmaceuticals", "Muscle Relaxant")
+        "Cyclobenzaprine 7.5mg #60",
+        "upheld",
+        False,
+    )
+    assert (second.treatment.category, second.treatment.subcategory) == (
+        "Pharmaceuticals",
+        "Muscle Relaxant",
+    )
     assert [(c.guideline.value, c.pages) for c in second.rationale_citations] == [("CPMTG", ((41, 41),))]
     assert third.decision.value == "overturned"
-    assert cites(third.claims_administrator) == [("ACOEM", True, 12, ("Special Studies",), ()), ("ODG", False, None, (), ())]
+    assert cites(third.claims_administrator) == [
+        ("ACOEM", True, 12, ("Special Studies",), ()),
+        ("ODG", False, None, (), ()),
+    ]
     assert cites(third.reviewer) == [
         ("ACOEM", True, 12, ("Special Studies", "Summary"), ()),
         ("CPMTG", True, None, ("Epidural steroid injections (ESIs)",), ()),
@@ -50,13 +80,23 @@ def test_2016_pdf_with_header_labels_and_values_apart() -> None:
     rec = extract_letter(LETTERS_DIR / "sample-2016-b.pdf")
     assert rec.source.pages == 2
     assert (rec.case_number, rec.date_assigned, rec.decision_date, rec.priority) == (
-        "CM17-0900002", "2017-01-09", "2017-02-14", "Expedited")
-    assert (rec.date_of_injury, rec.ur_denial_date, rec.application_received) == ("2015-11-30", "2016-12-28", "2017-01-03")
+        "CM17-0900002",
+        "2017-01-09",
+        "2017-02-14",
+        "Expedited",
+    )
+    assert (rec.date_of_injury, rec.ur_denial_date, rec.application_received) == (
+        "2015-11-30",
+        "2016-12-28",
+        "2017-01-03",
+    )
     assert rec.reviewer.specialties == ("Family Medicine",)
     item = rec.items[1]
     assert item.span is not None and item.span.page == 2
-    assert cites(item.reviewer) == [("PTG", True, None, ("Forearm, Wrist, & Hand",), ()),
-                                    ("CPMTG", True, None, ("Physical medicine treatment",), ())]
+    assert cites(item.reviewer) == [
+        ("PTG", True, None, ("Forearm, Wrist, & Hand",), ()),
+        ("CPMTG", True, None, ("Physical medicine treatment",), ()),
+    ]
 
 
 def test_2014_letter() -> None:
@@ -64,9 +104,16 @@ def test_2014_letter() -> None:
     assert rec.source.format is LetterFormat.FINAL_DETERMINATION_2014
     assert rec.id.startswith("doc-") and rec.case_number is None
     assert (rec.reviewer.specialties, rec.reviewer.subspecialties, rec.reviewer.license_states) == (
-        ("Orthopedic Surgery",), ("Sports Medicine",), ("AZ", "CA"))
+        ("Orthopedic Surgery",),
+        ("Sports Medicine",),
+        ("AZ", "CA"),
+    )
     assert (rec.patient.age, rec.patient.sex, rec.date_of_injury) == (38, "male", "2012-03-03")
-    assert [d.text for d in rec.diagnoses] == ["right knee medial meniscus tear", "chondromalacia patella", "lumbar strain"]
+    assert [d.text for d in rec.diagnoses] == [
+        "right knee medial meniscus tear",
+        "chondromalacia patella",
+        "lumbar strain",
+    ]
     assert [d.body_region for d in rec.diagnoses] == ["knee", "knee", "lumbar spine"]
     knee, naproxen, drug_screen = rec.items
     assert cites(knee.reviewer) == [("ACOEM", True, 13, (), ((344, 345), (347, 347)))]
@@ -79,7 +126,11 @@ def test_2013_notice_letter() -> None:
     rec = extract_letter(LETTERS_DIR / "sample-2013-notice.txt")
     assert rec.source.format is LetterFormat.NOTICE_2013
     assert (rec.case_number, rec.decision_date, rec.ur_denial_date, rec.application_received) == (
-        "CM13-0900003", "2013-10-15", "2013-09-03", "2013-09-12")
+        "CM13-0900003",
+        "2013-10-15",
+        "2013-09-03",
+        "2013-09-12",
+    )
     assert [(i.n, i.request, i.decision.value) for i in rec.items] == [
         (1, "a lumbar epidural steroid injection at L4-5", "upheld"),
         (2, "six sessions of acupuncture", "overturned"),

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
-
 from conftest import ROOT, shared_path
+
 from imr_graph.cli import main
 
 SCHEMA = json.loads((ROOT / "imr_graph/schema/case-record.schema.json").read_text())
