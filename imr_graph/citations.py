@@ -58,7 +58,7 @@ class _Anchor:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[_Lowered, _Lowered, _Lowered]:
     """Compile the name patterns from the catalog: codes, chapter titles, titled parts."""
     vocab = load_vocabulary()
 
@@ -68,10 +68,32 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
     codes = alternation([*vocab.guideline_codes, _OTHER_GUIDELINES])
     titles = alternation(list(vocab.chapter_names))
-    code_re = re.compile(rf"(?<![\w-])(?P<name>{codes})(?![\w-])", re.I)
-    title_re = re.compile(rf"(?<![\w-])(?P<name>{titles})(?![\w-])", re.I)
-    part_re = re.compile(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+    code_re = _Lowered(rf"(?<![\w-])(?P<name>{codes})(?![\w-])")
+    title_re = _Lowered(rf"(?<![\w-])(?P<name>{titles})(?![\w-])")
+    part_re = _Lowered(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b")
     return code_re, title_re, part_re
+
+
+class _Lowered:
+    """A name pattern matched against lowercased text: far faster than re.IGNORECASE on
+    a large alternation. Offsets stay valid because lowercasing keeps the length (and when
+    it would not, the pattern falls back to ignoring case)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.exact = re.compile(pattern)
+        self.folded = re.compile(pattern, re.I)
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        low = text.lower()
+        return (self.exact, low) if len(low) == len(text) else (self.folded, text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.search(subject)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        return pattern.finditer(subject)
 
 
 def _flex(folded: str) -> str:
@@ -346,14 +368,13 @@ def split_sections(text: str) -> tuple[str, ...]:
         return ()
     if re.match(r"\d+(?:\.\d+)*\.?\s", body):
         return tuple(s.strip() for s in _NUMBERED_SECTION.split(body) if s.strip())
-    known = load_vocabulary().section_names
+    known = _known_sections()
     pieces = _split_top_level(body)
     out: list[str] = []
     i = 0
     while i < len(pieces):
-        for name in known:
-            count = name.count(",") + 1
-            if fold(", ".join(pieces[i : i + count])) == fold(name):
+        for count in sorted(known, reverse=True):
+            if fold(", ".join(pieces[i : i + count])) in known[count]:
                 out.append(", ".join(pieces[i : i + count]))
                 i += count
                 break
@@ -365,6 +386,15 @@ def split_sections(text: str) -> tuple[str, ...]:
                 out.append(piece)
             i += 1
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _known_sections() -> dict[int, frozenset[str]]:
+    """Folded section names that hold commas, by how many comma-separated pieces they span."""
+    by_count: dict[int, set[str]] = {}
+    for name in load_vocabulary().section_names:
+        by_count.setdefault(name.count(",") + 1, set()).add(fold(name))
+    return {count: frozenset(names) for count, names in by_count.items()}
 
 
 def _split_top_level(text: str) -> list[str]:

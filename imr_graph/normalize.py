@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from imr_graph.models import Treatment
-from imr_graph.vocab import fold, load_vocabulary
+from imr_graph.vocab import fold, load_vocabulary, tokens
 
 _MONTHS = {
     m: i
@@ -121,9 +121,18 @@ def treatment(request: str) -> Treatment:
     """
     label = " ".join(request.lower().split())
     core = re.sub(r"^.*?remaining imr eligible portion of the original request,?\s*", "", label)
-    for category in load_vocabulary().categories:
-        if category.pattern.search(core):
-            return Treatment(label, category.category, category.subcategory)
+    vocab = load_vocabulary()
+    words = tokens(core)
+    # every run of up to five words is looked up; the subcategory tried first (lowest order) wins
+    hits = [
+        index
+        for size in range(1, 6)
+        for start in range(len(words) - size + 1)
+        if (index := vocab.category_words.get(" ".join(words[start : start + size]))) is not None
+    ]
+    if hits:
+        category = vocab.categories[min(hits)]
+        return Treatment(label, category.category, category.subcategory)
     if re.search(r"\d\s*(?:mg|mcg|ml|%)\b|#\s*\d", core):
         return Treatment(label, "Pharmaceuticals", None)
     return Treatment(label, None, None)

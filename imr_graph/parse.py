@@ -31,15 +31,16 @@ from imr_graph.models import (
 from imr_graph.read import Letter
 
 DATE = norm.DATE
+#: Format headings stand in a letter's first pages; looking further only costs time.
+_FORMAT_WINDOW = 8000
 _IMR_MARKERS = re.compile(
     r"MAXIMUS|Independent\s+Medical\s+Review|\bIMR\b|Expert\s+Reviewer|MEDICAL\s+PROFESSIONAL\s+REVIEW",
     re.I,
 )
 _NOTICE = re.compile(
-    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination|has\s+determined\s+the\s+request\s+for",
-    re.I,
+    r"notice\s+of\s+independent\s+medical\s+review\s+determination|has\s+determined\s+the\s+request\s+for"
 )
-_PROFESSIONAL = re.compile(r"MEDICAL\s+PROFESSIONAL\s+REVIEW|ISSUE\s+AT\s+DISPUTE\s*:", re.I)
+_PROFESSIONAL = re.compile(r"medical\s+professional\s+review|issue\s+at\s+dispute\s*:")
 _FINAL = re.compile(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION")
 _HEADER_LABEL = re.compile(
     r"""(?P<label>Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date
@@ -535,13 +536,14 @@ def detect_format(text: str) -> LetterFormat:
     >>> detect_format("Case Number: CM16-0000001\\nHOW THE IMR FINAL DETERMINATION WAS MADE")
     <LetterFormat.FINAL_DETERMINATION_2016: 'final-determination-2016'>
     """
-    if _PROFESSIONAL.search(text):
+    head = text[:_FORMAT_WINDOW].lower()  # lowercase once; the patterns below need no re.I
+    if _PROFESSIONAL.search(head):
         return LetterFormat.PROFESSIONAL_REVIEW_2013
-    if _NOTICE.search(text):
+    if _NOTICE.search(head):
         return LetterFormat.NOTICE_2013
-    if _FINAL.search(text):
-        head = text[: (_FINAL.search(text) or re.search("$", text)).start()]  # type: ignore[union-attr]
-        if re.search(r"Case\s+Number|Date\s+Assigned|Decision\s+Date", head, re.I):
+    final = _FINAL.search(text)
+    if final:
+        if re.search(r"Case\s+Number|Date\s+Assigned|Decision\s+Date", text[: final.start()], re.I):
             return LetterFormat.FINAL_DETERMINATION_2016
         return LetterFormat.FINAL_DETERMINATION_2014
     return LetterFormat.UNKNOWN

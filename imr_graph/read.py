@@ -88,7 +88,7 @@ def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     starts: list[int] = []
     offset = 0
     for page in pages:
-        lines = (_clean_line(line) for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        lines = (line.strip() for line in _clean_page(page).split("\n"))
         body = "\n".join(line for line in lines if line)
         starts.append(offset)
         parts.append(body)
@@ -96,11 +96,12 @@ def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     return "\n".join(parts), tuple(starts)
 
 
-def _clean_line(line: str) -> str:
+def _clean_page(page: str) -> str:
+    page = page.replace("\r\n", "\n").replace("\r", "\n")
     # PDFium reports a hyphen that ended a line as U+FFFE; U+00AD is the soft hyphen.
-    line = line.replace("\ufffe", "-").replace("\u00ad", "-").replace("\ufeff", "")
-    line = _CONTROL.sub(" ", line)
-    return _SPACES.sub(" ", line).strip()
+    page = page.replace("\ufffe", "-").replace("\u00ad", "-").replace("\ufeff", "")
+    page = _CONTROL.sub(" ", page)
+    return _SPACES.sub(" ", page)
 
 
 def _decode(name: str, data: bytes) -> tuple[str, tuple[str, ...]]:

@@ -37,12 +37,12 @@ class ChapterName:
 
 @dataclass(frozen=True)
 class Category:
-    """A DIR request subcategory and the compiled pattern of its hidden labels."""
+    """A DIR request subcategory and the words (hidden labels) that place a request in it."""
 
     order: int
     category: str
     subcategory: str
-    pattern: re.Pattern[str]
+    labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,11 @@ class Vocabulary:
     odg_chapters: dict[str, str]
     section_names: tuple[str, ...]
     categories: tuple[Category, ...]
+    category_words: dict[str, int]
     body_regions: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+@lru_cache(maxsize=65536)
 def fold(label: str) -> str:
     """Fold a label for lookup: case, '&' versus 'and', punctuation and spacing.
 
@@ -69,9 +71,16 @@ def fold(label: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9/]+", " ", label).split())
 
 
-def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(p) for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])", re.I)
+_TOKEN = re.compile(r"[a-z0-9#%+]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Split lowercased text into the word tokens request matching uses.
+
+    >>> tokens("EMG/NCV of the x-rays, Tylenol #3")
+    ['emg', 'ncv', 'of', 'the', 'x', 'rays', 'tylenol', '#3']
+    """
+    return _TOKEN.findall(text.lower())
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +153,13 @@ def load_vocabulary() -> Vocabulary:
         parent = graph.value(c, broader)
         if order is None or parent is None:
             continue
-        categories.append(Category(int(str(order)), one(parent, pref), one(c, pref), _words_pattern(labels(c, hidden))))
+        categories.append(Category(int(str(order)), one(parent, pref), one(c, pref), tuple(labels(c, hidden))))
+    categories.sort(key=lambda k: k.order)
+    # each hidden label as its word sequence → the first subcategory (by match order) using it
+    words: dict[str, int] = {}
+    for index, category in enumerate(categories):
+        for label in category.labels:
+            words.setdefault(" ".join(tokens(label)), index)
     regions = tuple((one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region"))
     return Vocabulary(
         specialties=specialties,
@@ -153,6 +168,7 @@ def load_vocabulary() -> Vocabulary:
         chapter_names=chapter_names,
         odg_chapters=odg_chapters,
         section_names=section_names,
-        categories=tuple(sorted(categories, key=lambda k: k.order)),
+        categories=tuple(categories),
+        category_words=words,
         body_regions=regions,
     )
