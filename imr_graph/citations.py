@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from imr_graph.models import Basis, Citation, Guideline, Span
+from imr_graph.read import lowered
 from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
 
 _NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence", re.I)
@@ -75,25 +76,17 @@ def _patterns() -> tuple[_Lowered, _Lowered, _Lowered]:
 
 
 class _Lowered:
-    """A name pattern matched against lowercased text: far faster than re.IGNORECASE on
-    a large alternation. Offsets stay valid because lowercasing keeps the length (and when
-    it would not, the pattern falls back to ignoring case)."""
+    """A name pattern matched against ASCII-lowercased text: far faster than re.IGNORECASE
+    on a large alternation, and offsets stay valid because the length does not change."""
 
     def __init__(self, pattern: str) -> None:
-        self.exact = re.compile(pattern)
-        self.folded = re.compile(pattern, re.I)
-
-    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
-        low = text.lower()
-        return (self.exact, low) if len(low) == len(text) else (self.folded, text)
+        self.pattern = re.compile(pattern)
 
     def search(self, text: str) -> re.Match[str] | None:
-        pattern, subject = self._pick(text)
-        return pattern.search(subject)
+        return self.pattern.search(lowered(text))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        pattern, subject = self._pick(text)
-        return pattern.finditer(subject)
+        return self.pattern.finditer(lowered(text))
 
 
 def _flex(folded: str) -> str:

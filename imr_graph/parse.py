@@ -28,7 +28,7 @@ from imr_graph.models import (
     Source,
     Span,
 )
-from imr_graph.read import Letter
+from imr_graph.read import Letter, lowered
 
 DATE = norm.DATE
 #: Format headings stand in a letter's first pages; looking further only costs time.
@@ -49,14 +49,6 @@ _HEADER_LABEL = re.compile(
 )
 _CASE_NUMBER = re.compile(r"\b(?P<cn>CM\d{2}-\d{7})\b")
 _HEADER_VALUE = re.compile(rf"(?P<value>CM\d{{2}}-\d{{7}}|{DATE}|Standard|Expedited|Urgent)", re.I)
-_SECTION_END = re.compile(
-    r"""^(?:CLINICAL\s+CASE\s+SUMMARY|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES
-        |HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE|Case\s+Summary\s*:
-        |INDEPENDENT\s+MEDICAL\s+REVIEW\s+DECISION|CASE\s+SUMMARY\s*:|DOCUMENTS\s+REVIEWED
-        |MEDICAL\s+TREATMENT\s+GUIDELINE|RATIONALE\s+FOR|ISSUE\s+AT\s+DISPUTE|Medical\s+Qualifications
-        |MEDICAL\s+REVIEWER\s+QUALIFICATIONS)""",
-    re.I | re.X | re.M,
-)
 _LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure\s*:\s*(?P<states>[^\n]*)", re.I)
 _CERTIFICATION = re.compile(
     r"Certification\(s\)\s*/\s*Specialty\s*:\s*(?P<specs>.*?)(?=\n[A-Z][A-Z ]{6,}$|\n\S[^\n]*:\s|\Z)",
@@ -73,11 +65,11 @@ _PATIENT = re.compile(
     r"""\b(?P<age>\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y/o|y\.\s?o\.?)(?:\s*-?\s*old)?
         [\s,-]+(?:(?:white|black|hispanic|asian|right|left|hand|dominant|-)[\s,-]+){0,3}
         (?P<sex>male|female|man|woman|gentleman|lady|boy|girl)\b""",
-    re.I | re.X,
+    re.X,
 )
 _INJURY = re.compile(
-    rf"""(?:date\s+of\s+injury|injur(?:y|ies|ed)|DOI)\b[^.]{{0,40}}?(?:on|of|dated|:)?\s*(?P<date>{DATE})""",
-    re.I | re.X,
+    rf"""(?:date\s+of\s+injury|injur(?:y|ies|ed)|doi)\b[^.]{{0,40}}?(?:on|of|dated|:)?\s*(?P<date>{DATE})""",
+    re.X,
 )
 _DIAGNOSES = re.compile(
     r"""(?:diagnos(?:es|is)\s+(?:that\s+)?(?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
@@ -87,10 +79,12 @@ _DIAGNOSES = re.compile(
         |(?:filed|has\s+filed)\s+a\s+claim\s+for)
         [\s:]+(?P<list>[^.]+?)
         (?=\s+(?:reportedly\s+)?associated\s+with|\s+secondary\s+to|\.(?:\s|$)|$)""",
-    re.I | re.X,
+    re.X,
 )
+_SUMMARY_START = re.compile(r"clinical\s+case\s+summary|case\s+summary\s*:")
+_ISSUES_HEADING = re.compile(r"imr\s+issues,\s+decisions")
 _DIAGNOSIS_LEAD = re.compile(r"^(?:documented\s+(?:as\s+)?|as\s+|is\s+|of\s+|for\s+|an?\s+|the\s+|and\s+)+", re.I)
-_ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES", re.I)
+_ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|imr\s+issues,\s+decisions\s+and\s+rationales")
 _DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<decision>Upheld|Overturned)\.?[ \t]*$", re.I | re.M)
 _SENTENCE_END = re.compile(r"""[.!?]["”')]*$|set\s+forth\s+below\s*:$|^[A-Z ,]{12,}$""")
 _PARTIAL = re.compile(
@@ -156,6 +150,8 @@ class _Parser:
         self.warnings: list[str] = list(letter.warnings)
         self.provenance: dict[str, Span] = {}
         self.format = detect_format(self.text)
+        # structural patterns run on this ASCII-lowercased copy: same offsets, no re.I cost
+        self.low = lowered(self.text)
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.letter.page_of(start))
@@ -170,7 +166,7 @@ class _Parser:
         summary = self.summary_region()
         patient = self.patient(summary)
         if "date_of_injury" not in header:
-            injury = _INJURY.search(self.text, summary.start, summary.end)
+            injury = _INJURY.search(self.low, summary.start, summary.end)
             if injury:
                 header["date_of_injury"] = norm.iso_date(injury.group("date"))
                 self.provenance["date_of_injury"] = self.span(*injury.span("date"))
@@ -299,11 +295,11 @@ class _Parser:
 
     # -- case summary ---------------------------------------------------------
     def summary_region(self) -> _Region:
-        start_match = re.search(r"CLINICAL\s+CASE\s+SUMMARY|Case\s+Summary\s*:", self.text, re.I)
+        start_match = _SUMMARY_START.search(self.low)
         start = start_match.end() if start_match else 0
-        end_match = _ITEMS_START.search(self.text, start)
+        end_match = _ITEMS_START.search(self.low, start)
         for candidate in (
-            re.compile(r"IMR\s+ISSUES,\s+DECISIONS", re.I),
+            _ISSUES_HEADING,
             re.compile(
                 r"^(?:DOCUMENTS\s+REVIEWED|MEDICAL\s+TREATMENT\s+GUIDELINE|\d{1,2}\)\s*Regarding)",
                 re.I | re.M,
@@ -316,7 +312,7 @@ class _Parser:
         return _Region(start, end)
 
     def patient(self, region: _Region) -> Patient:
-        match = _PATIENT.search(self.text, region.start, region.end) or _PATIENT.search(self.text)
+        match = _PATIENT.search(self.low, region.start, region.end) or _PATIENT.search(self.low)
         if not match:
             return Patient()
         sex = match.group("sex").lower()
@@ -331,7 +327,7 @@ class _Parser:
     def diagnoses(self, region: _Region) -> tuple[Diagnosis, ...]:
         out: list[Diagnosis] = []
         seen: set[str] = set()
-        for match in _DIAGNOSES.finditer(self.text, region.start, region.end):
+        for match in _DIAGNOSES.finditer(self.low, region.start, region.end):
             for start, end in _split_diagnoses(self.text, *match.span("list")):
                 text = " ".join(self.text[start:end].split())
                 key = text.lower()
@@ -350,7 +346,7 @@ class _Parser:
         return self.final_items()
 
     def final_items(self) -> list[Item]:
-        begin = _ITEMS_START.search(self.text)
+        begin = _ITEMS_START.search(self.low)
         start = begin.end() if begin else 0
         heads = [(h, d) for h, d in self._headings(start)]
         items = []

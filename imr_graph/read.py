@@ -20,6 +20,7 @@ MAX_BYTES = 20 * 1024 * 1024
 
 _PDF_MAGIC = b"%PDF-"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r" *\n[ \n]*")  # a line break with the spaces and blank lines around it
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -78,6 +79,18 @@ def read_letter(path: str | Path, data: bytes | None = None) -> Letter:
     return Letter(name, cleaned, starts, digest, warnings)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lowered(text: str) -> str:
+    """Lowercase ASCII letters only, so every offset stays where it was.
+
+    >>> lowered("Case NUMBER: CM16")
+    'case number: cm16'
+    """
+    return text.translate(_ASCII_LOWER)
+
+
 def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     """Clean each page and join them; return the text and where each page starts.
 
@@ -88,8 +101,7 @@ def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     starts: list[int] = []
     offset = 0
     for page in pages:
-        lines = (line.strip() for line in _clean_page(page).split("\n"))
-        body = "\n".join(line for line in lines if line)
+        body = _BLANK_LINES.sub("\n", _clean_page(page)).strip()
         starts.append(offset)
         parts.append(body)
         offset += len(body) + 1
