@@ -13,6 +13,8 @@ Names of guidelines and chapters come from the SKOS catalog (``ontology/guidelin
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -426,6 +428,36 @@ def _span(start: int, end: int, page_of: PageOf | None) -> Span:
 _MTUS_FAMILY = {"ACOEM", "CPMTG", "PTG", "AMTG", "MTUS"}
 _PAGES_BEFORE = re.compile(r"(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*\d[\d\s,\-–and&]*\s+(?:of|in)\s+(?:the\s+)?$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+_GUIDELINE_WORDS = re.compile(r"\b(?:chapter|guidelines?|ACOEM|MTUS)\b", re.I)
+_PAGES_AFTER = re.compile(r"[^.;]{0,40}?(?=(?:,|\s)\s*(?:page|pages|pgs?\.|pp?\.))[^.;]*", re.I)
+
+
+def _mention(
+    text: str, lo: int, hi: int, a_start: int, a_end: int, code: str, titles: list[tuple[int, int, ChapterName]]
+) -> Citation:
+    """One guideline named at ``text[a_start:a_end]``, with pages said next to it in its sentence."""
+    before = _PAGES_BEFORE.search(text[max(lo, a_start - 40) : a_start])
+    pages = parse_pages(before.group()) if before else ()
+    after = _PAGES_AFTER.match(text, a_end, min(hi, a_end + 60))
+    if not pages and after:
+        pages = parse_pages(after.group())
+    chapter = None
+    if code == "ACOEM":
+        chapter = titles[0][2].chapter if titles else None
+        number = _CHAPTER_NO.search(text, lo, hi)
+        if number:
+            chapter = int(number.group("n"))
+    frag_start = a_start - (len(before.group()) if before else 0)
+    frag_end = after.end() if after and pages else a_end
+    return Citation(
+        guideline=Guideline(code),
+        mtus=code in _MTUS_FAMILY,
+        text=_tidy(text[frag_start:frag_end]),
+        chapter=chapter,
+        pages=pages,
+        edition=_edition(text[lo:hi]) if code == "ACOEM" else None,
+        span=Span(frag_start, frag_end, 1),
+    )
 
 
 def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False) -> list[Citation]:
@@ -437,52 +469,31 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
     """
     vocab = load_vocabulary()
     code_re, title_re, _ = _patterns()
+    # names are found once in the whole text, then read sentence by sentence
+    names = [(m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(text)]
+    titles = [
+        (m.start(), m.end(), name)
+        for m in title_re.finditer(text)
+        if (name := vocab.chapter_names[fold(m.group("name"))]).chapter is not None and name.code == "ACOEM"
+    ]
+    if not names and not titles:
+        return []
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(text)), len(text)]
     found: dict[tuple[object, ...], Citation] = {}
-    cursor = 0
-    for sentence in _SENTENCE.split(text):
-        start = text.find(sentence, cursor)
-        cursor = start + len(sentence)
-        anchors = [(m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(sentence)]
-        anchors += [
-            (m.start(), m.end(), "ACOEM")
-            for m in title_re.finditer(sentence)
-            if (name := vocab.chapter_names[fold(m.group("name"))]).chapter is not None
-            and name.code == "ACOEM"
-            and re.search(r"\b(?:chapter|guidelines?|ACOEM|MTUS)\b", sentence, re.I)
-        ]
-        specific = [a for a in anchors if a[2] not in _GENERIC]
+    for lo, hi in itertools.pairwise(bounds):
+        sentence_titles = [t for t in titles if lo <= t[0] < hi]
+        anchors = [a for a in names if lo <= a[0] < hi]
+        if sentence_titles and _GUIDELINE_WORDS.search(text, lo, hi):
+            anchors += [(t0, t1, "ACOEM") for t0, t1, _ in sentence_titles]
+        specific = any(a[2] not in _GENERIC for a in anchors)
         for a_start, a_end, code in sorted(anchors):
             if code in _GENERIC and specific:
                 continue
-            window_before = sentence[max(0, a_start - 40) : a_start]
-            window_after = sentence[a_end : a_end + 60]
-            before = _PAGES_BEFORE.search(window_before)
-            pages = parse_pages(before.group()) if before else ()
-            after = re.match(r"[^.;]{0,40}?(?=(?:,|\s)\s*(?:page|pages|pgs?\.|pp?\.))[^.;]*", window_after, re.I)
-            if not pages and after:
-                pages = parse_pages(after.group())
-            chapter = None
-            title_match = title_re.search(sentence)
-            if code == "ACOEM" and title_match:
-                name = vocab.chapter_names[fold(title_match.group("name"))]
-                chapter = name.chapter if name.code == "ACOEM" else None
-            number = _CHAPTER_NO.search(sentence)
-            if code == "ACOEM" and number:
-                chapter = int(number.group("n"))
-            key = (code, chapter, pages)
-            if key in found:
-                continue
-            frag_start = a_start - (len(before.group()) if before else 0)
-            frag_end = a_end + (len(after.group()) if after and pages else 0)
-            found[key] = Citation(
-                guideline=Guideline(code),
-                mtus=code in _MTUS_FAMILY,
-                text=_tidy(sentence[frag_start:frag_end]),
-                chapter=chapter,
-                pages=pages,
-                edition=_edition(sentence) if code == "ACOEM" else None,
-                span=_span(offset + start + frag_start, offset + start + frag_end, page_of),
-            )
+            citation = _mention(text, lo, hi, a_start, a_end, code, sentence_titles)
+            key = (citation.guideline, citation.chapter, citation.pages)
+            if key not in found:
+                span = citation.span or Span(0, 0, 1)
+                found[key] = dataclasses.replace(citation, span=_span(offset + span.start, offset + span.end, page_of))
     mentions = list(found.values())
     if as_basis:
         # keep the most specific mention of each guideline

@@ -19,7 +19,8 @@ from imr_graph.errors import UnreadableLetter
 MAX_BYTES = 20 * 1024 * 1024
 
 _PDF_MAGIC = b"%PDF-"
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u3000][ \t\u00a0\u2000-\u200b\u3000]*| {2,}")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _BLANK_LINES = re.compile(r" *\n[ \n]*")  # a line break with the spaces and blank lines around it
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -131,7 +132,7 @@ def _decode(name: str, data: bytes) -> tuple[str, tuple[str, ...]]:
 def _binary_share(sample: bytes) -> float:
     if not sample:
         return 0.0
-    odd = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    odd = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return odd / len(sample)
 
 
