@@ -64,17 +64,57 @@ class _Anchor:
 def _patterns() -> tuple[_Lowered, _Lowered, _Lowered]:
     """Compile the name patterns from the catalog: codes, chapter titles, titled parts."""
     vocab = load_vocabulary()
-
-    def alternation(names: list[str]) -> str:
-        parts = sorted({_flex(n) for n in names}, key=len, reverse=True)
-        return "|".join(parts)
-
-    codes = alternation([*vocab.guideline_codes, _OTHER_GUIDELINES])
-    titles = alternation(list(vocab.chapter_names))
+    codes = _trie_pattern([*vocab.guideline_codes, _OTHER_GUIDELINES])
+    titles = _trie_pattern(list(vocab.chapter_names))
     code_re = _Lowered(rf"(?<![\w-])(?P<name>{codes})(?![\w-])")
     title_re = _Lowered(rf"(?<![\w-])(?P<name>{titles})(?![\w-])")
     part_re = _Lowered(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b")
     return code_re, title_re, part_re
+
+
+#: Between the words of a name letters put spaces, commas, hyphens, '&' or 'and'.
+_NAME_GAP = r"[\s,&\-:()]*(?:and\s+)?"
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """A name's words for matching; 'and' is left out because the gap between words allows it."""
+    return tuple(w for w in fold(name).split() if w != "and")
+
+
+def _trie_pattern(names: list[str]) -> str:
+    """One regex for many names, built as a word trie so shared beginnings are tried once."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for name in names:
+        node = trie
+        for word in _name_words(name):
+            node = node.setdefault(word, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        options = []
+        for word in sorted(w for w in node if w):
+            child = node[word]
+            head = re.escape(word).replace("/", r"\s*/\s*")
+            rest = pattern(child) if any(child) else ""
+            if rest:
+                rest = f"(?:{_NAME_GAP}{rest})" + ("?" if "" in child else "")
+            options.append(head + rest)
+        return "(?:" + "|".join(options) + ")"
+
+    return pattern(trie)
+
+
+@lru_cache(maxsize=1)
+def _lookups() -> tuple[dict[tuple[str, ...], ChapterName], dict[tuple[str, ...], str]]:
+    vocab = load_vocabulary()
+    chapters = {_name_words(k): v for k, v in vocab.chapter_names.items()}
+    codes = {_name_words(k): v for k, v in vocab.guideline_codes.items()}
+    return chapters, codes
+
+
+def _chapter_named(text: str) -> ChapterName:
+    """The chapter a matched title names (the title pattern only matches catalog names)."""
+    return _lookups()[0][_name_words(text)]
 
 
 class _Lowered:
@@ -89,13 +129,6 @@ class _Lowered:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(lowered(text))
-
-
-def _flex(folded: str) -> str:
-    """Turn a folded name into a pattern that allows the punctuation letters put in it."""
-    words = [re.escape(w).replace("/", r"\s*/\s*") for w in folded.split()]
-    joined = r"[\s,&\-:()]*(?:and\s+)?".join(w if w != "and" else "(?:and|&)" for w in words)
-    return joined.replace(r"(?:and\s+)?(?:and|&)", r"(?:and|&)?")
 
 
 def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Basis:
@@ -148,7 +181,7 @@ def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> lis
     citations: list[Citation] = []
     for i, part in enumerate(parts):
         end = parts[i + 1].start() if i + 1 < len(parts) else len(text)
-        name = vocab.chapter_names[fold(part.group("title"))]
+        name = _chapter_named(part.group("title"))
         rest = text[part.end() : end]
         sections: tuple[str, ...] = ()
         marker = _SECTIONS.match(rest)
@@ -197,7 +230,7 @@ def _old_style_mtus(text: str, offset: int, page_of: PageOf | None, vocab: Vocab
         code = _code_of(code_match.group("name"), vocab)
     chapter_no = _CHAPTER_NO.search(text)
     title_match = title_re.search(text)
-    title = vocab.chapter_names[fold(title_match.group("name"))] if title_match else None
+    title = _chapter_named(title_match.group("name")) if title_match else None
     if title and code not in _GENERIC and title.code != code:
         title = None  # "Chronic Pain" inside "Chronic Pain Treatment Guidelines" names no chapter
     if title and code in _GENERIC:
@@ -253,12 +286,12 @@ def _anchors(text: str, vocab: Vocabulary) -> Iterator[_Anchor]:
     code_re, _, _ = _patterns()
     for match in code_re.finditer(text):
         name = fold(match.group("name"))
-        code = "OTHER" if name == _OTHER_GUIDELINES else _code_of(name, vocab)
+        code = "OTHER" if _name_words(name) == _name_words(_OTHER_GUIDELINES) else _code_of(name, vocab)
         yield _Anchor(match.start(), match.end(), code, None)
 
 
 def _code_of(name: str, vocab: Vocabulary) -> str:
-    return vocab.guideline_codes.get(fold(name), "OTHER")
+    return _lookups()[1].get(_name_words(name), "OTHER")
 
 
 def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> Citation:
@@ -277,7 +310,7 @@ def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) ->
     if code in ("ACOEM", "MTUS"):
         title_match = title_re.search(head)
         if title_match:
-            name = vocab.chapter_names[fold(title_match.group("name"))]
+            name = _chapter_named(title_match.group("name"))
             chapter_title, chapter = name.title, name.chapter
             code = name.code if code == "MTUS" else code
         number = _CHAPTER_NO.search(head)
@@ -310,13 +343,18 @@ def _odg_chapter(text: str, vocab: Vocabulary, anywhere: bool) -> str | None:
     """The ODG chapter a citation names: at its start, or (when it names ODG) anywhere."""
     pattern = _odg_pattern()
     match = pattern.search(text) if anywhere else pattern.match(text.lstrip(" :-,"))
-    return vocab.odg_chapters[fold(match.group("name"))] if match else None
+    return _odg_lookup()[_name_words(match.group("name"))] if match else None
 
 
 @lru_cache(maxsize=1)
 def _odg_pattern() -> re.Pattern[str]:
-    names = sorted({_flex(n) for n in load_vocabulary().odg_chapters}, key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?P<name>{'|'.join(names)})(?![\w-])", re.I)
+    names = _trie_pattern(list(load_vocabulary().odg_chapters))
+    return re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _odg_lookup() -> dict[tuple[str, ...], str]:
+    return {_name_words(k): v for k, v in load_vocabulary().odg_chapters.items()}
 
 
 def parse_pages(text: str) -> tuple[tuple[int, int], ...]:
@@ -474,7 +512,7 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
     titles = [
         (m.start(), m.end(), name)
         for m in title_re.finditer(text)
-        if (name := vocab.chapter_names[fold(m.group("name"))]).chapter is not None and name.code == "ACOEM"
+        if (name := _chapter_named(m.group("name"))).chapter is not None and name.code == "ACOEM"
     ]
     if not names and not titles:
         return []
