@@ -24,13 +24,13 @@ from imr_graph.models import Basis, Citation, Guideline, Span
 from imr_graph.read import lowered
 from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
 
-_NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence", re.I)
+# the statement patterns run on lowercased text (see lowered): no re.I needed
+_NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence")
 _NOT_MTUS = re.compile(
-    r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+MTUS"
-    r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside",
-    re.I,
+    r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+mtus"
+    r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside"
 )
-_STATEMENT = re.compile(r"Decision\s+based\s+on\s+(?:(?P<non>Non-?\s?MTUS\s+Citation:?)|(?P<mtus>MTUS\b:?))", re.I)
+_STATEMENT = re.compile(r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus\s+citation:?)|(?P<mtus>mtus\b:?))")
 _PAGES = re.compile(
     r"""\b(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*:?\s*
         (?P<list>\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?
@@ -140,9 +140,10 @@ def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Ba
     """
     clean = " ".join(text.split())
     span = _span(offset, offset + len(text), page_of)
-    if _NO_EVIDENCE.search(text):
+    low = lowered(text)
+    if _NO_EVIDENCE.search(low):
         return Basis(cited_evidence=False, mtus_based=False, text=clean, span=span)
-    statements = list(_STATEMENT.finditer(text))
+    statements = list(_STATEMENT.finditer(low))
     citations: list[Citation] = []
     for i, match in enumerate(statements):
         end = statements[i + 1].start() if i + 1 < len(statements) else len(text)
@@ -153,7 +154,7 @@ def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Ba
             citations.extend(parse_mtus(body, where, page_of))
         else:
             citations.extend(parse_non_mtus(body, where, page_of))
-    mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(text)
+    mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(low)
     return Basis(
         cited_evidence=bool(citations) or (not statements and bool(clean)),
         mtus_based=mtus_based,

@@ -74,7 +74,7 @@ _INJURY = re.compile(
 _DIAGNOSES = re.compile(
     r"""(?:diagnos(?:es|is)\s+(?:that\s+)?(?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
           (?:\s+(?:as|is|of|for|with))*
-        |diagnosed\s+with|\bdx\s+of|has\s+had\s+diagnoses\s+of
+        |diagnosed\s+with|dx\s+of|has\s+had\s+diagnoses\s+of
         |(?:undergoing|being)\s+(?:treatments?\s+for|treated\s+for)(?:\s+the\s+diagnos[ie]s\s+of)?
         |(?:filed|has\s+filed)\s+a\s+claim\s+for)
         [\s:]+(?P<list>[^.]+?)
@@ -94,10 +94,7 @@ _PARTIAL = re.compile(
         (?P<remaining>.+?)$""",
     re.I | re.X | re.S,
 )
-_ROLE_LABEL = re.compile(
-    r"""(?P<label>Claims\s+Administrator\s+guideline|MAXIMUS\s+guideline|Decision\s+rationale)\s*:""",
-    re.I | re.X,
-)
+_ROLE_LABEL = re.compile(r"(?P<label>claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale)\s*:")
 _NOTICE_ITEM = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s+Federal\s+Services,?\s+Inc\.?\s+has\s+determined\s+the\s+request\s+for\s+
         (?P<request>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?medically\s+necessary(?:\s+and\s+appropriate)?""",
@@ -372,7 +369,7 @@ class _Parser:
                 break
             prev_start = max(self.text.rfind("\n", floor, line_start - 1) + 1, floor)
             previous = self.text[prev_start : line_start - 1].strip()
-            if not previous or _SENTENCE_END.search(previous) or _ROLE_LABEL.search(previous):
+            if not previous or _SENTENCE_END.search(previous) or _ROLE_LABEL.search(lowered(previous)):
                 break
             line_start = prev_start
         heading = self.text[line_start:colon]
@@ -390,7 +387,7 @@ class _Parser:
             partial = PartialAuthorization(
                 *(" ".join(partial_match.group(k).split()) for k in ("original", "authorized", "remaining"))
             )
-        roles = {m.group("label").split()[0].lower(): m for m in _ROLE_LABEL.finditer(self.text, decision.end(), end)}
+        roles = {m.group("label").split()[0].lower(): m for m in _ROLE_LABEL.finditer(self.low, decision.end(), end)}
         ordered = sorted(roles.values(), key=lambda m: m.start())
 
         def section(key: str) -> tuple[int, int] | None:
