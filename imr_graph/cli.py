@@ -13,7 +13,7 @@ import click
 
 from imr_graph import __version__
 from imr_graph.errors import ImrGraphError
-from imr_graph.extract import Failure, Result, atomic_writer, find_letters, run_extract
+from imr_graph.extract import Failure, atomic_writer, extract_paths, find_letters, record_json, run_extract
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,10 +65,10 @@ def extract(
 
     bar = tqdm(total=len(letters), unit="letter", file=sys.stderr, disable=True if quiet else None)
 
-    def progress(result: Result) -> None:
+    def progress(_line: str | None, failure: Failure | None) -> None:
         bar.update(1)
-        if isinstance(result, Failure):
-            bar.write(f"imr-graph: {result.path}: {result.reason}", file=sys.stderr)
+        if failure is not None:
+            bar.write(f"imr-graph: {failure.path}: {failure.reason}", file=sys.stderr)
 
     try:
         with (
@@ -115,14 +115,12 @@ def demo(output_dir: str, quiet: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     cases = folder / "cases.jsonl"
     records = []
-
-    def keep(result: Result) -> None:
-        if isinstance(result, Failure):
-            raise click.ClickException(f"sample letter failed: {result.path}: {result.reason}")
-        records.append(result)
-
     with atomic_writer(cases) as out:
-        run_extract(sample_letters(), out, workers=1, on_result=keep)
+        for result in extract_paths(sample_letters(), workers=1):
+            if isinstance(result, Failure):
+                raise click.ClickException(f"sample letter failed: {result.path}: {result.reason}")
+            records.append(result)
+            out.write(record_json(result) + "\n")
     outcomes = Counter(item.decision.value for r in records for item in r.items)
     cited = Counter(c.guideline.value for r in records for item in r.items for c in item.reviewer.citations)
     if not quiet:

@@ -6,6 +6,7 @@ and the reason, and the other letters go on. Output files are written atomically
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from imr_graph.errors import ImrGraphError, LetterError, OutputError
 from imr_graph.models import CaseRecord
@@ -39,6 +40,7 @@ class Failure:
 
 
 Result = CaseRecord | Failure
+_T = TypeVar("_T")
 
 
 def find_letters(paths: Iterable[str | Path]) -> list[str]:
@@ -79,20 +81,33 @@ def extract_paths(paths: Iterable[str | Path], workers: int | None = None) -> It
 
     ``workers`` defaults to all cores; 1 runs in this process.
     """
-    letters = find_letters(paths)
+    yield from _map(extract_one, find_letters(paths), workers)
+
+
+def _map(work: Callable[[str, bytes | None], _T], letters: list[str], workers: int | None) -> Iterator[_T]:
+    """Apply ``work`` to each letter in order, in this process or in a pool of ``workers``."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     stdin_data = sys.stdin.buffer.read() if STDIN in letters else None
-
-    def single() -> Iterator[Result]:
-        for path in letters:
-            yield extract_one(path, stdin_data if path == STDIN else None)
-
     if count <= 1 or len(letters) < 2 or stdin_data is not None:
-        yield from single()
+        for path in letters:
+            yield work(path, stdin_data if path == STDIN else None)
         return
     with ProcessPoolExecutor(max_workers=count) as pool:
         chunk = max(1, min(64, len(letters) // (count * 8) or 1))
-        yield from pool.map(extract_one, letters, chunksize=chunk)
+        yield from pool.map(work, letters, itertools.repeat(None), chunksize=chunk)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A record already serialized by the worker that extracted it (cheap to send back)."""
+
+    json: str
+    items: int
+
+
+def _extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
+    result = extract_one(path, data)
+    return result if isinstance(result, Failure) else _Line(record_json(result), len(result.items))
 
 
 def record_json(record: CaseRecord) -> str:
@@ -143,20 +158,26 @@ def run_extract(
     output: IO[str],
     workers: int | None = None,
     errors: IO[str] | None = None,
-    on_result: Callable[[Result], Any] | None = None,
+    on_result: Callable[[str | None, Failure | None], Any] | None = None,
 ) -> BatchSummary:
-    """Extract every letter under ``paths`` and write JSON Lines to ``output``."""
+    """Extract every letter under ``paths`` and write JSON Lines to ``output``.
+
+    Workers serialize their own records, so the writing process only writes lines.
+    ``on_result(line, failure)`` is called once per letter (one of the two is None).
+    """
     records = items = 0
     failures: list[Failure] = []
-    for result in extract_paths(paths, workers):
+    for result in _map(_extract_line, find_letters(paths), workers):
         if isinstance(result, Failure):
             failures.append(result)
             if errors is not None:
                 errors.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            records += 1
-            items += len(result.items)
-            output.write(record_json(result) + "\n")
+            if on_result is not None:
+                on_result(None, result)
+            continue
+        records += 1
+        items += result.items
+        output.write(result.json + "\n")
         if on_result is not None:
-            on_result(result)
+            on_result(result.json, None)
     return BatchSummary(records, items, tuple(failures))

@@ -19,9 +19,8 @@ from imr_graph.errors import UnreadableLetter
 MAX_BYTES = 20 * 1024 * 1024
 
 _PDF_MAGIC = b"%PDF-"
-_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u3000][ \t\u00a0\u2000-\u200b\u3000]*| {2,}")
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u3000]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-_BLANK_LINES = re.compile(r" *\n[ \n]*")  # a line break with the spaces and blank lines around it
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -102,7 +101,7 @@ def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     starts: list[int] = []
     offset = 0
     for page in pages:
-        body = _BLANK_LINES.sub("\n", _clean_page(page)).strip()
+        body = _clean_page(page)
         starts.append(offset)
         parts.append(body)
         offset += len(body) + 1
@@ -110,11 +109,21 @@ def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
 
 
 def _clean_page(page: str) -> str:
+    """Fold a page's whitespace: one space between words, no blank lines, no line-end spaces.
+
+    Plain ``str`` replacements do most of it; they are several times faster than regexes here.
+    """
     page = page.replace("\r\n", "\n").replace("\r", "\n")
     # PDFium reports a hyphen that ended a line as U+FFFE; U+00AD is the soft hyphen.
     page = page.replace("\ufffe", "-").replace("\u00ad", "-").replace("\ufeff", "")
     page = _CONTROL.sub(" ", page)
-    return _SPACES.sub(" ", page)
+    page = _ODD_SPACES.sub(" ", page)
+    while "  " in page:
+        page = page.replace("  ", " ")
+    page = page.replace(" \n", "\n").replace("\n ", "\n")
+    while "\n\n" in page:
+        page = page.replace("\n\n", "\n")
+    return page.strip()
 
 
 def _decode(name: str, data: bytes) -> tuple[str, tuple[str, ...]]:
