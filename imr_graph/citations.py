@@ -105,6 +105,13 @@ def _trie_pattern(names: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
+def _numbered_titles() -> _Lowered:
+    """Titles of numbered ACOEM chapters only: what a rationale's mention can point at."""
+    names = [k for k, v in load_vocabulary().chapter_names.items() if v.chapter is not None and v.code == "ACOEM"]
+    return _Lowered(rf"(?<![\w-])(?P<name>{_trie_pattern(names)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
 def _lookups() -> tuple[dict[tuple[str, ...], ChapterName], dict[tuple[str, ...], str]]:
     vocab = load_vocabulary()
     chapters = {_name_words(k): v for k, v in vocab.chapter_names.items()}
@@ -466,7 +473,7 @@ def _span(start: int, end: int, page_of: PageOf | None) -> Span:
 
 _MTUS_FAMILY = {"ACOEM", "CPMTG", "PTG", "AMTG", "MTUS"}
 _PAGES_BEFORE = re.compile(r"(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*\d[\d\s,\-–and&]*\s+(?:of|in)\s+(?:the\s+)?$", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+_SENTENCE = re.compile(r"[.!?]\s+(?=[A-Z\"“(])")
 _GUIDELINE_WORDS = re.compile(r"\b(?:chapter|guidelines?|ACOEM|MTUS)\b", re.I)
 _PAGES_AFTER = re.compile(r"[^.;]{0,40}?(?=(?:,|\s)\s*(?:page|pages|pgs?\.|pp?\.))[^.;]*", re.I)
 
@@ -507,14 +514,10 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
     [('CPMTG', ((46, 46),))]
     """
     vocab = load_vocabulary()
-    code_re, title_re, _ = _patterns()
+    code_re, _, _ = _patterns()
     # names are found once in the whole text, then read sentence by sentence
     names = [(m.start(), m.end(), _code_of(m.group("name"), vocab)) for m in code_re.finditer(text)]
-    titles = [
-        (m.start(), m.end(), name)
-        for m in title_re.finditer(text)
-        if (name := _chapter_named(m.group("name"))).chapter is not None and name.code == "ACOEM"
-    ]
+    titles = [(m.start(), m.end(), _chapter_named(m.group("name"))) for m in _numbered_titles().finditer(text)]
     if not names and not titles:
         return []
     bounds = [0, *(m.end() for m in _SENTENCE.finditer(text)), len(text)]

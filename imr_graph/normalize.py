@@ -123,12 +123,14 @@ def treatment(request: str) -> Treatment:
     core = re.sub(r"^.*?remaining imr eligible portion of the original request,?\s*", "", label)
     vocab = load_vocabulary()
     words = tokens(core)
-    # every run of up to five words is looked up; the subcategory tried first (lowest order) wins
+    # every run of words that a hidden label could be is looked up; the lowest match order wins
+    longest = vocab.category_longest
     hits = [
         index
-        for size in range(1, 6)
-        for start in range(len(words) - size + 1)
-        if (index := vocab.category_words.get(" ".join(words[start : start + size]))) is not None
+        for start, word in enumerate(words)
+        if word in vocab.category_first_words
+        for end in range(start + 1, min(len(words), start + longest) + 1)
+        if (index := vocab.category_words.get(" ".join(words[start:end]))) is not None
     ]
     if hits:
         category = vocab.categories[min(hits)]

@@ -42,13 +42,13 @@ _NOTICE = re.compile(
 )
 _PROFESSIONAL = re.compile(r"medical\s+professional\s+review|issue\s+at\s+dispute\s*:")
 _FINAL = re.compile(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION")
-_HEADER_LABEL = re.compile(
-    r"""(?P<label>Case\s+Number|Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date
-        |UR\s+Denial\s+Date|Application\s+Received|Priority)\s*:""",
-    re.I | re.X,
+_HEADER_LABEL = re.compile(  # run on lowered text
+    r"""(?P<label>case\s+number|date\s+assigned|date\s+of\s+injury|decision\s+date
+        |ur\s+denial\s+date|application\s+received|priority)\s*:""",
+    re.X,
 )
 _CASE_NUMBER = re.compile(r"\b(?P<cn>CM\d{2}-\d{7})\b")
-_HEADER_VALUE = re.compile(rf"(?P<value>CM\d{{2}}-\d{{7}}|{DATE}|Standard|Expedited|Urgent)", re.I)
+_HEADER_VALUE = re.compile(rf"(?P<value>cm\d{{2}}-\d{{7}}|{DATE}|standard|expedited|urgent)")  # on lowered text
 _LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure\s*:\s*(?P<states>[^\n]*)", re.I)
 _CERTIFICATION = re.compile(
     r"Certification\(s\)\s*/\s*Specialty\s*:\s*(?P<specs>.*?)(?=\n[A-Z][A-Z ]{6,}$|\n\S[^\n]*:\s|\Z)",
@@ -197,16 +197,18 @@ class _Parser:
         end = _FINAL.search(self.text)
         stop = end.start() if end else min(len(self.text), 1500)
         fields: dict[str, str | None] = {}
-        labels = list(_HEADER_LABEL.finditer(self.text, 0, stop))
-        values = list(_HEADER_VALUE.finditer(self.text, 0, stop))
+        labels = list(_HEADER_LABEL.finditer(self.low, 0, stop))
+        values = list(_HEADER_VALUE.finditer(self.low, 0, stop))
         used: set[int] = set()
         pending = []
-        for label in labels:
+        for index, label in enumerate(labels):
             key = _field_key(label.group("label"))
-            following = [v for v in values if v.start() >= label.end() and v.start() not in used]
-            nxt = following[0] if following else None
-            between = self.text[label.end() : nxt.start()] if nxt else ""
-            if nxt and not _HEADER_LABEL.search(between.replace("Application", "")) and _fits(key, nxt):
+            nxt = next((v for v in values if v.start() >= label.end() and v.start() not in used), None)
+            # the value belongs to this label when no other label stands between them
+            # ("Priority: Standard Application Received:" puts one label around the value)
+            later = labels[index + 1].start() if index + 1 < len(labels) else stop
+            inline = nxt is not None and (nxt.start() < later or key == "priority")
+            if nxt is not None and inline and _fits(key, nxt):
                 used.add(nxt.start())
                 self.store(fields, key, nxt)
             else:
@@ -227,7 +229,7 @@ class _Parser:
         return fields
 
     def store(self, fields: dict[str, str | None], key: str, match: re.Match[str]) -> None:
-        raw = match.group("value")
+        raw = self.text[match.start() : match.end()]
         value = raw if key in ("case_number", "priority") else norm.iso_date(raw)
         if value is None:
             self.warn(f"unreadable {key.replace('_', ' ')} {raw!r}", match.start())
@@ -324,7 +326,7 @@ class _Parser:
     def diagnoses(self, region: _Region) -> tuple[Diagnosis, ...]:
         out: list[Diagnosis] = []
         seen: set[str] = set()
-        for match in _DIAGNOSES.finditer(self.low, region.start, region.end):
+        for match in _diagnosis_lists(self.low, region.start, region.end):
             for start, end in _split_diagnoses(self.text, *match.span("list")):
                 text = " ".join(self.text[start:end].split())
                 key = text.lower()
@@ -561,6 +563,29 @@ def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
     )
 
 
+#: Words one of which begins every diagnosis phrase _DIAGNOSES knows; str.find is far
+#: quicker than letting the regex try its alternatives at every character.
+_DIAGNOSIS_WORDS = ("diagnos", "dx", "undergoing", "being", "filed")
+
+
+def _diagnosis_lists(low: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Where diagnosis lists stand in ``low[start:end]``, in order, without overlaps."""
+    candidates = set()
+    for word in _DIAGNOSIS_WORDS:
+        at = low.find(word, start, end)
+        while at >= 0:
+            candidates.add(at)
+            at = low.find(word, at + 1, end)
+    reached = start
+    for at in sorted(candidates):
+        if at < reached:
+            continue
+        match = _DIAGNOSES.match(low, at, end)
+        if match:
+            reached = match.end()
+            yield match
+
+
 def _split_diagnoses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a diagnosis list at ';' and ','; a lone word joins the next ('cervical, lumbar, …')."""
     pieces: list[tuple[int, int]] = []
@@ -596,7 +621,7 @@ def _field_key(label: str) -> str:
 def _fits(key: str, value: re.Match[str]) -> bool:
     raw = value.group("value")
     if key == "case_number":
-        return raw.upper().startswith("CM")
+        return raw.lower().startswith("cm")
     if key == "priority":
         return raw.isalpha()
-    return raw[:1].isalnum() and not raw.upper().startswith("CM") and not raw.isalpha()
+    return raw[:1].isalnum() and not raw.lower().startswith("cm") and not raw.isalpha()

@@ -57,6 +57,8 @@ class Vocabulary:
     section_names: tuple[str, ...]
     categories: tuple[Category, ...]
     category_words: dict[str, int]
+    category_first_words: frozenset[str]
+    category_longest: int
     body_regions: tuple[tuple[str, tuple[str, ...]], ...]
 
 
@@ -170,5 +172,7 @@ def load_vocabulary() -> Vocabulary:
         section_names=section_names,
         categories=tuple(categories),
         category_words=words,
+        category_first_words=frozenset(w.split()[0] for w in words if w),
+        category_longest=max((len(w.split()) for w in words), default=1),
         body_regions=regions,
     )
