@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from imr_graph.errors import ImrGraphError, LetterError, OutputError
-from imr_graph.models import CaseRecord
+from imr_graph.models import CaseRecord, json_fields
 from imr_graph.parse import parse_letter
 from imr_graph.read import read_letter
 
@@ -111,8 +111,8 @@ def _extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
 
 
 def record_json(record: CaseRecord) -> str:
-    """Serialize a record as one JSON line (stable key order, UTF-8 kept)."""
-    return json.dumps(record.to_dict(), ensure_ascii=False)
+    """Serialize a record as one JSON line (the form of :meth:`CaseRecord.to_dict`, key order kept)."""
+    return json.dumps(record, default=json_fields, ensure_ascii=False)
 
 
 @contextmanager

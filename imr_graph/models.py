@@ -194,6 +194,17 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
+def json_fields(value: Any) -> dict[str, Any]:
+    """``json.dumps(default=…)`` hook: a record's fields, one level deep (json does the rest).
+
+    The enums are ``str`` subclasses and tuples are JSON arrays, so only dataclasses need it.
+    """
+    names = _field_names(type(value))  # type: ignore[arg-type]
+    if names is None:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return {name: getattr(value, name) for name in names}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):  # before str: the enums are str subclasses
         return value.value

@@ -141,27 +141,28 @@ def treatment(request: str) -> Treatment:
 
 
 @lru_cache(maxsize=1)
-def _region_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    out = []
+def _region_words() -> tuple[dict[tuple[str, ...], str], int]:
+    """Each body-region keyword as its word tuple, and the longest keyword's length in words."""
+    table: dict[tuple[str, ...], str] = {}
     for label, words in load_vocabulary().body_regions:
-        alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
-        out.append((label, re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)))
-    return tuple(out)
+        for word in words:
+            table.setdefault(tuple(tokens(word)), label)
+    return table, max(len(k) for k in table)
 
 
 def body_region(diagnosis: str) -> str | None:
-    """Return the body region a diagnosis names first, or None.
+    """Return the body region a diagnosis names first (the longest keyword there), or None.
 
     >>> body_region("left knee internal derangement")
     'knee'
     >>> body_region("low back pain")
     'lumbar spine'
     """
-    best: tuple[int, int, str] | None = None
-    for label, pattern in _region_patterns():
-        match = pattern.search(diagnosis)
-        if match:
-            key = (match.start(), -len(match.group()), label)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+    table, longest = _region_words()
+    words = tokens(diagnosis)
+    for start in range(len(words)):
+        for end in range(min(len(words), start + longest), start, -1):
+            label = table.get(tuple(words[start:end]))
+            if label is not None:
+                return label
+    return None

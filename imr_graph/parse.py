@@ -37,10 +37,8 @@ _IMR_MARKERS = re.compile(
     r"MAXIMUS|Independent\s+Medical\s+Review|\bIMR\b|Expert\s+Reviewer|MEDICAL\s+PROFESSIONAL\s+REVIEW",
     re.I,
 )
-_NOTICE = re.compile(
-    r"notice\s+of\s+independent\s+medical\s+review\s+determination|has\s+determined\s+the\s+request\s+for"
-)
-_PROFESSIONAL = re.compile(r"medical\s+professional\s+review|issue\s+at\s+dispute\s*:")
+#: Any of these words marks an IMR letter (before the slower pattern is tried).
+_IMR_WORDS = ("maximus", "independent medical review", "expert reviewer")
 _FINAL = re.compile(r"IMR\s+ISSUES,\s+DECISIONS\s+AND\s+RATIONALES|HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION")
 _HEADER_LABEL = re.compile(  # run on lowered text
     r"""(?P<label>case\s+number|date\s+assigned|date\s+of\s+injury|decision\s+date
@@ -133,8 +131,8 @@ class _Region:
 
 def parse_letter(letter: Letter) -> CaseRecord:
     """Parse one read letter into a case record; raise if it is not an IMR letter."""
-    text = letter.text
-    if not _IMR_MARKERS.search(text):
+    flat = _flat(letter.text)
+    if not any(marker in flat for marker in _IMR_WORDS) and not _IMR_MARKERS.search(flat):
         raise NotAnImrLetter(letter.path, "no sign of an IMR determination (no MAXIMUS, IMR or reviewer wording)")
     parser = _Parser(letter)
     return parser.record()
@@ -531,17 +529,26 @@ def detect_format(text: str) -> LetterFormat:
     >>> detect_format("Case Number: CM16-0000001\\nHOW THE IMR FINAL DETERMINATION WAS MADE")
     <LetterFormat.FINAL_DETERMINATION_2016: 'final-determination-2016'>
     """
-    head = text[:_FORMAT_WINDOW].lower()  # lowercase once; the patterns below need no re.I
-    if _PROFESSIONAL.search(head):
+    flat = _flat(text)  # one line, lowercase, same offsets: plain substring tests suffice
+    head = flat[:_FORMAT_WINDOW]
+    if "medical professional review" in head or "issue at dispute:" in head:
         return LetterFormat.PROFESSIONAL_REVIEW_2013
-    if _NOTICE.search(head):
+    if "notice of independent medical review determination" in head or "has determined the request for" in head:
         return LetterFormat.NOTICE_2013
-    final = _FINAL.search(text)
-    if final:
-        if re.search(r"Case\s+Number|Date\s+Assigned|Decision\s+Date", text[: final.start()], re.I):
+    final = min((at for at in map(flat.find, _FINAL_HEADINGS) if at >= 0), default=-1)
+    if final >= 0:
+        if any(label in flat[:final] for label in ("case number", "date assigned", "decision date")):
             return LetterFormat.FINAL_DETERMINATION_2016
         return LetterFormat.FINAL_DETERMINATION_2014
     return LetterFormat.UNKNOWN
+
+
+_FINAL_HEADINGS = ("imr issues, decisions and rationales", "how the imr final determination")
+
+
+def _flat(text: str) -> str:
+    """Lowercase ASCII and turn line breaks into spaces; offsets do not move."""
+    return lowered(text).replace("\n", " ")
 
 
 def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:

@@ -183,3 +183,12 @@ def test_spans_point_back_at_values() -> None:
     assert letter.text[item.span.start : item.span.end] == "Cyclobenzaprine 7.5mg #60: Upheld"
     for d in rec.diagnoses:
         assert d.span is not None and " ".join(letter.text[d.span.start : d.span.end].split()) == d.text
+
+
+@pytest.mark.parametrize("path", sample_letters(), ids=lambda p: p.name)
+def test_json_line_is_the_record_dict(path: Path) -> None:
+    from imr_graph.extract import record_json
+
+    record = extract_letter(path)
+    assert json.loads(record_json(record)) == record.to_dict()
+    assert list(json.loads(record_json(record))) == list(record.to_dict())
