@@ -83,12 +83,15 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def lowered(text: str) -> str:
-    """Lowercase ASCII letters only, so every offset stays where it was.
+    """Lowercase ``text`` keeping every offset where it was.
 
     >>> lowered("Case NUMBER: CM16")
     'case number: cm16'
+    >>> len(lowered("İ")) == 1  # a letter whose lowercase is longer stays as it is
+    True
     """
-    return text.translate(_ASCII_LOWER)
+    low = text.lower()  # fast; differs in length only for a few letters such as "İ"
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
