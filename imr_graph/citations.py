@@ -61,14 +61,13 @@ class _Anchor:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[_Lowered, _Lowered, _Lowered]:
+def _patterns() -> tuple[_Names, _Names, re.Pattern[str]]:
     """Compile the name patterns from the catalog: codes, chapter titles, titled parts."""
     vocab = load_vocabulary()
-    codes = _trie_pattern([*vocab.guideline_codes, _OTHER_GUIDELINES])
+    code_re = _Names([*vocab.guideline_codes, _OTHER_GUIDELINES])
+    title_re = _Names(list(vocab.chapter_names))
     titles = _trie_pattern(list(vocab.chapter_names))
-    code_re = _Lowered(rf"(?<![\w-])(?P<name>{codes})(?![\w-])")
-    title_re = _Lowered(rf"(?<![\w-])(?P<name>{titles})(?![\w-])")
-    part_re = _Lowered(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b")
+    part_re = re.compile(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b")
     return code_re, title_re, part_re
 
 
@@ -105,10 +104,10 @@ def _trie_pattern(names: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _numbered_titles() -> _Lowered:
+def _numbered_titles() -> _Names:
     """Titles of numbered ACOEM chapters only: what a rationale's mention can point at."""
     names = [k for k, v in load_vocabulary().chapter_names.items() if v.chapter is not None and v.code == "ACOEM"]
-    return _Lowered(rf"(?<![\w-])(?P<name>{_trie_pattern(names)})(?![\w-])")
+    return _Names(names)
 
 
 @lru_cache(maxsize=1)
@@ -124,18 +123,34 @@ def _chapter_named(text: str) -> ChapterName:
     return _lookups()[0][_name_words(text)]
 
 
-class _Lowered:
-    """A name pattern matched against ASCII-lowercased text: far faster than re.IGNORECASE
-    on a large alternation, and offsets stay valid because the length does not change."""
+class _Names:
+    """Find catalog names in text: lowercased (no re.IGNORECASE cost, offsets unchanged), and
+    tried only where one of the names' first words stands, which ``str.find`` locates far
+    faster than a large alternation tried at every character."""
 
-    def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(lowered(text))
+    def __init__(self, names: list[str]) -> None:
+        self.pattern = re.compile(rf"(?P<name>{_trie_pattern(names)})(?![\w-])")
+        self.starts = tuple(sorted({re.split(r"[^a-z0-9]", w[0])[0] for n in names if (w := _name_words(n))}))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(lowered(text))
+        low = lowered(text)
+        found: set[int] = set()
+        for word in self.starts:
+            at = low.find(word)
+            while at >= 0:
+                found.add(at)
+                at = low.find(word, at + 1)
+        reached = 0
+        for at in sorted(found):
+            if at < reached or (at > 0 and (low[at - 1].isalnum() or low[at - 1] in "_-")):
+                continue
+            match = self.pattern.match(low, at)
+            if match:
+                reached = match.end()
+                yield match
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
 
 
 def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Basis:
@@ -183,7 +198,7 @@ def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> lis
     vocab = load_vocabulary()
     lead = len(text) - len(text.lstrip())
     text, offset = text[lead:], offset + lead
-    parts = list(part_re.finditer(text))
+    parts = list(part_re.finditer(lowered(text)))
     if not parts or parts[0].start() > 0:
         return [_old_style_mtus(text, offset, page_of, vocab)] if text.strip(" .") else []
     citations: list[Citation] = []
