@@ -130,6 +130,11 @@ def _clean_page(page: str) -> str:
 
 
 def _decode(name: str, data: bytes) -> tuple[str, tuple[str, ...]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16"), ("decoded as UTF-16",)
+        except UnicodeDecodeError as err:
+            raise UnreadableLetter(name, f"UTF-16 text that does not decode (byte {err.start})") from err
     sample = data[:65536]
     if b"\x00" in sample or _binary_share(sample) > 0.10:
         raise UnreadableLetter(name, "binary data, not a text or PDF letter")

@@ -68,6 +68,11 @@ def test_invalid_utf8_is_read_with_a_warning() -> None:
     assert rec.items and any("not valid UTF-8" in w for w in rec.warnings)
 
 
+def test_utf16_letter_is_read() -> None:
+    rec = extract_letter("wide.txt", GOOD.decode().encode("utf-16"))
+    assert len(rec.items) == 3 and "decoded as UTF-16" in rec.warnings
+
+
 def test_truncated_letter_keeps_what_it_has() -> None:
     cut = GOOD[: GOOD.index(b"Naproxen 550mg")]
     rec = extract_letter("cut.txt", cut)
