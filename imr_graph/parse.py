@@ -399,14 +399,7 @@ class _Parser:
 
         claims = self._basis(section("claims"), "claims administrator", n)
         reviewer = self._basis(section("maximus"), "reviewer", n)
-        rationale_at = section("decision")
-        rationale = ""
-        mentions: tuple[Citation, ...] = ()
-        if rationale_at:
-            rationale = " ".join(self.text[rationale_at[0] : rationale_at[1]].split())
-            mentions = tuple(
-                find_mentions(self.text[rationale_at[0] : rationale_at[1]], rationale_at[0], self.letter.page_of)
-            )
+        rationale, mentions = self._rationale(section("decision"))
         return Item(
             n=n,
             request=request,
@@ -419,6 +412,14 @@ class _Parser:
             partial=partial,
             span=self.span(head.start, decision.end()),
         )
+
+    def _rationale(self, where: tuple[int, int] | None) -> tuple[str, tuple[Citation, ...]]:
+        """A rationale's text and the guidelines it mentions."""
+        if where is None:
+            return "", ()
+        start, end = where
+        body = self.text[start:end]
+        return " ".join(body.split()), tuple(find_mentions(body, start, self.letter.page_of))
 
     def _basis(self, where: tuple[int, int] | None, role: str, n: int, prose: bool = False) -> Basis:
         if where is None:
@@ -441,8 +442,7 @@ class _Parser:
             request = " ".join(match.group("request").split())
             decision = Decision.OVERTURNED if match.group("not") is None else Decision.UPHELD
             claims = reviewer = Basis(cited_evidence=False, mtus_based=False)
-            rationale = ""
-            mentions: tuple[Citation, ...] = ()
+            rationale, mentions = self._rationale(None)
             block = blocks.get(n)
             if block is None:
                 self.warn(f"item {n}: no 'Regarding the request' section with the guidelines relied upon")
@@ -458,8 +458,7 @@ class _Parser:
                     elif "expert reviewer" in label:
                         reviewer = self._basis((role.end(), stop), "reviewer", n, prose=True)
                     else:
-                        rationale = " ".join(self.text[role.end() : stop].split())
-                        mentions = tuple(find_mentions(self.text[role.end() : stop], role.end(), self.letter.page_of))
+                        rationale, mentions = self._rationale((role.end(), stop))
             items.append(
                 Item(
                     n=n,
@@ -484,8 +483,7 @@ class _Parser:
         issue = parts.get("ISSUE")
         if issue is None:
             return []
-        rationale_at = parts.get("RATIONALE")
-        rationale = " ".join(self.text[rationale_at[0] : rationale_at[1]].split()) if rationale_at else ""
+        rationale, mentions = self._rationale(parts.get("RATIONALE"))
         verdicts = list(_NECESSITY.finditer(rationale))
         # the heading reads "IS/WAS NOT MEDICALLY NECESSARY"; the rationale's last word decides
         decision = Decision.UPHELD if not verdicts or verdicts[-1].group("not") else Decision.OVERTURNED
@@ -498,15 +496,6 @@ class _Parser:
             claims = Basis(cited_evidence=False, mtus_based=False)
             self.warn(f"item {n}: this format does not state the claims administrator's basis")
             reviewer = self._basis(guideline_at, "reviewer", n, prose=True)
-            mentions = (
-                find_mentions(
-                    self.text[rationale_at[0] : rationale_at[1]],
-                    rationale_at[0],
-                    self.letter.page_of,
-                )
-                if rationale_at
-                else []
-            )
             items.append(
                 Item(
                     n=n,
@@ -516,7 +505,7 @@ class _Parser:
                     claims_administrator=claims,
                     reviewer=reviewer,
                     rationale=rationale,
-                    rationale_citations=tuple(mentions),
+                    rationale_citations=mentions,
                     span=self.span(*match.span("request")),
                 )
             )
