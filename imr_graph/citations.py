@@ -200,7 +200,9 @@ def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> lis
     text, offset = text[lead:], offset + lead
     parts = list(part_re.finditer(lowered(text)))
     if not parts or parts[0].start() > 0:
-        return [_old_style_mtus(text, offset, page_of, vocab)] if text.strip(" .") else []
+        # older letters: "ACOEM Chapter 12 … Page(s): 303, Chronic Pain … Page(s): 46" may
+        # name several guidelines; each gets its own citation
+        return [_old_style_mtus(text[start:end], offset + start, page_of, vocab) for start, end, _ in _segments(text)]
     citations: list[Citation] = []
     for i, part in enumerate(parts):
         end = parts[i + 1].start() if i + 1 < len(parts) else len(text)

@@ -23,6 +23,13 @@ CASES = [
         [("ACOEM", True, None, (), ((92, 92), (127, 127)), None)],
     ),
     (
+        "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 303-305, and Chronic Pain "
+        "Medical Treatment Guidelines Page(s): 46.",
+        True,
+        True,
+        [("ACOEM", True, 12, (), ((303, 305),), None), ("CPMTG", True, None, (), ((46, 46),), None)],
+    ),
+    (
         "Decision based on MTUS Chronic Pain Treatment Guidelines Page(s):\n31-32.",
         True,
         True,
