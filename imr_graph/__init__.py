@@ -5,6 +5,7 @@
 True
 """
 
+from imr_graph._version import __version__
 from imr_graph.errors import (
     ImrGraphError,
     LetterError,
@@ -31,8 +32,6 @@ from imr_graph.models import (
 )
 from imr_graph.parse import parse_letter
 from imr_graph.read import Letter, read_letter
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Basis",

@@ -6,6 +6,9 @@ Every error the library raises derives from :class:`ImrGraphError`::
      ├── LetterError            a letter could not be read or parsed (names the file)
      │    ├── UnreadableLetter   empty, binary, encrypted, corrupt, too large, bad encoding
      │    └── NotAnImrLetter     readable text, but no sign of an IMR determination
+     ├── RecordError            a case-record line that is not JSON or breaks the contract
+     ├── StoreError             a store directory that is locked, or is not a store
+     ├── ValidationError        the graph breaks its SHACL shapes
      └── OutputError            an output file could not be written
 
 The library never prints: problems inside a letter that still yields a record are
@@ -40,3 +43,21 @@ class NotAnImrLetter(LetterError):
 
 class OutputError(ImrGraphError):
     """An output file could not be written."""
+
+
+class RecordError(ImrGraphError):
+    """A line of a case-record file that cannot be read; names the file and the line."""
+
+    def __init__(self, path: str | Path, line: int, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{self.path}, line {line}: {reason}")
+
+
+class StoreError(ImrGraphError):
+    """A store that cannot be opened (locked by another process, or not a store)."""
+
+
+class ValidationError(ImrGraphError):
+    """The graph does not conform to its SHACL shapes."""

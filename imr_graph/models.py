@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Decision(str, enum.Enum):
@@ -218,3 +218,190 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return value
+
+
+# -- reading records back from JSON -----------------------------------------------------
+
+
+class RecordShapeError(ValueError):
+    """A JSON object that is not a case record; the message names the field."""
+
+
+def record_from_dict(data: Any) -> CaseRecord:
+    """Rebuild a :class:`CaseRecord` from its JSON form, checking every field's type.
+
+    >>> rec = CaseRecord(id="doc-0", source=Source("a.txt", "00", LetterFormat.UNKNOWN, 1))
+    >>> record_from_dict(rec.to_dict()) == rec
+    True
+    """
+    d = _obj(data, "record")
+    source = _obj(d.get("source"), "source")
+    reviewer = _obj(d.get("reviewer", {}), "reviewer")
+    patient = _obj(d.get("patient", {}), "patient")
+    provenance = _obj(d.get("provenance", {}), "provenance")
+    return CaseRecord(
+        id=_str(d.get("id"), "id"),
+        source=Source(
+            path=_str(source.get("path"), "source.path"),
+            sha256=_str(source.get("sha256"), "source.sha256"),
+            format=_enum(LetterFormat, source.get("format"), "source.format"),
+            pages=_int(source.get("pages"), "source.pages"),
+        ),
+        case_number=_opt_str(d.get("case_number"), "case_number"),
+        decision_date=_opt_str(d.get("decision_date"), "decision_date"),
+        date_of_injury=_opt_str(d.get("date_of_injury"), "date_of_injury"),
+        ur_denial_date=_opt_str(d.get("ur_denial_date"), "ur_denial_date"),
+        date_assigned=_opt_str(d.get("date_assigned"), "date_assigned"),
+        application_received=_opt_str(d.get("application_received"), "application_received"),
+        priority=_opt_str(d.get("priority"), "priority"),
+        reviewer=Reviewer(
+            specialties=_strs(reviewer.get("specialties", []), "reviewer.specialties"),
+            subspecialties=_strs(reviewer.get("subspecialties", []), "reviewer.subspecialties"),
+            license_states=_strs(reviewer.get("license_states", []), "reviewer.license_states"),
+            text=_str(reviewer.get("text", ""), "reviewer.text"),
+            span=_span(reviewer.get("span"), "reviewer.span"),
+        ),
+        patient=Patient(
+            age=None if patient.get("age") is None else _int(patient.get("age"), "patient.age"),
+            sex=_opt_str(patient.get("sex"), "patient.sex"),
+        ),
+        diagnoses=tuple(
+            Diagnosis(
+                text=_str(x.get("text"), f"diagnoses[{i}].text"),
+                body_region=_opt_str(x.get("body_region"), f"diagnoses[{i}].body_region"),
+                span=_span(x.get("span"), f"diagnoses[{i}].span"),
+            )
+            for i, x in enumerate(_objs(d.get("diagnoses", []), "diagnoses"))
+        ),
+        items=tuple(_item(x, f"items[{i}]") for i, x in enumerate(_objs(d.get("items", []), "items"))),
+        warnings=_strs(d.get("warnings", []), "warnings"),
+        provenance={str(k): s for k, v in provenance.items() if (s := _span(v, f"provenance.{k}")) is not None},
+    )
+
+
+def _item(d: dict[str, Any], where: str) -> Item:
+    treatment = _obj(d.get("treatment"), f"{where}.treatment")
+    partial = d.get("partial")
+    return Item(
+        n=_int(d.get("n"), f"{where}.n"),
+        request=_str(d.get("request"), f"{where}.request"),
+        decision=_enum(Decision, d.get("decision"), f"{where}.decision"),
+        treatment=Treatment(
+            label=_str(treatment.get("label"), f"{where}.treatment.label"),
+            category=_opt_str(treatment.get("category"), f"{where}.treatment.category"),
+            subcategory=_opt_str(treatment.get("subcategory"), f"{where}.treatment.subcategory"),
+        ),
+        claims_administrator=_basis(d.get("claims_administrator"), f"{where}.claims_administrator"),
+        reviewer=_basis(d.get("reviewer"), f"{where}.reviewer"),
+        rationale=_str(d.get("rationale", ""), f"{where}.rationale"),
+        rationale_citations=_citations(d.get("rationale_citations", []), f"{where}.rationale_citations"),
+        partial=None
+        if partial is None
+        else PartialAuthorization(
+            *(
+                _str(_obj(partial, f"{where}.partial").get(k), f"{where}.partial.{k}")
+                for k in ("original", "authorized", "remaining")
+            )
+        ),
+        span=_span(d.get("span"), f"{where}.span"),
+    )
+
+
+def _basis(data: Any, where: str) -> Basis:
+    d = _obj(data, where)
+    return Basis(
+        cited_evidence=_bool(d.get("cited_evidence"), f"{where}.cited_evidence"),
+        mtus_based=_bool(d.get("mtus_based"), f"{where}.mtus_based"),
+        citations=_citations(d.get("citations", []), f"{where}.citations"),
+        text=_str(d.get("text", ""), f"{where}.text"),
+        span=_span(d.get("span"), f"{where}.span"),
+    )
+
+
+def _citations(data: Any, where: str) -> tuple[Citation, ...]:
+    out = []
+    for i, d in enumerate(_objs(data, where)):
+        at = f"{where}[{i}]"
+        pages = []
+        for j, pair in enumerate(_list(d.get("pages", []), f"{at}.pages")):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise RecordShapeError(f"{at}.pages[{j}]: expected [start, end]")
+            pages.append((_int(pair[0], f"{at}.pages[{j}]"), _int(pair[1], f"{at}.pages[{j}]")))
+        out.append(
+            Citation(
+                guideline=_enum(Guideline, d.get("guideline"), f"{at}.guideline"),
+                mtus=_bool(d.get("mtus"), f"{at}.mtus"),
+                text=_str(d.get("text"), f"{at}.text"),
+                chapter=None if d.get("chapter") is None else _int(d.get("chapter"), f"{at}.chapter"),
+                chapter_title=_opt_str(d.get("chapter_title"), f"{at}.chapter_title"),
+                sections=_strs(d.get("sections", []), f"{at}.sections"),
+                pages=tuple(pages),
+                edition=_opt_str(d.get("edition"), f"{at}.edition"),
+                year=None if d.get("year") is None else _int(d.get("year"), f"{at}.year"),
+                url=_opt_str(d.get("url"), f"{at}.url"),
+                span=_span(d.get("span"), f"{at}.span"),
+            )
+        )
+    return tuple(out)
+
+
+def _span(data: Any, where: str) -> Span | None:
+    if data is None:
+        return None
+    d = _obj(data, where)
+    return Span(
+        _int(d.get("start"), f"{where}.start"), _int(d.get("end"), f"{where}.end"), _int(d.get("page"), f"{where}.page")
+    )
+
+
+def _obj(data: Any, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise RecordShapeError(f"{where}: expected an object, got {type(data).__name__}")
+    return data
+
+
+def _list(data: Any, where: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise RecordShapeError(f"{where}: expected an array, got {type(data).__name__}")
+    return data
+
+
+def _objs(data: Any, where: str) -> list[dict[str, Any]]:
+    return [_obj(x, f"{where}[{i}]") for i, x in enumerate(_list(data, where))]
+
+
+def _str(data: Any, where: str) -> str:
+    if not isinstance(data, str):
+        raise RecordShapeError(f"{where}: expected a string, got {type(data).__name__}")
+    return data
+
+
+def _opt_str(data: Any, where: str) -> str | None:
+    return None if data is None else _str(data, where)
+
+
+def _strs(data: Any, where: str) -> tuple[str, ...]:
+    return tuple(_str(x, f"{where}[{i}]") for i, x in enumerate(_list(data, where)))
+
+
+def _int(data: Any, where: str) -> int:
+    if not isinstance(data, int) or isinstance(data, bool):
+        raise RecordShapeError(f"{where}: expected an integer, got {type(data).__name__}")
+    return data
+
+
+def _bool(data: Any, where: str) -> bool:
+    if not isinstance(data, bool):
+        raise RecordShapeError(f"{where}: expected true or false, got {type(data).__name__}")
+    return data
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(kind: type[_E], data: Any, where: str) -> _E:
+    try:
+        return kind(data)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in kind)
+        raise RecordShapeError(f"{where}: {data!r} is not one of {allowed}") from None

@@ -50,6 +50,7 @@ class Vocabulary:
     """Every lookup table normalization needs, keyed by a folded form of the label."""
 
     specialties: dict[str, str]
+    specialty_iris: dict[str, str]
     states: dict[str, str]
     guideline_codes: dict[str, str]
     chapter_names: dict[str, ChapterName]
@@ -108,6 +109,7 @@ def load_vocabulary() -> Vocabulary:
         return str(graph.value(concept, prop))
 
     specialties = {fold(label): one(c, pref) for c in scheme("specialty") for label in labels(c, pref, alt)}
+    specialty_iris = {one(c, pref): str(c) for c in scheme("specialty")}
     states: dict[str, str] = {}
     for c in scheme("state"):
         code = one(c, notation)
@@ -165,6 +167,7 @@ def load_vocabulary() -> Vocabulary:
     regions = tuple((one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region"))
     return Vocabulary(
         specialties=specialties,
+        specialty_iris=specialty_iris,
         states=states,
         guideline_codes=guideline_codes,
         chapter_names=chapter_names,

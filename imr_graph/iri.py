@@ -1,0 +1,144 @@
+"""Every IRI the graph uses is minted here, deterministically.
+
+The same letter always gives the same IRIs, so rebuilding is idempotent and letters can
+be added or replaced one named graph at a time. Nothing here reads letter text into an
+IRI except through :func:`slug`, which keeps only ``[a-z0-9-]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+#: The project's ontology (classes and properties).
+NS = "https://w3id.org/imr-graph/ns#"
+#: Instances: letters, items, citations, guideline units, treatments.
+ID = "https://w3id.org/imr-graph/id/"
+#: The SKOS vocabularies shipped in ``ontology/``.
+VOCAB = "https://w3id.org/imr-graph/vocab/"
+
+CITO = "http://purl.org/spar/cito/"
+PROV = "http://www.w3.org/ns/prov#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OA = "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SCHEMA = "https://schema.org/"
+
+#: The named graph that holds the ontology and vocabularies inside a store.
+VOCABULARY_GRAPH = ID + "graph/vocabulary"
+
+_SAFE_ID = re.compile(r"^(?:CM\d{2}-\d{7}|doc-[0-9a-f]{16})$")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A readable, IRI-safe key for a label; long labels end in a short hash.
+
+    >>> slug("Physical Medicine & Rehabilitation")
+    'physical-medicine-rehabilitation'
+    >>> slug("<img src=x onerror=alert(1)>")
+    'img-src-x-onerror-alert-1'
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    if len(base) <= limit:
+        return base
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    return f"{base[:limit].rstrip('-')}-{digest}"
+
+
+def letter(record_id: str) -> str:
+    """The letter (and its named graph): ``id/letter/CM16-0213037``."""
+    if not _SAFE_ID.match(record_id):
+        record_id = slug(record_id)
+    return f"{ID}letter/{record_id}"
+
+
+def item(letter_iri: str, n: int) -> str:
+    return f"{letter_iri}/item/{n}"
+
+
+def citation(item_iri: str, role: str, k: int) -> str:
+    """``…/item/1/reviewer/2``: the second citation the reviewer gave for item 1."""
+    return f"{item_iri}/{role}/{k}"
+
+
+def selector(citation_iri: str) -> str:
+    return f"{citation_iri}/text"
+
+
+def reviewer(letter_iri: str) -> str:
+    return f"{letter_iri}/reviewer"
+
+
+def claims_administrator(letter_iri: str) -> str:
+    return f"{letter_iri}/claims-administrator"
+
+
+def source(sha256: str) -> str:
+    return f"{ID}source/sha256-{sha256}"
+
+
+def run(version: str) -> str:
+    return f"{ID}run/imr-graph-{slug(version)}"
+
+
+def diagnosis(text: str) -> str:
+    return f"{ID}diagnosis/{slug(text)}"
+
+
+def treatment(label: str) -> str:
+    return f"{ID}treatment/{slug(label)}"
+
+
+def specialty(label: str) -> str:
+    return f"{VOCAB}specialty/{slug(label)}"
+
+
+def state(code: str) -> str:
+    return f"{VOCAB}state/{code.upper()}"
+
+
+def outcome(decision: str) -> str:
+    return f"{VOCAB}outcome/{decision}"
+
+
+def category(category_label: str, subcategory: str | None = None) -> str:
+    base = f"{VOCAB}category/{slug(category_label)}"
+    return f"{base}--{slug(subcategory)}" if subcategory else base
+
+
+def body_region(label: str) -> str:
+    return f"{VOCAB}body-region/{slug(label)}"
+
+
+def guideline(code: str) -> str:
+    """A guideline source as a whole (the catalog's top concepts): ``vocab/guideline/ODG``."""
+    return f"{VOCAB}guideline/{code}"
+
+
+def guideline_part(code: str, title: str | None, chapter: int | None, year: int | None) -> str:
+    """A chapter or titled part of a guideline, edition-specific where it matters.
+
+    ACOEM 2004 chapters are the catalog's own concepts; other parts are minted under their
+    guideline, with the year when the letter gives one (page numbers differ by edition).
+    """
+    if code == "ACOEM" and chapter is not None:
+        return f"{VOCAB}guideline/acoem-2004-ch{chapter}"
+    key = slug(title) if title else "part"
+    return f"{ID}guideline/{code.lower()}/{key}" + (f"/{year}" if year else "")
+
+
+def section(part_iri: str, name: str) -> str:
+    return f"{part_iri}/section/{slug(name)}"
+
+
+def pages(part_iri: str, start: int, end: int) -> str:
+    return f"{part_iri}/pages/{start}-{end}"
+
+
+def other_source(text: str, url: str | None) -> str:
+    """Other evidence (articles, web pages): keyed by its URL, else by a hash of its text."""
+    key = url.lower().rstrip("/") if url else " ".join(text.lower().split())
+    return f"{ID}guideline/other/{hashlib.sha256(key.encode()).hexdigest()[:16]}"

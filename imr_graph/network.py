@@ -1,0 +1,122 @@
+"""networkx projections of the graph, for analysis and for Gephi (GEXF, GraphML).
+
+* ``citations``: guideline units ↔ treatment categories; each edge counts items, split by
+  outcome and by citing role.
+* ``cocitation``: guideline units cited together for one item.
+* ``specialty``: reviewer specialties ↔ the guideline units those reviewers cite.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+
+from imr_graph.errors import OutputError
+
+Kind = Literal["citations", "cocitation", "specialty"]
+KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")
+_ROLES = {
+    "https://w3id.org/imr-graph/ns#ClaimsAdministratorRole": "claims_administrator",
+    "https://w3id.org/imr-graph/ns#ReviewerRole": "reviewer",
+    "https://w3id.org/imr-graph/ns#RationaleRole": "rationale",
+}
+
+
+@lru_cache(maxsize=None)
+def query_text(name: str) -> str:
+    """The text of a named query shipped in ``imr_graph/queries``."""
+    return (resources.files("imr_graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _rows(store: ox.Store, name: str) -> Iterator[dict[str, str]]:
+    solutions = store.query(query_text(name))
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    for row in solutions:
+        yield {n: row[n].value for n in names if row[n] is not None}
+
+
+def _labels(store: ox.Store) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for row in _rows(store, "labels"):
+        labels.setdefault(row["node"], row["label"])
+    return labels
+
+
+def _label(labels: dict[str, str], node: str) -> str:
+    return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
+
+
+def to_networkx(
+    store: ox.Store, kind: Kind = "citations", roles: tuple[str, ...] = ("claims_administrator", "reviewer")
+) -> Any:
+    """Project the store's letters into a ``networkx.Graph`` of the given kind.
+
+    Node attributes: ``label`` and ``kind`` (guideline, category, specialty). Edge
+    attributes: ``items`` (distinct items) and, for ``citations`` and ``specialty``,
+    ``upheld`` and ``overturned``; ``citations`` edges also count the items each citing
+    role cited them for. ``roles`` picks whose citations count (add ``"rationale"`` for
+    guidelines named inside rationales).
+    """
+    import networkx as nx
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown projection {kind!r}; choose one of {', '.join(KINDS)}")
+    labels = _labels(store)
+    graph = nx.Graph(kind=kind)
+
+    def node(iri: str, node_kind: str) -> str:
+        if iri not in graph:
+            graph.add_node(iri, label=_label(labels, iri), kind=node_kind)
+        return iri
+
+    items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if kind == "citations":
+        for row in _rows(store, "projection-citations"):
+            role = _ROLES.get(row["role"], "other")
+            if role not in roles:
+                continue
+            key = (node(row["unit"], "guideline"), node(row["category"], "category"))
+            items[key][_outcome(row["outcome"])].add(row["item"])
+            items[key][role].add(row["item"])
+    elif kind == "cocitation":
+        for row in _rows(store, "projection-cocitation"):
+            key = (node(row["a"], "guideline"), node(row["b"], "guideline"))
+            graph.add_edge(*key, items=int(row["items"]))
+    else:
+        for row in _rows(store, "projection-specialty"):
+            key = (node(row["specialty"], "specialty"), node(row["unit"], "guideline"))
+            items[key][_outcome(row["outcome"])].add(row["item"])
+    for (a, b), groups in sorted(items.items()):
+        attrs = {name: len(members) for name, members in sorted(groups.items())}
+        attrs.setdefault("upheld", 0)
+        attrs.setdefault("overturned", 0)
+        attrs["items"] = attrs["upheld"] + attrs["overturned"]
+        graph.add_edge(a, b, **attrs)
+    return graph
+
+
+def _outcome(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def export(graph: Any, path: str | Path, fmt: Literal["gexf", "graphml"]) -> None:
+    """Write a projection for Gephi: GEXF or GraphML, atomically."""
+    import networkx as nx
+
+    from imr_graph.extract import atomic_writer
+
+    target = Path(path)
+    try:
+        with atomic_writer(target) as handle:
+            lines = nx.generate_gexf(graph) if fmt == "gexf" else nx.generate_graphml(graph)
+            for line in lines:
+                handle.write(line + "\n")
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err

@@ -1,0 +1,514 @@
+"""Case records ⇄ RDF: one named graph per letter, in the shape of ``ontology/imr.ttl``.
+
+:func:`record_quads` writes a record; :func:`record_from_quads` reads one back, so the
+graph holds everything a record holds. Set-valued fields (specialties, states, warnings)
+come back in a canonical order; ordered ones (items, citations, sections, pages,
+diagnoses) keep their order through ``imr:order`` or their text position.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from imr_graph import iri as I
+from imr_graph._version import __version__
+from imr_graph.models import (
+    Basis,
+    CaseRecord,
+    Citation,
+    Decision,
+    Diagnosis,
+    Guideline,
+    Item,
+    LetterFormat,
+    PartialAuthorization,
+    Patient,
+    Reviewer,
+    Source,
+    Span,
+    Treatment,
+)
+from imr_graph.vocab import load_vocabulary
+
+_IMR = I.NS
+ROLE_KEYS = {"claims_administrator": "claims-administrator", "reviewer": "reviewer"}
+_ROLE_CONCEPTS = {
+    "claims-administrator": _IMR + "ClaimsAdministratorRole",
+    "reviewer": _IMR + "ReviewerRole",
+    "rationale": _IMR + "RationaleRole",
+}
+_HEADER_DATES = ("decision_date", "date_of_injury", "ur_denial_date", "date_assigned", "application_received")
+
+
+@lru_cache(maxsize=4096)
+def _n(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _p(local: str) -> ox.NamedNode:
+    return _n(_IMR + local)
+
+
+_TYPE = _n(I.RDF + "type")
+_XSD_INT = _n(I.XSD + "integer")
+_XSD_BOOL = _n(I.XSD + "boolean")
+_XSD_DATE = _n(I.XSD + "date")
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_XSD_INT)
+
+
+def _bool(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=_XSD_BOOL)
+
+
+class _Writer:
+    """Collects the quads of one letter's named graph."""
+
+    def __init__(self, graph: str) -> None:
+        self.graph = _n(graph)
+        self.quads: list[ox.Quad] = []
+
+    def add(self, s: str, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | str) -> None:
+        obj = o if isinstance(o, (ox.NamedNode, ox.Literal)) else ox.Literal(o)
+        self.quads.append(ox.Quad(_n(s), p, obj, self.graph))
+
+    def link(self, s: str, p: ox.NamedNode, o: str) -> None:
+        self.quads.append(ox.Quad(_n(s), p, _n(o), self.graph))
+
+    def span(self, node: str, span: Span | None, source: str) -> None:
+        if span is None:
+            return
+        selector = node + "/selector"
+        self.link(node, _TYPE, _IMR + "TextSpan")
+        self.link(node, _n(I.OA + "hasSource"), source)
+        self.link(node, _p("sourceDocument"), source)
+        self.link(node, _n(I.OA + "hasSelector"), selector)
+        self.add(node, _p("page"), _int(span.page))
+        self.link(selector, _TYPE, I.OA + "TextPositionSelector")
+        self.add(selector, _n(I.OA + "start"), _int(span.start))
+        self.add(selector, _n(I.OA + "end"), _int(span.end))
+
+
+def record_quads(record: CaseRecord) -> list[ox.Quad]:
+    """Every quad of one record, all in the letter's own named graph."""
+    letter = I.letter(record.id)
+    w = _Writer(letter)
+    source = I.source(record.source.sha256)
+    run = I.run(__version__)
+    w.link(letter, _TYPE, _IMR + "Determination")
+    w.add(letter, _n(I.DCT + "identifier"), record.id)
+    w.link(letter, _n(I.PROV + "wasDerivedFrom"), source)
+    w.link(letter, _n(I.PROV + "wasGeneratedBy"), run)
+    w.link(run, _TYPE, _IMR + "ExtractionRun")
+    w.add(run, _n(I.RDFS + "label"), f"imr-graph {__version__}")
+    w.link(source, _TYPE, _IMR + "SourceDocument")
+    w.add(source, _p("sha256"), record.source.sha256)
+    w.add(source, _p("sourcePath"), record.source.path)
+    w.add(source, _p("letterFormat"), record.source.format.value)
+    w.add(source, _p("pageCount"), _int(record.source.pages))
+    if record.case_number:
+        w.add(letter, _p("caseNumber"), record.case_number)
+    for key in _HEADER_DATES:
+        value = getattr(record, key)
+        if value:
+            w.add(letter, _p(_camel(key)), ox.Literal(value, datatype=_XSD_DATE))
+    if record.priority:
+        w.add(letter, _p("priority"), record.priority)
+    if record.patient.age is not None:
+        w.add(letter, _p("patientAge"), _int(record.patient.age))
+    if record.patient.sex:
+        w.add(letter, _p("patientSex"), record.patient.sex)
+    for warning in record.warnings:
+        w.add(letter, _p("warning"), warning)
+    for key, span in record.provenance.items():
+        node = f"{letter}/span/{key}"
+        w.link(letter, _p("fieldContext"), node)
+        w.add(node, _p("field"), key)
+        w.span(node, span, source)
+    _reviewer(w, letter, record.reviewer, source)
+    for k, diagnosis in enumerate(record.diagnoses, start=1):
+        _diagnosis(w, letter, k, diagnosis, source)
+    for item in record.items:
+        _item(w, letter, item, source)
+    return w.quads
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
+    node = I.reviewer(letter)
+    w.link(letter, _p("reviewer"), node)
+    w.link(node, _TYPE, _IMR + "ExpertReviewer")
+    w.link(node, _TYPE, I.PROV + "Agent")
+    iris = load_vocabulary().specialty_iris
+    for prop, labels in (("specialty", reviewer.specialties), ("subspecialty", reviewer.subspecialties)):
+        for label in labels:
+            concept = iris.get(label) or f"{I.ID}specialty/{I.slug(label)}"
+            w.link(node, _p(prop), concept)
+            if label not in iris:  # not in the vocabulary: say what it is
+                w.link(concept, _TYPE, I.SKOS + "Concept")
+                w.add(concept, _n(I.SKOS + "prefLabel"), label)
+    for code in reviewer.license_states:
+        w.link(node, _p("licensedIn"), I.state(code))
+    if reviewer.text:
+        w.add(node, _p("statement"), reviewer.text)
+    if reviewer.span is not None:
+        w.link(node, _p("context"), node + "/text")
+        w.span(node + "/text", reviewer.span, source)
+
+
+def _diagnosis(w: _Writer, letter: str, k: int, diagnosis: Diagnosis, source: str) -> None:
+    node = I.diagnosis(diagnosis.text)
+    mention = f"{letter}/diagnosis/{k}"
+    w.link(letter, _p("diagnosis"), node)
+    w.link(node, _TYPE, _IMR + "Diagnosis")
+    w.add(node, _n(I.SKOS + "prefLabel"), diagnosis.text)
+    if diagnosis.body_region:
+        w.link(node, _p("bodyRegion"), I.body_region(diagnosis.body_region))
+    w.link(letter, _p("fieldContext"), mention)
+    w.add(mention, _p("field"), "diagnoses")
+    w.add(mention, _p("order"), _int(k))
+    w.link(mention, _n(I.DCT + "subject"), node)
+    w.add(mention, _p("statement"), diagnosis.text)
+    w.span(mention, diagnosis.span, source)
+
+
+def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
+    node = I.item(letter, item.n)
+    w.link(letter, _n(I.DCT + "hasPart"), node)
+    w.link(node, _TYPE, _IMR + "DisputedItem")
+    w.add(node, _p("itemNumber"), _int(item.n))
+    w.add(node, _p("request"), item.request)
+    w.link(node, _p("outcome"), I.outcome(item.decision.value))
+    treatment = I.treatment(item.treatment.label)
+    w.link(node, _p("treatment"), treatment)
+    w.link(treatment, _TYPE, _IMR + "Treatment")
+    w.add(treatment, _n(I.SKOS + "prefLabel"), item.treatment.label)
+    if item.treatment.category:
+        category = I.category(item.treatment.category, item.treatment.subcategory)
+        w.link(node, _p("treatmentCategory"), category)
+        w.link(treatment, _n(I.SKOS + "broader"), category)
+    if item.rationale:
+        w.add(node, _p("rationale"), item.rationale)
+    if item.partial:
+        w.add(node, _p("originalRequest"), item.partial.original)
+        w.add(node, _p("authorizedPortion"), item.partial.authorized)
+        w.add(node, _p("remainingPortion"), item.partial.remaining)
+    if item.span is not None:
+        w.link(node, _p("context"), node + "/text")
+        w.span(node + "/text", item.span, source)
+    for field, role in ROLE_KEYS.items():
+        _basis(w, node, role, getattr(item, field), source)
+    rationale = node + "/rationale"
+    w.link(node, _p("basis"), rationale)
+    w.link(rationale, _TYPE, _IMR + "DecisionBasis")
+    w.link(rationale, _p("citingRole"), _ROLE_CONCEPTS["rationale"])
+    for k, citation in enumerate(item.rationale_citations, start=1):
+        _citation(w, node, rationale, "rationale", k, citation, source)
+
+
+def _basis(w: _Writer, item: str, role: str, basis: Basis, source: str) -> None:
+    node = f"{item}/{role}"
+    w.link(item, _p("basis"), node)
+    w.link(node, _TYPE, _IMR + "DecisionBasis")
+    w.link(node, _p("citingRole"), _ROLE_CONCEPTS[role])
+    w.add(node, _p("citedEvidence"), _bool(basis.cited_evidence))
+    w.add(node, _p("mtusBased"), _bool(basis.mtus_based))
+    if basis.text:
+        w.add(node, _p("statement"), basis.text)
+    if basis.span is not None:
+        w.link(node, _p("context"), node + "/text")
+        w.span(node + "/text", basis.span, source)
+    for k, citation in enumerate(basis.citations, start=1):
+        _citation(w, item, node, role, k, citation, source)
+
+
+def cited_part(citation: Citation) -> str | None:
+    """The guideline part a citation names, if it names one (chapter, title, or year)."""
+    code = citation.guideline.value
+    if code == "OTHER":
+        return None
+    if citation.chapter is None and citation.chapter_title is None and citation.year is None:
+        return None
+    return I.guideline_part(code, citation.chapter_title, citation.chapter, citation.year)
+
+
+def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Citation, source: str) -> None:
+    node = I.citation(item, role, k)
+    code = citation.guideline.value
+    guideline = I.guideline(code)
+    w.link(basis, _p("hasCitation"), node)
+    w.link(node, _TYPE, I.CITO + "Citation")
+    w.link(node, _n(I.CITO + "hasCitingEntity"), item)
+    w.link(node, _n(I.CITO + "hasCitationCharacterization"), I.CITO + "citesAsAuthority")
+    w.link(node, _p("citingRole"), _ROLE_CONCEPTS[role])
+    w.link(node, _p("guideline"), guideline)
+    w.add(node, _p("labelledMtus"), _bool(citation.mtus))
+    w.add(node, _n(I.DCT + "bibliographicCitation"), citation.text)
+    w.add(node, _p("order"), _int(k))
+    for prop, value in (("chapterNumber", citation.chapter), ("year", citation.year)):
+        if value is not None:
+            w.add(node, _p(prop), _int(value))
+    for prop, text in (("chapterTitle", citation.chapter_title), ("edition", citation.edition)):
+        if text:
+            w.add(node, _p(prop), text)
+    if citation.url:
+        w.add(node, _n(I.SCHEMA + "url"), citation.url)
+    part = cited_part(citation)
+    if code == "OTHER":
+        cited = I.other_source(citation.text, citation.url)
+        w.link(cited, _TYPE, _IMR + "Guideline")
+        w.link(cited, _n(I.SKOS + "broader"), guideline)
+        w.add(cited, _n(I.RDFS + "label"), citation.text)
+    elif part is not None:
+        cited = part
+        w.link(part, _TYPE, _IMR + "GuidelinePart")
+        w.link(part, _n(I.DCT + "isPartOf"), guideline)
+        w.link(part, _n(I.SKOS + "broader"), guideline)
+        if citation.chapter_title:
+            w.add(part, _n(I.SKOS + "prefLabel"), citation.chapter_title)
+        if citation.chapter is not None:
+            w.add(part, _n(I.SKOS + "notation"), str(citation.chapter))
+    else:
+        cited = guideline
+    w.link(node, _n(I.CITO + "hasCitedEntity"), cited)
+    base = part or (I.guideline_part(code, None, None, None) if code != "OTHER" else cited)
+    for j, name in enumerate(citation.sections, start=1):
+        shared = I.section(base, name)
+        slot = f"{node}/section/{j}"
+        w.link(node, _p("citesSection"), shared)
+        w.link(node, _p("sectionSlot"), slot)
+        w.add(slot, _p("order"), _int(j))
+        w.add(slot, _p("sectionName"), name)
+        w.link(slot, _p("section"), shared)
+        w.link(shared, _TYPE, _IMR + "GuidelineSection")
+        w.add(shared, _n(I.SKOS + "prefLabel"), name)
+        w.link(shared, _n(I.DCT + "isPartOf"), base)
+    for j, (start, end) in enumerate(citation.pages, start=1):
+        shared = I.pages(base, start, end)
+        slot = f"{node}/pages/{j}"
+        w.link(node, _p("citesPages"), shared)
+        w.link(node, _p("pageSlot"), slot)
+        w.add(slot, _p("order"), _int(j))
+        w.add(slot, _p("startPage"), _int(start))
+        w.add(slot, _p("endPage"), _int(end))
+        w.link(slot, _p("locator"), shared)
+        w.link(shared, _TYPE, _IMR + "PageLocator")
+        w.add(shared, _p("startPage"), _int(start))
+        w.add(shared, _p("endPage"), _int(end))
+        w.link(shared, _n(I.DCT + "isPartOf"), base)
+    if base != cited and base != guideline and (citation.sections or citation.pages):
+        w.link(base, _TYPE, _IMR + "GuidelinePart")
+        w.link(base, _n(I.DCT + "isPartOf"), guideline)
+        w.link(base, _n(I.SKOS + "broader"), guideline)
+    if citation.span is not None:
+        w.link(node, _p("context"), node + "/text")
+        w.span(node + "/text", citation.span, source)
+
+
+# -- reading back ------------------------------------------------------------------
+
+
+class _Index:
+    """Subject → predicate → objects, for reading one letter's graph."""
+
+    def __init__(self, quads: Iterable[ox.Quad | ox.Triple]) -> None:
+        self.data: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+        for q in quads:
+            self.data[q.subject.value][q.predicate.value].append(q.object)  # type: ignore[union-attr,arg-type]
+
+    def all(self, s: str, p: str) -> list[ox.NamedNode | ox.Literal]:
+        return self.data.get(s, {}).get(p, [])
+
+    def one(self, s: str, p: str) -> str | None:
+        values = self.all(s, p)
+        return values[0].value if values else None
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return [o.value for o in self.all(s, p)]
+
+    def int(self, s: str, p: str) -> int | None:
+        value = self.one(s, p)
+        return int(value) if value is not None else None
+
+    def bool(self, s: str, p: str) -> bool:
+        return self.one(s, p) == "true"
+
+
+def record_from_quads(quads: Iterable[ox.Quad | ox.Triple], letter: str) -> CaseRecord:
+    """Rebuild the case record of ``letter`` from its graph's quads."""
+    g = _Index(quads)
+    imr = _IMR
+    source = g.one(letter, I.PROV + "wasDerivedFrom")
+    if source is None:
+        raise ValueError(f"{letter} is not a letter in this graph")
+    provenance: dict[str, Span] = {}
+    diagnoses: list[tuple[int, Diagnosis]] = []
+    for node in g.iris(letter, imr + "fieldContext"):
+        field = g.one(node, imr + "field") or ""
+        if field == "diagnoses":
+            concept = g.one(node, I.DCT + "subject") or ""
+            region = g.one(concept, imr + "bodyRegion")
+            text = g.one(node, imr + "statement") or ""
+            diagnoses.append(
+                (g.int(node, imr + "order") or 0, Diagnosis(text, _region_label(region), _read_span(g, node)))
+            )
+        elif (span := _read_span(g, node)) is not None:
+            provenance[field] = span
+    items = sorted(
+        (_read_item(g, node) for node in g.iris(letter, I.DCT + "hasPart")),
+        key=lambda item: item.n,
+    )
+    dates = {key: g.one(letter, imr + _camel(key)) for key in _HEADER_DATES}
+    return CaseRecord(
+        id=g.one(letter, I.DCT + "identifier") or "",
+        source=Source(
+            path=g.one(source, imr + "sourcePath") or "",
+            sha256=g.one(source, imr + "sha256") or "",
+            format=LetterFormat(g.one(source, imr + "letterFormat") or "unknown"),
+            pages=g.int(source, imr + "pageCount") or 1,
+        ),
+        case_number=g.one(letter, imr + "caseNumber"),
+        priority=g.one(letter, imr + "priority"),
+        reviewer=_read_reviewer(g, I.reviewer(letter)),
+        patient=Patient(g.int(letter, imr + "patientAge"), g.one(letter, imr + "patientSex")),
+        diagnoses=tuple(d for _, d in sorted(diagnoses, key=lambda pair: pair[0])),
+        items=tuple(items),
+        warnings=tuple(sorted(o.value for o in g.all(letter, imr + "warning"))),
+        provenance=dict(sorted(provenance.items())),
+        **dates,
+    )
+
+
+def _read_span(g: _Index, node: str) -> Span | None:
+    selector = g.one(node, I.OA + "hasSelector")
+    if selector is None:
+        return None
+    return Span(
+        g.int(selector, I.OA + "start") or 0, g.int(selector, I.OA + "end") or 0, g.int(node, _IMR + "page") or 1
+    )
+
+
+def _context(g: _Index, node: str) -> Span | None:
+    context = g.one(node, _IMR + "context")
+    return _read_span(g, context) if context else None
+
+
+def _read_reviewer(g: _Index, node: str) -> Reviewer:
+    labels = {iri: label for label, iri in load_vocabulary().specialty_iris.items()}
+
+    def names(prop: str) -> tuple[str, ...]:
+        found = [labels.get(c) or g.one(c, I.SKOS + "prefLabel") or c for c in g.iris(node, _IMR + prop)]
+        return tuple(sorted(found))
+
+    states = sorted(c.rsplit("/", 1)[-1] for c in g.iris(node, _IMR + "licensedIn"))
+    return Reviewer(
+        specialties=names("specialty"),
+        subspecialties=names("subspecialty"),
+        license_states=tuple(states),
+        text=g.one(node, _IMR + "statement") or "",
+        span=_context(g, node),
+    )
+
+
+@lru_cache(maxsize=1)
+def _category_labels() -> dict[str, tuple[str, str | None]]:
+    out: dict[str, tuple[str, str | None]] = {}
+    for c in load_vocabulary().categories:
+        out[I.category(c.category, c.subcategory)] = (c.category, c.subcategory)
+        out[I.category(c.category)] = (c.category, None)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_labels() -> dict[str, str]:
+    return {I.body_region(label): label for label, _ in load_vocabulary().body_regions}
+
+
+def _region_label(iri: str | None) -> str | None:
+    return _region_labels().get(iri) if iri else None
+
+
+def _read_item(g: _Index, node: str) -> Item:
+    imr = _IMR
+    treatment = g.one(node, imr + "treatment") or ""
+    category, subcategory = _category_labels().get(g.one(node, imr + "treatmentCategory") or "", (None, None))
+    partial = None
+    if g.one(node, imr + "remainingPortion") is not None:
+        partial = PartialAuthorization(
+            g.one(node, imr + "originalRequest") or "",
+            g.one(node, imr + "authorizedPortion") or "",
+            g.one(node, imr + "remainingPortion") or "",
+        )
+    bases = {g.one(b, imr + "citingRole"): b for b in g.iris(node, imr + "basis")}
+    rationale_basis = bases.get(_ROLE_CONCEPTS["rationale"])
+    return Item(
+        n=g.int(node, imr + "itemNumber") or 0,
+        request=g.one(node, imr + "request") or "",
+        decision=Decision((g.one(node, imr + "outcome") or "").rsplit("/", 1)[-1]),
+        treatment=Treatment(g.one(treatment, I.SKOS + "prefLabel") or "", category, subcategory),
+        claims_administrator=_read_basis(g, bases.get(_ROLE_CONCEPTS["claims-administrator"])),
+        reviewer=_read_basis(g, bases.get(_ROLE_CONCEPTS["reviewer"])),
+        rationale=g.one(node, imr + "rationale") or "",
+        rationale_citations=_read_citations(g, rationale_basis),
+        partial=partial,
+        span=_context(g, node),
+    )
+
+
+def _read_basis(g: _Index, node: str | None) -> Basis:
+    if node is None:
+        return Basis(cited_evidence=False, mtus_based=False)
+    return Basis(
+        cited_evidence=g.bool(node, _IMR + "citedEvidence"),
+        mtus_based=g.bool(node, _IMR + "mtusBased"),
+        citations=_read_citations(g, node),
+        text=g.one(node, _IMR + "statement") or "",
+        span=_context(g, node),
+    )
+
+
+def _read_citations(g: _Index, basis: str | None) -> tuple[Citation, ...]:
+    if basis is None:
+        return ()
+    nodes = sorted(g.iris(basis, _IMR + "hasCitation"), key=lambda c: g.int(c, _IMR + "order") or 0)
+    return tuple(_read_citation(g, c) for c in nodes)
+
+
+def _read_citation(g: _Index, node: str) -> Citation:
+    imr = _IMR
+
+    def slots(prop: str) -> list[str]:
+        return sorted(g.iris(node, imr + prop), key=lambda s: g.int(s, imr + "order") or 0)
+
+    return Citation(
+        guideline=Guideline((g.one(node, imr + "guideline") or "").rsplit("/", 1)[-1]),
+        mtus=g.bool(node, imr + "labelledMtus"),
+        text=g.one(node, I.DCT + "bibliographicCitation") or "",
+        chapter=g.int(node, imr + "chapterNumber"),
+        chapter_title=g.one(node, imr + "chapterTitle"),
+        sections=tuple(g.one(s, imr + "sectionName") or "" for s in slots("sectionSlot")),
+        pages=tuple((g.int(s, imr + "startPage") or 0, g.int(s, imr + "endPage") or 0) for s in slots("pageSlot")),
+        edition=g.one(node, imr + "edition"),
+        year=g.int(node, imr + "year"),
+        url=g.one(node, I.SCHEMA + "url"),
+        span=_context(g, node),
+    )
+
+
+def letters_in(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """Group quads by named graph: each letter IRI with its quads."""
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(I.ID + "letter/"):
+            by_graph[quad.graph_name.value].append(quad)
+    yield from sorted(by_graph.items())

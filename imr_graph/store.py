@@ -1,0 +1,271 @@
+"""The graph store: case records into an embedded on-disk Oxigraph store, and out again.
+
+Each letter is one named graph. Letters are written in batches; each batch is one
+transaction, so an interrupted build leaves whole letters or none, and running the build
+again completes it. Rebuilding the same records gives the same quads (IRIs are minted
+deterministically), so a build is idempotent and adding letters is incremental.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from imr_graph import iri as I
+from imr_graph.errors import OutputError, RecordError, StoreError
+from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
+from imr_graph.rdf import record_quads
+from imr_graph.vocab import ontology_dir
+
+#: Letters written per transaction: large enough to be fast, small enough to stay flat in memory.
+BATCH = 500
+ONTOLOGY_FILES = (
+    "imr.ttl",
+    "guidelines.ttl",
+    "specialties.ttl",
+    "categories.ttl",
+    "states.ttl",
+    "outcomes.ttl",
+    "body-regions.ttl",
+)
+
+#: Output formats by file suffix; triple formats get the union of all letters' graphs.
+FORMATS = {
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+def read_records(path: str | Path) -> Iterator[CaseRecord]:
+    """Stream case records from a JSON Lines file (``-`` for stdin), checking each line.
+
+    Raises :class:`RecordError` naming the file and line of the first bad line.
+    """
+    with _open_text(path) as handle:
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise RecordError(path, number, f"not JSON ({err.msg} at column {err.colno})") from err
+                try:
+                    yield record_from_dict(data)
+                except RecordShapeError as err:
+                    raise RecordError(path, number, f"not a case record: {err}") from err
+        except UnicodeDecodeError as err:
+            raise RecordError(path, number + 1, f"not UTF-8 text (byte {err.start})") from err
+
+
+@contextmanager
+def _open_text(path: str | Path) -> Iterator[IO[str]]:
+    if str(path) == "-":
+        yield sys.stdin
+        return
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as err:
+        raise RecordError(path, 0, f"cannot open: {err.strerror or err}") from err
+    with handle:
+        yield handle
+
+
+def open_store(path: str | Path | None, read_only: bool = False) -> ox.Store:
+    """Open (or create) an on-disk store; ``None`` gives an in-memory one.
+
+    Refuses a folder that holds other files (it is not a store) and a store another
+    process has open for writing, naming the path in the error.
+    """
+    if path is None:
+        return ox.Store()
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{folder}: is a file, not a store directory")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "CURRENT").is_file():
+        raise StoreError(f"{folder}: is not an Oxigraph store (the folder holds other files)")
+    if read_only and not folder.is_dir():
+        raise StoreError(f"{folder}: no store here")
+    try:
+        return ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+    except OSError as err:
+        reason = str(err)
+        if "lock" in reason.lower():
+            raise StoreError(f"{folder}: the store is in use by another process (locked)") from err
+        raise StoreError(f"{folder}: cannot open the store ({reason})") from err
+
+
+def vocabulary_quads() -> list[ox.Quad]:
+    """The ontology and SKOS vocabularies, in their own named graph."""
+    graph = ox.NamedNode(I.VOCABULARY_GRAPH)
+    quads: list[ox.Quad] = []
+    for name in ONTOLOGY_FILES:
+        for triple in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
+            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+    return quads
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build wrote."""
+
+    letters: int
+    quads: int
+    replaced: int
+
+
+def build(
+    records: Iterable[CaseRecord],
+    store: ox.Store,
+    batch: int = BATCH,
+    on_batch: Callable[[int], Any] | None = None,
+) -> BuildSummary:
+    """Write records into ``store``, one named graph per letter, replacing any earlier version."""
+    vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
+    if store.contains_named_graph(vocabulary):
+        store.remove_graph(vocabulary)
+    store.extend(vocabulary_quads())
+    letters = quads = replaced = 0
+    pending: list[CaseRecord] = []
+
+    def flush() -> None:
+        nonlocal letters, quads, replaced
+        if not pending:
+            return
+        batch_quads: list[ox.Quad] = []
+        for record in pending:
+            graph = ox.NamedNode(I.letter(record.id))
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+                replaced += 1
+            batch_quads.extend(record_quads(record))
+        store.extend(batch_quads)  # one transaction: every letter of the batch, or none
+        letters += len(pending)
+        quads += len(batch_quads)
+        if on_batch is not None:
+            on_batch(len(pending))
+        pending.clear()
+
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:  # the same letter twice in one input: the later one wins
+            flush()
+        seen.add(record.id)
+        pending.append(record)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return BuildSummary(letters, quads, replaced)
+
+
+def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """Every quad of every letter graph (not the vocabulary graph)."""
+    vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if quad.graph_name != vocabulary and not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield quad
+
+
+def write_graph(store: ox.Store, path: str | Path, with_vocabulary: bool = False) -> int:
+    """Serialize the letters (and optionally the vocabularies) to ``path``, by its suffix.
+
+    Dataset formats (.nq, .trig) keep one named graph per letter; triple formats (.nt,
+    .ttl, .jsonld, .rdf) get the union of the letters' graphs. Written atomically.
+    """
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise OutputError(f"{target}: unknown RDF format {target.suffix!r} (use one of {known})")
+    quads: Iterable[ox.Quad] = (
+        store.quads_for_pattern(None, None, None, None) if with_vocabulary else letter_quads(store)
+    )
+    with _atomic_binary(target) as out:
+        if fmt.supports_datasets:
+            items: list[Any] = sorted(quads, key=str)
+        else:
+            items = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        plain = fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+        ox.serialize(items, out, fmt, prefixes=None if plain else _PREFIXES)
+    return len(items)
+
+
+_PREFIXES = {
+    "imr": I.NS,
+    "id": I.ID,
+    "cito": I.CITO,
+    "prov": I.PROV,
+    "skos": I.SKOS,
+    "dcterms": I.DCT,
+    "oa": I.OA,
+    "xsd": I.XSD,
+    "schema": I.SCHEMA,
+}
+
+
+@contextmanager
+def _atomic_binary(target: Path) -> Iterator[IO[bytes]]:
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def load_graph_file(path: str | Path) -> ox.Store:
+    """Read a serialized graph (any supported format) into an in-memory store."""
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise StoreError(f"{target}: unknown RDF format {target.suffix!r}")
+    store = ox.Store()
+    try:
+        if fmt.supports_datasets:
+            store.load(path=str(target), format=fmt)
+        else:
+            store.load(path=str(target), format=fmt, to_graph=ox.DefaultGraph())
+    except (OSError, SyntaxError) as err:
+        raise StoreError(f"{target}: cannot read ({err})") from err
+    return store
+
+
+def open_graph(path: str | Path) -> Any:
+    """Open a store directory as an ``rdflib.Dataset`` (through oxrdflib), read-only.
+
+    >>> import tempfile
+    >>> ds = open_graph(tempfile.mkdtemp())  # an empty store
+    >>> len(ds)
+    0
+    """
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    folder = Path(path)
+    if not folder.is_dir() or not any(folder.iterdir()):
+        open_store(folder).flush()  # create an empty store so it can be opened read-only
+    store = open_store(folder, read_only=True)
+    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
