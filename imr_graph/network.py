@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +28,7 @@ _ROLES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(name: str) -> str:
     """The text of a named query shipped in ``imr_graph/queries``."""
     return (resources.files("imr_graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
