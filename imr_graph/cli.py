@@ -7,12 +7,16 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from imr_graph import __version__
 from imr_graph.errors import ImrGraphError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 from imr_graph.extract import Failure, atomic_writer, extract_paths, find_letters, record_json, run_extract
 
 
@@ -132,3 +136,132 @@ def demo(output_dir: str, quiet: bool) -> None:
     click.echo("guideline  reviewer citations")
     for code, count in cited.most_common():
         click.echo(f"{code:<10} {count}")
+
+
+def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
+    """The store to read: ``--store DIR`` or a serialized graph file."""
+    from imr_graph.store import load_graph_file, open_store
+
+    if (store is None) == (graph_file is None):
+        raise click.UsageError("give either --store DIR or a graph FILE")
+    try:
+        return open_store(store, read_only=True) if store else load_graph_file(str(graph_file))
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.argument("records", nargs=-1, required=True)
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to load into (created if absent).")
+@click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
+@click.option("--with-vocabulary", is_flag=True, help="Include the ontology and vocabularies in --output.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+def build(records: tuple[str, ...], store: str | None, output: str | None, with_vocabulary: bool, quiet: bool) -> None:
+    """Build the knowledge graph from case records (JSON Lines, - for stdin).
+
+    One named graph per letter: a letter built again replaces its earlier graph, so
+    builds are idempotent and new letters can be added at any time. Without --store the
+    graph is built in memory and only written to --output.
+
+    \b
+    Example:
+        imr-graph build cases.jsonl --store graph.oxigraph
+        imr-graph build cases.jsonl -o graph.trig
+    """
+    from tqdm import tqdm
+
+    from imr_graph.store import build as build_graph
+    from imr_graph.store import infer_chapters, open_store, read_records, write_graph
+
+    if store is None and output is None:
+        raise click.UsageError("give --store DIR, -o FILE, or both")
+    bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
+    try:
+        target = open_store(store)
+        stream = (record for path in records for record in read_records(path))
+        summary = build_graph(stream, target, on_batch=bar.update)
+        inferred = infer_chapters(target)
+        written = write_graph(target, output, with_vocabulary) if output else 0
+        target.flush()
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        bar.close()
+    if not quiet:
+        where = ", ".join(x for x in (store and f"store {store}", output and f"{output} ({written} statements)") if x)
+        click.echo(
+            f"{summary.letters} letters ({summary.replaced} replaced), {summary.quads} quads, "
+            f"{inferred} chapters inferred from pages → {where}",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to check.")
+def validate(graph_file: str | None, store: str | None) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints one line per violation and exits 1 when there is any.
+
+    \b
+    Example:
+        imr-graph validate --store graph.oxigraph
+        imr-graph validate graph.trig
+    """
+    from imr_graph.store import letter_quads
+    from imr_graph.validate import validate_quads
+
+    source = _graph_source(store, graph_file)
+    violations = validate_quads(letter_quads(source))
+    for violation in violations:
+        click.echo(str(violation))
+    click.echo(f"{len(violations)} violations", err=True)
+    if violations:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
+@click.option("--gexf", metavar="OUT", help="Write GEXF (Gephi) here.")
+@click.option("--graphml", metavar="OUT", help="Write GraphML here.")
+@click.option(
+    "--kind",
+    type=click.Choice(["citations", "cocitation", "specialty"]),
+    default="citations",
+    show_default=True,
+    help="Which projection.",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=("claims_administrator", "reviewer"),
+    show_default=True,
+    type=click.Choice(["claims_administrator", "reviewer", "rationale"]),
+    help="Whose citations count (citations projection); repeat for several.",
+)
+def export(
+    graph_file: str | None, store: str | None, gexf: str | None, graphml: str | None, kind: str, roles: tuple[str, ...]
+) -> None:
+    """Export a network projection of the graph for Gephi (GEXF or GraphML).
+
+    \b
+    Example:
+        imr-graph export --store graph.oxigraph --gexf citations.gexf
+        imr-graph export graph.trig --kind cocitation --graphml cocitation.graphml
+    """
+    from imr_graph.network import export as write_network
+    from imr_graph.network import to_networkx
+
+    if not gexf and not graphml:
+        raise click.UsageError("give --gexf OUT, --graphml OUT, or both")
+    graph = to_networkx(_graph_source(store, graph_file), kind, roles)  # type: ignore[arg-type]
+    try:
+        for path, fmt in ((gexf, "gexf"), (graphml, "graphml")):
+            if path:
+                write_network(graph, path, fmt)  # type: ignore[arg-type]
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)

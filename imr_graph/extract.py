@@ -121,11 +121,23 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
 
     A crash or Ctrl-C leaves the old file (or no file), never half of a new one.
     """
-    target = Path(path)
+    with _atomic(Path(path), binary=False) as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_binary_writer(path: str | Path) -> Iterator[IO[bytes]]:
+    """Like :func:`atomic_writer`, for bytes."""
+    with _atomic(Path(path), binary=True) as handle:
+        yield handle
+
+
+@contextmanager
+def _atomic(target: Path, binary: bool) -> Iterator[Any]:
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            "w",
-            encoding="utf-8",
+            "wb" if binary else "w",
+            encoding=None if binary else "utf-8",
             dir=target.parent or ".",
             prefix=f".{target.name}.",
             suffix=".part",
@@ -138,6 +150,7 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~_umask())  # a temporary file is private; the output is not
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -181,3 +194,9 @@ def run_extract(
         if on_result is not None:
             on_result(result.json, None)
     return BatchSummary(records, items, tuple(failures))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -9,9 +9,7 @@ deterministically), so a build is idempotent and adding letters is incremental.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import OutputError, RecordError, StoreError
+from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
 from imr_graph.rdf import record_quads
 from imr_graph.vocab import ontology_dir
@@ -172,6 +171,43 @@ def build(
     return BuildSummary(letters, quads, replaced)
 
 
+def infer_chapters(store: ox.Store) -> int:
+    """Place ACOEM citations that give pages but no chapter, from the page ranges that other
+    citations give together with a chapter; mark each as inferred (``imr:inferredPart``).
+
+    A citation is placed only when exactly one chapter's learned range holds all its pages.
+    Earlier inferences are replaced, so running this after every build keeps them current.
+    Returns how many citations were placed.
+    """
+    from imr_graph.network import query_text
+
+    inferred = ox.NamedNode(I.NS + "inferredPart")
+    for quad in list(store.quads_for_pattern(None, inferred, None, None)):
+        store.remove(quad)
+    ranges: dict[str, tuple[int, int]] = {}
+    for row in _solutions(store, query_text("infer-stated-pages")):
+        low, high = ranges.get(row["part"], (10**9, -1))
+        ranges[row["part"]] = (min(low, int(row["start"])), max(high, int(row["end"])))
+    pages: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for row in _solutions(store, query_text("infer-unplaced-pages")):
+        pages.setdefault((row["letter"], row["citation"]), []).append((int(row["start"]), int(row["end"])))
+    placed = []
+    for (graph, citation), spans in sorted(pages.items()):
+        fits = [part for part, (low, high) in ranges.items() if all(low <= a and b <= high for a, b in spans)]
+        if len(fits) == 1:
+            placed.append(ox.Quad(ox.NamedNode(citation), inferred, ox.NamedNode(fits[0]), ox.NamedNode(graph)))
+    store.extend(placed)
+    return len(placed)
+
+
+def _solutions(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    for row in solutions:
+        yield {n: row[n].value for n in names if row[n] is not None}
+
+
 def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
     """Every quad of every letter graph (not the vocabulary graph)."""
     vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
@@ -194,7 +230,7 @@ def write_graph(store: ox.Store, path: str | Path, with_vocabulary: bool = False
     quads: Iterable[ox.Quad] = (
         store.quads_for_pattern(None, None, None, None) if with_vocabulary else letter_quads(store)
     )
-    with _atomic_binary(target) as out:
+    with atomic_binary_writer(target) as out:
         if fmt.supports_datasets:
             items: list[Any] = sorted(quads, key=str)
         else:
@@ -215,25 +251,6 @@ _PREFIXES = {
     "xsd": I.XSD,
     "schema": I.SCHEMA,
 }
-
-
-@contextmanager
-def _atomic_binary(target: Path) -> Iterator[IO[bytes]]:
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-        )
-    except OSError as err:
-        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def load_graph_file(path: str | Path) -> ox.Store:
