@@ -265,3 +265,20 @@ def export(
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)
+
+
+@main.command()
+@click.option(
+    "-o", "--output", default="docs/ontology.html", show_default=True, metavar="FILE", help="Where to write the page."
+)
+def docs(output: str) -> None:
+    """Regenerate the ontology's HTML documentation from ontology/imr.ttl.
+
+    \b
+    Example:
+        imr-graph docs -o docs/ontology.html
+    """
+    from imr_graph.docs import write_docs
+
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    click.echo(f"wrote {write_docs(output)}", err=True)
