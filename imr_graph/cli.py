@@ -106,36 +106,54 @@ def extract(
 def demo(output_dir: str, quiet: bool) -> None:
     """Run the main job on the embedded sample letters and print what it found.
 
-    The sample letters are composed for this project (no real case). Outputs go
-    to DIR: cases.jsonl (the case records).
+    The sample letters are composed for this project (no real case). Outputs go to DIR:
+    cases.jsonl (case records), graph.trig (the knowledge graph), citations.gexf (the
+    citation network for Gephi).
 
     \b
     Example:
         imr-graph demo -o out/
     """
+    import pyoxigraph as ox
+
+    from imr_graph.network import export as write_network
+    from imr_graph.network import query_text, to_networkx
     from imr_graph.sample import sample_letters
+    from imr_graph.store import build as build_graph
+    from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
+    from imr_graph.validate import validate_quads
 
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    cases = folder / "cases.jsonl"
     records = []
-    with atomic_writer(cases) as out:
+    with atomic_writer(folder / "cases.jsonl") as out:
         for result in extract_paths(sample_letters(), workers=1):
             if isinstance(result, Failure):
                 raise click.ClickException(f"sample letter failed: {result.path}: {result.reason}")
             records.append(result)
             out.write(record_json(result) + "\n")
+    store = open_store(None)
+    build_graph(records, store)
+    infer_chapters(store)
+    write_graph(store, folder / "graph.trig")
+    write_network(to_networkx(store, "citations"), folder / "citations.gexf", "gexf")
+    violations = validate_quads(letter_quads(store))
+    if violations:
+        raise click.ClickException(f"the sample graph breaks its shapes: {violations[0]}")
     outcomes = Counter(item.decision.value for r in records for item in r.items)
-    cited = Counter(c.guideline.value for r in records for item in r.items for c in item.reviewer.citations)
-    if not quiet:
-        click.echo(f"wrote {cases}", err=True)
     click.echo(
         f"letters: {len(records)}  items: {sum(outcomes.values())}  "
         f"upheld: {outcomes['upheld']}  overturned: {outcomes['overturned']}"
     )
-    click.echo("guideline  reviewer citations")
-    for code, count in cited.most_common():
-        click.echo(f"{code:<10} {count}")
+    click.echo("guideline cited by the IMR reviewer             items  upheld  overturned")
+    reviewer = ox.NamedNode("https://w3id.org/imr-graph/ns#ReviewerRole")
+    rows = store.query(query_text("outcomes-by-source"), substitutions={ox.Variable("role"): reviewer})
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        label = row["label"].value if row["label"] is not None else row["source"].value
+        click.echo(f"{label:<46} {row['items'].value:>6} {row['upheld'].value:>7} {row['overturned'].value:>11}")
+    if not quiet:
+        click.echo(f"wrote {folder}/cases.jsonl, graph.trig, citations.gexf; 0 SHACL violations", err=True)
 
 
 def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:

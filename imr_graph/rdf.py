@@ -127,7 +127,7 @@ def record_quads(record: CaseRecord) -> list[ox.Quad]:
     for warning in record.warnings:
         w.add(letter, _p("warning"), warning)
     for key, span in record.provenance.items():
-        node = f"{letter}/span/{key}"
+        node = f"{letter}/span/{I.slug(key)}"
         w.link(letter, _p("fieldContext"), node)
         w.add(node, _p("field"), key)
         w.span(node, span, source)
