@@ -11,7 +11,10 @@ from imr_graph.errors import (
     LetterError,
     NotAnImrLetter,
     OutputError,
+    RecordError,
+    StoreError,
     UnreadableLetter,
+    ValidationError,
 )
 from imr_graph.extract import Failure, extract_letter, extract_paths, find_letters
 from imr_graph.models import (
@@ -29,9 +32,14 @@ from imr_graph.models import (
     Source,
     Span,
     Treatment,
+    record_from_dict,
 )
+from imr_graph.network import to_networkx
 from imr_graph.parse import parse_letter
+from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.read import Letter, read_letter
+from imr_graph.store import build, open_graph, open_store, read_records, write_graph
+from imr_graph.validate import Violation, validate_quads
 
 __all__ = [
     "Basis",
@@ -50,15 +58,29 @@ __all__ = [
     "OutputError",
     "PartialAuthorization",
     "Patient",
+    "RecordError",
     "Reviewer",
     "Source",
     "Span",
+    "StoreError",
     "Treatment",
     "UnreadableLetter",
+    "ValidationError",
+    "Violation",
     "__version__",
+    "build",
     "extract_letter",
     "extract_paths",
     "find_letters",
+    "open_graph",
+    "open_store",
     "parse_letter",
     "read_letter",
+    "read_records",
+    "record_from_dict",
+    "record_from_quads",
+    "record_quads",
+    "to_networkx",
+    "validate_quads",
+    "write_graph",
 ]

@@ -121,13 +121,17 @@ def guideline(code: str) -> str:
 def guideline_part(code: str, title: str | None, chapter: int | None, year: int | None) -> str:
     """A chapter or titled part of a guideline, edition-specific where it matters.
 
-    ACOEM 2004 chapters are the catalog's own concepts; other parts are minted under their
-    guideline, with the year when the letter gives one (page numbers differ by edition).
+    ACOEM 2004 chapters are ``acoem-2004-ch12``; other parts are ``{code}-{title}`` with
+    ``-{year}`` when the letter gives a year (page numbers differ by edition). These are the
+    IRIs of the catalog in ``ontology/guidelines.ttl`` where it lists the part.
+
+    >>> guideline_part("CPMTG", "Chronic Pain Medical Treatment", None, 2016)
+    'https://w3id.org/imr-graph/vocab/guideline/cpmtg-chronic-pain-medical-treatment-2016'
     """
-    if code == "ACOEM" and chapter is not None:
+    if code == "ACOEM" and chapter is not None and year in (None, 2004):
         return f"{VOCAB}guideline/acoem-2004-ch{chapter}"
     key = slug(title) if title else "part"
-    return f"{ID}guideline/{code.lower()}/{key}" + (f"/{year}" if year else "")
+    return f"{VOCAB}guideline/{code.lower()}-{key}" + (f"-{year}" if year else "")
 
 
 def section(part_iri: str, name: str) -> str:

@@ -136,8 +136,9 @@ def load_vocabulary() -> Vocabulary:
 
     chapter_names: dict[str, ChapterName] = {}
     odg_chapters: dict[str, str] = {}
+    issued = rdflib.URIRef("http://purl.org/dc/terms/issued")
     for c in scheme("guideline"):
-        if c in codes:
+        if c in codes or (c, issued, None) in graph:  # editions by year are not names to match
             continue
         number = graph.value(c, notation)
         chapter = int(str(number)) if number is not None else None

@@ -64,7 +64,17 @@ def sample_record(name: str) -> CaseRecord:
 def as_rdflib(quads: list[ox.Quad]) -> rdflib.Graph:
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
     data = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=data, format="nt")
+    graph = rdflib.Graph().parse(data=data, format="nt")
+    for prefix, namespace in (
+        ("imr", iri.NS),
+        ("id", iri.ID),
+        ("cito", iri.CITO),
+        ("prov", iri.PROV),
+        ("oa", iri.OA),
+        ("gl", iri.VOCAB + "guideline/"),
+    ):
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def canonical(record: CaseRecord) -> CaseRecord:
