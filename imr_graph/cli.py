@@ -173,8 +173,16 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to load into (created if absent).")
 @click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
 @click.option("--with-vocabulary", is_flag=True, help="Include the ontology and vocabularies in --output.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes turning records into RDF (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
-def build(records: tuple[str, ...], store: str | None, output: str | None, with_vocabulary: bool, quiet: bool) -> None:
+def build(
+    records: tuple[str, ...],
+    store: str | None,
+    output: str | None,
+    with_vocabulary: bool,
+    workers: int | None,
+    quiet: bool,
+) -> None:
     """Build the knowledge graph from case records (JSON Lines, - for stdin).
 
     One named graph per letter: a letter built again replaces its earlier graph, so
@@ -188,16 +196,14 @@ def build(records: tuple[str, ...], store: str | None, output: str | None, with_
     """
     from tqdm import tqdm
 
-    from imr_graph.store import build as build_graph
-    from imr_graph.store import infer_chapters, open_store, read_records, write_graph
+    from imr_graph.store import build_jsonl, infer_chapters, open_store, write_graph
 
     if store is None and output is None:
         raise click.UsageError("give --store DIR, -o FILE, or both")
     bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
     try:
         target = open_store(store)
-        stream = (record for path in records for record in read_records(path))
-        summary = build_graph(stream, target, on_batch=bar.update)
+        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers)
         inferred = infer_chapters(target)
         written = write_graph(target, output, with_vocabulary) if output else 0
         target.flush()

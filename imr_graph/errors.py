@@ -32,6 +32,9 @@ class LetterError(ImrGraphError):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # survive the trip back from a worker
+        return type(self), (self.path, self.reason)
+
 
 class UnreadableLetter(LetterError):
     """The file holds no text we can read (empty, binary, encrypted, corrupt, too large)."""
@@ -53,6 +56,9 @@ class RecordError(ImrGraphError):
         self.line = line
         self.reason = reason
         super().__init__(f"{self.path}, line {line}: {reason}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, int, str]]:  # survive the trip back from a worker
+        return type(self), (self.path, self.line, self.reason)
 
 
 class StoreError(ImrGraphError):

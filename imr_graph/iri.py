@@ -29,6 +29,8 @@ SCHEMA = "https://schema.org/"
 
 #: The named graph that holds the ontology and vocabularies inside a store.
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
+#: The named graph where a build records each letter it finished writing (and its source hash).
+JOURNAL_GRAPH = ID + "graph/journal"
 
 _SAFE_ID = re.compile(r"^(?:CM\d{2}-\d{7}|doc-[0-9a-f]{16})$")
 
@@ -77,6 +79,8 @@ def claims_administrator(letter_iri: str) -> str:
 
 
 def source(sha256: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):  # not a hash: make one, never put raw text in an IRI
+        sha256 = hashlib.sha256(sha256.encode()).hexdigest()
     return f"{ID}source/sha256-{sha256}"
 
 
@@ -97,7 +101,7 @@ def specialty(label: str) -> str:
 
 
 def state(code: str) -> str:
-    return f"{VOCAB}state/{code.upper()}"
+    return f"{VOCAB}state/{re.sub(r'[^A-Z0-9]', '', code.upper()) or 'unknown'}"
 
 
 def outcome(decision: str) -> str:

@@ -44,59 +44,76 @@ _ROLE_CONCEPTS = {
 _HEADER_DATES = ("decision_date", "date_of_injury", "ur_denial_date", "date_assigned", "application_received")
 
 
-@lru_cache(maxsize=4096)
-def _n(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
+def _n(value: str) -> str:
+    """An IRI (the writer takes IRIs as plain strings; all are minted safe in ``iri``)."""
+    return value
 
 
-def _p(local: str) -> ox.NamedNode:
-    return _n(_IMR + local)
+def _p(local: str) -> str:
+    return _IMR + local
 
 
-_TYPE = _n(I.RDF + "type")
-_XSD_INT = _n(I.XSD + "integer")
-_XSD_BOOL = _n(I.XSD + "boolean")
-_XSD_DATE = _n(I.XSD + "date")
+_TYPE = I.RDF + "type"
 
 
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_XSD_INT)
+class _Lit(str):
+    """A literal already written in N-Quads syntax (typed or escaped)."""
 
 
-def _bool(value: bool) -> ox.Literal:
-    return ox.Literal("true" if value else "false", datatype=_XSD_BOOL)
+def _int(value: int) -> _Lit:
+    return _Lit(f'"{int(value)}"^^<{I.XSD}integer>')
+
+
+def _bool(value: bool) -> _Lit:
+    return _Lit(f'"{"true" if value else "false"}"^^<{I.XSD}boolean>')
+
+
+def _date(value: str) -> _Lit:
+    return _Lit(f"{_quoted(value)}^^<{I.XSD}date>")
+
+
+def _quoted(text: str) -> str:
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"'
 
 
 class _Writer:
-    """Collects the quads of one letter's named graph."""
+    """Writes one letter's named graph as N-Quads lines (far quicker than building term objects;
+    the store's bulk loader and ``pyoxigraph.parse`` read them back)."""
 
     def __init__(self, graph: str) -> None:
-        self.graph = _n(graph)
-        self.quads: list[ox.Quad] = []
+        self.tail = f" <{graph}> .\n"
+        self.lines: list[str] = []
 
-    def add(self, s: str, p: ox.NamedNode, o: ox.NamedNode | ox.Literal | str) -> None:
-        obj = o if isinstance(o, (ox.NamedNode, ox.Literal)) else ox.Literal(o)
-        self.quads.append(ox.Quad(_n(s), p, obj, self.graph))
+    def add(self, s: str, p: str, o: str) -> None:
+        obj = o if isinstance(o, _Lit) else _quoted(o)
+        self.lines.append(f"<{s}> <{p}> {obj}{self.tail}")
 
-    def link(self, s: str, p: ox.NamedNode, o: str) -> None:
-        self.quads.append(ox.Quad(_n(s), p, _n(o), self.graph))
+    def link(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"<{s}> <{p}> <{o}>{self.tail}")
 
     def span(self, node: str, span: Span | None, source: str) -> None:
         if span is None:
             return
         selector = node + "/selector"
         self.link(node, _TYPE, _IMR + "TextSpan")
-        self.link(node, _n(I.OA + "hasSource"), source)
+        self.link(node, I.OA + "hasSource", source)
         self.link(node, _p("sourceDocument"), source)
-        self.link(node, _n(I.OA + "hasSelector"), selector)
+        self.link(node, I.OA + "hasSelector", selector)
         self.add(node, _p("page"), _int(span.page))
         self.link(selector, _TYPE, I.OA + "TextPositionSelector")
-        self.add(selector, _n(I.OA + "start"), _int(span.start))
-        self.add(selector, _n(I.OA + "end"), _int(span.end))
+        self.add(selector, I.OA + "start", _int(span.start))
+        self.add(selector, I.OA + "end", _int(span.end))
 
 
 def record_quads(record: CaseRecord) -> list[ox.Quad]:
     """Every quad of one record, all in the letter's own named graph."""
+    return list(ox.parse(record_nquads(record).encode(), format=ox.RdfFormat.N_QUADS))
+
+
+def record_nquads(record: CaseRecord) -> str:
+    """One record's graph as N-Quads text."""
     letter = I.letter(record.id)
     w = _Writer(letter)
     source = I.source(record.source.sha256)
@@ -117,7 +134,7 @@ def record_quads(record: CaseRecord) -> list[ox.Quad]:
     for key in _HEADER_DATES:
         value = getattr(record, key)
         if value:
-            w.add(letter, _p(_camel(key)), ox.Literal(value, datatype=_XSD_DATE))
+            w.add(letter, _p(_camel(key)), _date(value))
     if record.priority:
         w.add(letter, _p("priority"), record.priority)
     if record.patient.age is not None:
@@ -136,7 +153,7 @@ def record_quads(record: CaseRecord) -> list[ox.Quad]:
         _diagnosis(w, letter, k, diagnosis, source)
     for item in record.items:
         _item(w, letter, item, source)
-    return w.quads
+    return "".join(w.lines)
 
 
 def _camel(key: str) -> str:

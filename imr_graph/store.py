@@ -9,12 +9,15 @@ deterministically), so a build is idempotent and adding letters is incremental.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -22,7 +25,7 @@ from imr_graph import iri as I
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
-from imr_graph.rdf import record_quads
+from imr_graph.rdf import record_nquads
 from imr_graph.vocab import ontology_dir
 
 #: Letters written per transaction: large enough to be fast, small enough to stay flat in memory.
@@ -53,22 +56,21 @@ def read_records(path: str | Path) -> Iterator[CaseRecord]:
 
     Raises :class:`RecordError` naming the file and line of the first bad line.
     """
-    with _open_text(path) as handle:
-        number = 0
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise RecordError(path, number, f"not JSON ({err.msg} at column {err.colno})") from err
-                try:
-                    yield record_from_dict(data)
-                except RecordShapeError as err:
-                    raise RecordError(path, number, f"not a case record: {err}") from err
-        except UnicodeDecodeError as err:
-            raise RecordError(path, number + 1, f"not UTF-8 text (byte {err.start})") from err
+    for source, first, lines in _line_chunks(path, BATCH):
+        for k, line in enumerate(lines):
+            if line.strip():
+                yield _parse_line(source, first + k, line)
+
+
+def _parse_line(path: str, number: int, line: str) -> CaseRecord:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise RecordError(path, number, f"not JSON ({err.msg} at column {err.colno})") from err
+    try:
+        return record_from_dict(data)
+    except RecordShapeError as err:
+        raise RecordError(path, number, f"not a case record: {err}") from err
 
 
 @contextmanager
@@ -127,48 +129,166 @@ class BuildSummary:
     replaced: int
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """Letters ready to load: their ids and source hashes, and their quads as N-Quads."""
+
+    letters: tuple[tuple[str, str], ...]
+    nquads: bytes
+    quads: int
+
+
+def _batch_of(records: list[CaseRecord]) -> _Batch:
+    latest = {record.id: record for record in records}  # the same letter twice: the later one wins
+    text = "".join(record_nquads(record) for record in latest.values())
+    return _Batch(tuple((r.id, r.source.sha256) for r in latest.values()), text.encode(), text.count("\n"))
+
+
+def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
+    path, first, lines = chunk
+    return _batch_of([_parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
+
+
+class _Loader:
+    """Writes batches into a store: bulk load, then one journal transaction per batch."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.journal = ox.NamedNode(I.JOURNAL_GRAPH)
+        self.sha = ox.NamedNode(I.NS + "sha256")
+        self.letters = self.quads = self.replaced = 0
+        recover(store)
+        vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
+        if store.contains_named_graph(vocabulary):
+            store.remove_graph(vocabulary)
+        store.extend(vocabulary_quads())
+
+    def write(self, batch: _Batch) -> None:
+        entries = []
+        for record_id, sha256 in batch.letters:
+            graph = ox.NamedNode(I.letter(record_id))
+            if self.store.contains_named_graph(graph):
+                for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
+                    self.store.remove(old)  # out of the journal first: a crash now leaves it "partial"
+                self.store.remove_graph(graph)
+                self.replaced += 1
+            entries.append(ox.Quad(graph, self.sha, ox.Literal(sha256), self.journal))
+        self.store.bulk_load(input=batch.nquads, format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+        self.store.extend(entries)  # one transaction: the batch's letters count as written
+        self.letters += len(batch.letters)
+        self.quads += batch.quads
+
+    def summary(self) -> BuildSummary:
+        return BuildSummary(self.letters, self.quads, self.replaced)
+
+
 def build(
     records: Iterable[CaseRecord],
     store: ox.Store,
     batch: int = BATCH,
     on_batch: Callable[[int], Any] | None = None,
+    workers: int = 1,
 ) -> BuildSummary:
-    """Write records into ``store``, one named graph per letter, replacing any earlier version."""
-    vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
-    if store.contains_named_graph(vocabulary):
-        store.remove_graph(vocabulary)
-    store.extend(vocabulary_quads())
-    letters = quads = replaced = 0
-    pending: list[CaseRecord] = []
+    """Write records into ``store``, one named graph per letter, replacing any earlier version.
 
-    def flush() -> None:
-        nonlocal letters, quads, replaced
-        if not pending:
-            return
-        batch_quads: list[ox.Quad] = []
-        for record in pending:
-            graph = ox.NamedNode(I.letter(record.id))
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
-                replaced += 1
-            batch_quads.extend(record_quads(record))
-        store.extend(batch_quads)  # one transaction: every letter of the batch, or none
-        letters += len(pending)
-        quads += len(batch_quads)
+    Letters are bulk-loaded a batch at a time (fast, not transactional), then entered in the
+    build journal in one transaction. A letter graph missing from the journal was cut short
+    by a crash: the next build removes it first (:func:`recover`), so the store never keeps
+    half a letter and re-running the build completes it. With ``workers`` > 1, turning
+    records into quads runs in that many processes while this one loads.
+    """
+    loader = _Loader(store)
+    for converted in _ordered_map(_batch_of, _chunked(records, batch), workers):
+        loader.write(converted)
         if on_batch is not None:
-            on_batch(len(pending))
-        pending.clear()
+            on_batch(len(converted.letters))
+    return loader.summary()
 
-    seen: set[str] = set()
+
+def build_jsonl(
+    paths: Iterable[str | Path],
+    store: ox.Store,
+    batch: int = BATCH,
+    on_batch: Callable[[int], Any] | None = None,
+    workers: int | None = None,
+) -> BuildSummary:
+    """Like :func:`build`, from JSON Lines files: workers read, check and convert the lines.
+
+    A bad line raises :class:`RecordError` with its file and line number; the batches before
+    it are in the store, the batch holding it and those after are not.
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    loader = _Loader(store)
+    chunks = (chunk for path in paths for chunk in _line_chunks(path, batch))
+    for converted in _ordered_map(_batch_of_lines, chunks, count):
+        loader.write(converted)
+        if on_batch is not None:
+            on_batch(len(converted.letters))
+    return loader.summary()
+
+
+def _chunked(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseRecord]]:
+    chunk: list[CaseRecord] = []
     for record in records:
-        if record.id in seen:  # the same letter twice in one input: the later one wins
-            flush()
-        seen.add(record.id)
-        pending.append(record)
-        if len(pending) >= batch:
-            flush()
-    flush()
-    return BuildSummary(letters, quads, replaced)
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[str, int, list[str]]]:
+    with _open_text(path) as handle:
+        first, lines = 1, []
+        try:
+            for number, line in enumerate(handle, start=1):
+                lines.append(line)
+                if len(lines) >= size:
+                    yield str(path), first, lines
+                    first, lines = number + 1, []
+        except UnicodeDecodeError as err:
+            raise RecordError(path, first + len(lines), f"not UTF-8 text (byte {err.start})") from err
+        if lines:
+            yield str(path), first, lines
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def _ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int) -> Iterator[_Out]:
+    """``map`` in order, over at most ``workers`` processes, reading ``items`` only a little ahead
+    (so memory stays flat however long the input)."""
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        pending: deque[Future[_Out]] = deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def recover(store: ox.Store) -> int:
+    """Remove letter graphs a crashed build left unfinished (not in the journal); return how many."""
+    journal = ox.NamedNode(I.JOURNAL_GRAPH)
+    written = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(I.NS + "sha256"), None, journal)}
+    partial = [g for g in store.named_graphs() if _is_letter(g) and g not in written]
+    for graph in partial:
+        store.remove_graph(graph)
+    return len(partial)
+
+
+def _is_letter(graph: object) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(I.ID + "letter/")
 
 
 def infer_chapters(store: ox.Store) -> int:
@@ -209,10 +329,9 @@ def _solutions(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
 
 
 def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """Every quad of every letter graph (not the vocabulary graph)."""
-    vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
+    """Every quad of every letter graph (not the vocabulary or journal graphs)."""
     for quad in store.quads_for_pattern(None, None, None, None):
-        if quad.graph_name != vocabulary and not isinstance(quad.graph_name, ox.DefaultGraph):
+        if _is_letter(quad.graph_name):
             yield quad
 
 
