@@ -66,16 +66,13 @@ def citation(item_iri: str, role: str, k: int) -> str:
     return f"{item_iri}/{role}/{k}"
 
 
-def selector(citation_iri: str) -> str:
-    return f"{citation_iri}/text"
+def context(node_iri: str) -> str:
+    """Where in its letter a node (item, basis, citation, reviewer) was read: ``…/text``."""
+    return f"{node_iri}/text"
 
 
 def reviewer(letter_iri: str) -> str:
     return f"{letter_iri}/reviewer"
-
-
-def claims_administrator(letter_iri: str) -> str:
-    return f"{letter_iri}/claims-administrator"
 
 
 def source(sha256: str) -> str:
@@ -97,7 +94,8 @@ def treatment(label: str) -> str:
 
 
 def specialty(label: str) -> str:
-    return f"{VOCAB}specialty/{slug(label)}"
+    """A specialty the vocabulary does not list (listed ones keep their vocabulary IRI)."""
+    return f"{ID}specialty/{slug(label)}"
 
 
 def state(code: str) -> str:

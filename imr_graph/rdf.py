@@ -93,6 +93,10 @@ class _Writer:
     def link(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"<{s}> <{p}> <{o}>{self.tail}")
 
+    def context(self, node: str, span: Span, source: str) -> None:
+        self.link(node, _p("context"), I.context(node))
+        self.span(I.context(node), span, source)
+
     def span(self, node: str, span: Span | None, source: str) -> None:
         if span is None:
             return
@@ -169,7 +173,7 @@ def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
     iris = load_vocabulary().specialty_iris
     for prop, labels in (("specialty", reviewer.specialties), ("subspecialty", reviewer.subspecialties)):
         for label in labels:
-            concept = iris.get(label) or f"{I.ID}specialty/{I.slug(label)}"
+            concept = iris.get(label) or I.specialty(label)
             w.link(node, _p(prop), concept)
             if label not in iris:  # not in the vocabulary: say what it is
                 w.link(concept, _TYPE, I.SKOS + "Concept")
@@ -179,8 +183,7 @@ def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
     if reviewer.text:
         w.add(node, _p("statement"), reviewer.text)
     if reviewer.span is not None:
-        w.link(node, _p("context"), node + "/text")
-        w.span(node + "/text", reviewer.span, source)
+        w.context(node, reviewer.span, source)
 
 
 def _diagnosis(w: _Writer, letter: str, k: int, diagnosis: Diagnosis, source: str) -> None:
@@ -221,8 +224,7 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
         w.add(node, _p("authorizedPortion"), item.partial.authorized)
         w.add(node, _p("remainingPortion"), item.partial.remaining)
     if item.span is not None:
-        w.link(node, _p("context"), node + "/text")
-        w.span(node + "/text", item.span, source)
+        w.context(node, item.span, source)
     for field, role in ROLE_KEYS.items():
         _basis(w, node, role, getattr(item, field), source)
     rationale = node + "/rationale"
@@ -243,8 +245,7 @@ def _basis(w: _Writer, item: str, role: str, basis: Basis, source: str) -> None:
     if basis.text:
         w.add(node, _p("statement"), basis.text)
     if basis.span is not None:
-        w.link(node, _p("context"), node + "/text")
-        w.span(node + "/text", basis.span, source)
+        w.context(node, basis.span, source)
     for k, citation in enumerate(basis.citations, start=1):
         _citation(w, item, node, role, k, citation, source)
 
@@ -328,8 +329,7 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.link(base, _n(I.DCT + "isPartOf"), guideline)
         w.link(base, _n(I.SKOS + "broader"), guideline)
     if citation.span is not None:
-        w.link(node, _p("context"), node + "/text")
-        w.span(node + "/text", citation.span, source)
+        w.context(node, citation.span, source)
 
 
 # -- reading back ------------------------------------------------------------------

@@ -498,6 +498,35 @@ def test_validate_reports_violations_and_exits_one(tmp_path: Path) -> None:
     assert load_graph_file(path) is not None
 
 
+# The graphs of one real seed letter and one real 2016 letter, pinned by the SHA-256 of their
+# canonical N-Quads (the letters' text must not be copied into the project, so the golden
+# files hold only hashes). Regenerate with `python tests/test_graph.py` after a deliberate change.
+SHARED_GOLDEN = GOLDEN / "shared-graph-hashes.json"
+SHARED_LETTERS = ("seeds/000_5b260d964d357f7b.txt", "real/001_imrcrawler_CM16-0213037.pdf")
+
+
+def canonical_hash(letter: Path) -> str:
+    import hashlib
+
+    record = extract_letter(letter.name, letter.read_bytes())
+    dataset = ox.Dataset(record_quads(record))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted((ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode().splitlines())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", SHARED_LETTERS)
+def test_real_letter_graph_golden(name: str) -> None:
+    from conftest import shared_path
+
+    letter = shared_path("corpus", *name.split("/"))
+    assert canonical_hash(letter) == json.loads(SHARED_GOLDEN.read_text())[name]
+
+
 if __name__ == "__main__":  # regenerate the golden graphs after a deliberate change
+    from conftest import SHARED
+
     for letter in ("sample-2014.txt", "sample-2016-a.txt"):
         as_rdflib(record_quads(sample_record(letter))).serialize(GOLDEN / f"{Path(letter).stem}.ttl", format="turtle")
+    hashes = {name: canonical_hash(SHARED / "corpus" / name) for name in SHARED_LETTERS}
+    SHARED_GOLDEN.write_text(json.dumps(hashes, indent=2) + "\n")
