@@ -43,6 +43,7 @@ from imr_graph.sample import LETTERS_DIR
 from imr_graph.store import (
     FORMATS,
     build,
+    build_jsonl,
     letter_quads,
     load_graph_file,
     open_graph,
@@ -471,6 +472,30 @@ def test_failed_build_loses_nothing_already_in_the_store(tmp_path: Path) -> None
     store = open_store(tmp_path / "s", read_only=True)
     letters = {g.value for g in store.named_graphs()} - {iri.VOCABULARY_GRAPH, iri.JOURNAL_GRAPH}
     assert letters == {iri.letter(sample_record("sample-2014.txt").id)}
+
+
+def test_first_build_streams_and_a_bad_line_leaves_no_letter(tmp_path: Path) -> None:
+    first = record_json(sample_record("sample-2014.txt"))
+    path = tmp_path / "cases.jsonl"
+    path.write_text(first + "\n" + first.replace('"upheld"', '"maybe"', 1) + "\n")
+    store = open_store(tmp_path / "s")
+    with pytest.raises(RecordError, match="line 2"):
+        build_jsonl([path], store, batch=1, workers=1)
+    assert not any(g.value.startswith(iri.ID + "letter/") for g in store.named_graphs())
+
+
+def test_same_letter_twice_keeps_the_later_one(tmp_path: Path) -> None:
+    record = sample_record("sample-2014.txt")
+    later = dataclasses.replace(record, warnings=("read again",))
+    path = tmp_path / "cases.jsonl"
+    path.write_text(record_json(record) + "\n" + record_json(later) + "\n")
+    for batch, counts in ((1, (2, 1)), (10, (1, 0))):  # in two batches (replaced), in one batch
+        streamed = open_store(None)
+        summary = build_jsonl([path], streamed, batch=batch, workers=1)
+        assert (summary.letters, summary.replaced) == counts
+        alone = open_store(None)
+        build([later], alone)
+        assert set(letter_quads(streamed)) == set(letter_quads(alone))
 
 
 def test_store_that_is_locked_or_not_a_store(tmp_path: Path) -> None:
