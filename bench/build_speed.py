@@ -97,19 +97,23 @@ def main() -> int:
             workdir = Path(tmp)
             quads = run("prepare", letters, workdir)["quads"]
             ours = run("build", letters, workdir)
-            disk = run("bulk-disk", letters, workdir)
-            memory = run("bulk-memory", letters, workdir)
             rate = quads / ours["seconds"]
             print(
                 f"{letters:8d} {'imr-graph build (records)':30} {ours['seconds']:8.1f} {rate:10.0f} "
                 f"{ours['peak_mb']:7.0f}MB  store {ours['store_mb'] / letters * 1000:.0f} kB/letter, "
-                f"{quads / letters:.0f} quads/letter"
+                f"{quads / letters:.0f} quads/letter",
+                flush=True,
             )
-            for name, result in (("pyoxigraph bulk load, disk", disk), ("pyoxigraph bulk load, memory", memory)):
+            for task, name in (
+                ("bulk-disk", "pyoxigraph bulk load, disk"),
+                ("bulk-memory", "pyoxigraph bulk load, memory"),
+            ):
+                result = run(task, letters, workdir)
                 bulk = quads / result["seconds"]
                 print(
                     f"{letters:8d} {name:30} {result['seconds']:8.1f} {bulk:10.0f} {result['peak_mb']:7.0f}MB  "
-                    f"build = {rate / bulk:.0%} of this"
+                    f"build = {rate / bulk:.0%} of this",
+                    flush=True,
                 )
             if args.keep:
                 os.system(f"cp -r {workdir} {workdir}-kept")
