@@ -266,8 +266,21 @@ def validate(graph_file: str | None, store: str | None) -> None:
     type=click.Choice(["claims_administrator", "reviewer", "rationale"]),
     help="Whose citations count (citations projection); repeat for several.",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["chapter", "section"]),
+    default="chapter",
+    show_default=True,
+    help="Guideline nodes of the citations projection: chapters/parts or sections.",
+)
 def export(
-    graph_file: str | None, store: str | None, gexf: str | None, graphml: str | None, kind: str, roles: tuple[str, ...]
+    graph_file: str | None,
+    store: str | None,
+    gexf: str | None,
+    graphml: str | None,
+    kind: str,
+    roles: tuple[str, ...],
+    level: str,
 ) -> None:
     """Export a network projection of the graph for Gephi (GEXF or GraphML).
 
@@ -275,13 +288,14 @@ def export(
     Example:
         imr-graph export --store graph.oxigraph --gexf citations.gexf
         imr-graph export graph.trig --kind cocitation --graphml cocitation.graphml
+        imr-graph export graph.trig --level section --gexf sections.gexf
     """
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
 
     if not gexf and not graphml:
         raise click.UsageError("give --gexf OUT, --graphml OUT, or both")
-    graph = to_networkx(_graph_source(store, graph_file), kind, roles)  # type: ignore[arg-type]
+    graph = to_networkx(_graph_source(store, graph_file), kind, roles, level)  # type: ignore[arg-type]
     try:
         for path, fmt in ((gexf, "gexf"), (graphml, "graphml")):
             if path:

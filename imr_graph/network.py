@@ -54,7 +54,10 @@ def _label(labels: dict[str, str], node: str) -> str:
 
 
 def to_networkx(
-    store: ox.Store, kind: Kind = "citations", roles: tuple[str, ...] = ("claims_administrator", "reviewer")
+    store: ox.Store,
+    kind: Kind = "citations",
+    roles: tuple[str, ...] = ("claims_administrator", "reviewer"),
+    level: Literal["chapter", "section"] = "chapter",
 ) -> Any:
     """Project the store's letters into a ``networkx.Graph`` of the given kind.
 
@@ -62,7 +65,9 @@ def to_networkx(
     attributes: ``items`` (distinct items) and, for ``citations`` and ``specialty``,
     ``upheld`` and ``overturned``; ``citations`` edges also count the items each citing
     role cited them for. ``roles`` picks whose citations count (add ``"rationale"`` for
-    guidelines named inside rationales).
+    guidelines named inside rationales). ``level`` picks the guideline nodes of the
+    ``citations`` projection: the chapter or part cited (or the whole guideline when the
+    citation names no part), or the named sections.
     """
     import networkx as nx
 
@@ -78,7 +83,7 @@ def to_networkx(
 
     items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     if kind == "citations":
-        for row in _rows(store, "projection-citations"):
+        for row in _rows(store, "projection-citations" if level == "chapter" else "projection-sections"):
             role = _ROLES.get(row["role"], "other")
             if role not in roles:
                 continue

@@ -416,6 +416,16 @@ def test_citation_network_counts_are_exact() -> None:
         "items": 1,
     }
     assert graph.nodes[knee] == {"label": "Knee Complaints", "kind": "guideline"}
+    sections = to_networkx(store, "citations", level="section")
+    special_studies = iri.section(chapter12, "Special Studies")
+    assert sections.edges[special_studies, imaging] == {
+        "claims_administrator": 1,
+        "reviewer": 1,
+        "upheld": 0,
+        "overturned": 1,
+        "items": 1,
+    }
+    assert sections.nodes[special_studies] == {"label": "Special Studies", "kind": "guideline"}
     specialty = to_networkx(store, "specialty")
     orthopedics = load_vocabulary().specialty_iris["Orthopedic Surgery"]
     assert specialty.edges[orthopedics, knee] == {"upheld": 0, "overturned": 1, "items": 1}
