@@ -9,7 +9,7 @@ diagnoses) keep their order through ``imr:order`` or their text position.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -520,12 +520,3 @@ def _read_citation(g: _Index, node: str) -> Citation:
         url=g.one(node, I.SCHEMA + "url"),
         span=_context(g, node),
     )
-
-
-def letters_in(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """Group quads by named graph: each letter IRI with its quads."""
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in quads:
-        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(I.ID + "letter/"):
-            by_graph[quad.graph_name.value].append(quad)
-    yield from sorted(by_graph.items())
