@@ -65,14 +65,18 @@ _PATIENT = re.compile(
         (?P<sex>male|female|man|woman|gentleman|lady|boy|girl)\b""",
     re.X,
 )
+_SEX_ONLY = re.compile(  # no age given: "The injured worker is a female who …"
+    r"\b(?:worker|patient|claimant|applicant|employee)\s+(?:is|was)\s+an?\s+(?P<sex>male|female|man|woman)\b"
+)
 _INJURY = re.compile(
     rf"""(?:date\s+of\s+injury|injur(?:y|ies|ed)|doi)\b[^.]{{0,40}}?(?:on|of|dated|:)?\s*(?P<date>{DATE})""",
     re.X,
 )
 _DIAGNOSES = re.compile(
-    r"""(?:diagnos(?:es|is)\s+(?:that\s+)?(?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
+    r"""(?:diagnos(?:es|is)(?:,?\s+and[-/]or\s+impressions,?)?\s+(?:that\s+)?(?:(?:were|was)\s+noted\s+to\s+)?
+          (?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
           (?:\s+(?:as|is|of|for|with))*
-        |diagnosed\s+with|dx\s+of|has\s+had\s+diagnoses\s+of
+        |diagnosed\s+(?:as\s+having|with)|dx\s+of|has\s+had\s+diagnoses\s+of
         |(?:undergoing|being)\s+(?:treatments?\s+for|treated\s+for)(?:\s+the\s+diagnos[ie]s\s+of)?
         |(?:filed|has\s+filed)\s+a\s+claim\s+for)
         [\s:]+(?P<list>[^.]+?)
@@ -311,6 +315,10 @@ class _Parser:
     def patient(self, region: _Region) -> Patient:
         match = _PATIENT.search(self.low, region.start, region.end) or _PATIENT.search(self.low)
         if not match:
+            sex_only = _SEX_ONLY.search(self.low, region.start, region.end)
+            if sex_only:
+                self.provenance["patient"] = self.span(*sex_only.span("sex"))
+                return Patient(sex="female" if sex_only.group("sex") in ("female", "woman") else "male")
             return Patient()
         sex = match.group("sex").lower()
         age = int(match.group("age"))

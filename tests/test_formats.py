@@ -192,3 +192,51 @@ def test_json_line_is_the_record_dict(path: Path) -> None:
     record = extract_letter(path)
     assert json.loads(record_json(record)) == record.to_dict()
     assert list(json.loads(record_json(record))) == list(record.to_dict())
+
+
+_LETTER = (
+    "HOW THE IMR FINAL DETERMINATION WAS MADE\nThe Expert Reviewer has the following credentials:\n"
+    "State(s) of Licensure: Nevada\nCertification(s)/Specialty: Internal Medicine\nCLINICAL CASE SUMMARY\n"
+    "{summary}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+    "The Final Determination was based on decisions for the disputed items/services set forth below:\n"
+    "Knee brace: Upheld\nClaims Administrator guideline: Decision based on MTUS Knee Complaints 2004.\n"
+    "MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004.\nDecision rationale: Not needed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "diagnoses", "patient"),
+    [
+        (
+            "The injured worker was diagnosed as having right elbow epicondylitis.",
+            ["right elbow epicondylitis"],
+            (None, None),
+        ),
+        (
+            "Diagnoses, and-or impressions, were noted to include: low back injury; hip sprain.",
+            ["low back injury", "hip sprain"],
+            (None, None),
+        ),
+        (
+            "The injured worker is a female who sustained an injury. She was diagnosed with a wrist sprain.",
+            ["wrist sprain"],
+            (None, "female"),
+        ),
+        (
+            "The applicant is a 61-year-old man who has filed a claim for chronic neck pain reportedly associated "
+            "with an industrial injury of March 3, 2015.",
+            ["chronic neck pain"],
+            (61, "male"),
+        ),
+        (
+            "The current diagnoses are documented as cervical strain and lumbar strain.",
+            ["cervical strain and lumbar strain"],
+            (None, None),
+        ),
+    ],
+)
+def test_case_summary_phrases(summary: str, diagnoses: list[str], patient: tuple[object, object]) -> None:
+    rec = extract_letter("composed.txt", _LETTER.format(summary=summary).encode())
+    assert [d.text for d in rec.diagnoses] == diagnoses
+    assert (rec.patient.age, rec.patient.sex) == patient
+    assert rec.reviewer.license_states == ("NV",)
