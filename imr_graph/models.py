@@ -354,15 +354,19 @@ def _span(data: Any, where: str) -> Span | None:
     )
 
 
+def _kind(data: Any) -> str:
+    return "nothing (the field is missing)" if data is None else type(data).__name__
+
+
 def _obj(data: Any, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise RecordShapeError(f"{where}: expected an object, got {type(data).__name__}")
+        raise RecordShapeError(f"{where}: expected an object, got {_kind(data)}")
     return data
 
 
 def _list(data: Any, where: str) -> list[Any]:
     if not isinstance(data, list):
-        raise RecordShapeError(f"{where}: expected an array, got {type(data).__name__}")
+        raise RecordShapeError(f"{where}: expected an array, got {_kind(data)}")
     return data
 
 
@@ -372,7 +376,7 @@ def _objs(data: Any, where: str) -> list[dict[str, Any]]:
 
 def _str(data: Any, where: str) -> str:
     if not isinstance(data, str):
-        raise RecordShapeError(f"{where}: expected a string, got {type(data).__name__}")
+        raise RecordShapeError(f"{where}: expected a string, got {_kind(data)}")
     return data
 
 
@@ -386,13 +390,13 @@ def _strs(data: Any, where: str) -> tuple[str, ...]:
 
 def _int(data: Any, where: str) -> int:
     if not isinstance(data, int) or isinstance(data, bool):
-        raise RecordShapeError(f"{where}: expected an integer, got {type(data).__name__}")
+        raise RecordShapeError(f"{where}: expected an integer, got {_kind(data)}")
     return data
 
 
 def _bool(data: Any, where: str) -> bool:
     if not isinstance(data, bool):
-        raise RecordShapeError(f"{where}: expected true or false, got {type(data).__name__}")
+        raise RecordShapeError(f"{where}: expected true or false, got {_kind(data)}")
     return data
 
 
