@@ -7,6 +7,8 @@ alternative and hidden labels are the forms letters use.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,26 +88,48 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+class _Triples:
+    """Just enough of a graph to read SKOS files: objects, values and subjects by predicate."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        import pyoxigraph as ox
+
+        self.forward: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.backward: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for path in paths:
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                s, p, o = t.subject.value, t.predicate.value, t.object.value
+                self.forward[s, p].append(o)
+                self.backward[p, o].append(s)
+
+    def objects(self, subject: str, predicate: str) -> list[str]:
+        return self.forward.get((subject, predicate), [])
+
+    def value(self, subject: str, predicate: str) -> str | None:
+        found = self.forward.get((subject, predicate))
+        return found[0] if found else None
+
+    def subjects(self, predicate: str, obj: str) -> list[str]:
+        return self.backward.get((predicate, obj), [])
+
+
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """Parse the SKOS files once per process and build the lookup tables."""
-    import rdflib  # heavy; loaded once, on first use
-
     folder = ontology_dir()
-    graph = rdflib.Graph()
-    for name in ("specialties", "states", "guidelines", "categories", "body-regions"):
-        graph.parse(folder / f"{name}.ttl", format="turtle")
-    pref, alt, hidden = (rdflib.URIRef(SKOS + n) for n in ("prefLabel", "altLabel", "hiddenLabel"))
-    notation, broader, in_scheme = (rdflib.URIRef(SKOS + n) for n in ("notation", "broader", "inScheme"))
+    graph = _Triples(
+        folder / f"{name}.ttl" for name in ("specialties", "states", "guidelines", "categories", "body-regions")
+    )
+    pref, alt, hidden = (SKOS + n for n in ("prefLabel", "altLabel", "hiddenLabel"))
+    notation, broader, in_scheme = (SKOS + n for n in ("notation", "broader", "inScheme"))
 
-    def scheme(local: str) -> list[rdflib.term.Node]:
-        ns = rdflib.URIRef(f"https://w3id.org/imr-graph/vocab/{local}/")
-        return sorted(graph.subjects(in_scheme, ns), key=str)
+    def scheme(local: str) -> list[str]:
+        return sorted(graph.subjects(in_scheme, f"https://w3id.org/imr-graph/vocab/{local}/"))
 
-    def labels(concept: rdflib.term.Node, *props: rdflib.URIRef) -> list[str]:
-        return [str(o) for p in props for o in graph.objects(concept, p)]
+    def labels(concept: str, *props: str) -> list[str]:
+        return [o for p in props for o in graph.objects(concept, p)]
 
-    def one(concept: rdflib.term.Node, prop: rdflib.URIRef) -> str:
+    def one(concept: str, prop: str) -> str:
         return str(graph.value(concept, prop))
 
     specialties = {fold(label): one(c, pref) for c in scheme("specialty") for label in labels(c, pref, alt)}
@@ -116,15 +140,15 @@ def load_vocabulary() -> Vocabulary:
         states[fold(code)] = code
         states[fold(one(c, pref))] = code
 
-    codes: dict[rdflib.term.Node, str] = {}
+    codes: dict[str, str] = {}
     guideline_codes: dict[str, str] = {}
     for c in scheme("guideline"):
-        if (c, rdflib.URIRef(SKOS + "topConceptOf"), None) in graph:
+        if graph.value(c, SKOS + "topConceptOf") is not None:
             codes[c] = one(c, notation)
             for label in labels(c, alt):
                 guideline_codes[fold(label)] = codes[c]
 
-    def code_of(concept: rdflib.term.Node) -> str:
+    def code_of(concept: str) -> str:
         seen = set()
         while concept not in codes and concept not in seen:
             seen.add(concept)
@@ -136,9 +160,9 @@ def load_vocabulary() -> Vocabulary:
 
     chapter_names: dict[str, ChapterName] = {}
     odg_chapters: dict[str, str] = {}
-    issued = rdflib.URIRef("http://purl.org/dc/terms/issued")
+    issued = "http://purl.org/dc/terms/issued"
     for c in scheme("guideline"):
-        if c in codes or (c, issued, None) in graph:  # editions by year are not names to match
+        if c in codes or graph.value(c, issued) is not None:  # editions by year are not names to match
             continue
         number = graph.value(c, notation)
         chapter = int(str(number)) if number is not None else None
@@ -154,7 +178,7 @@ def load_vocabulary() -> Vocabulary:
 
     categories = []
     for c in scheme("category"):
-        order = graph.value(c, rdflib.URIRef(MATCH_ORDER))
+        order = graph.value(c, MATCH_ORDER)
         parent = graph.value(c, broader)
         if order is None or parent is None:
             continue
