@@ -264,7 +264,7 @@ class _Parser:
             found_states = norm.state_codes(licensure.group("states"))
             pieces.append(licensure.span())
         certification = _CERTIFICATION.search(self.text)
-        board = _BOARD.search(self.text)
+        board = None if certification else _BOARD.search(self.text)
         if certification:
             specs, unknown = norm.specialties(certification.group("specs"))
             specs += tuple(unknown)
@@ -618,8 +618,8 @@ def _split_diagnoses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _field_key(label: str) -> str:
-    key = "_".join(label.lower().split())
-    return {"date_of_injury": "date_of_injury", "ur_denial_date": "ur_denial_date"}.get(key, key)
+    """The record field a header label fills: "Date of Injury" → ``date_of_injury``."""
+    return "_".join(label.lower().split())
 
 
 def _fits(key: str, value: re.Match[str]) -> bool:
