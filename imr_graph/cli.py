@@ -117,7 +117,8 @@ def demo(output_dir: str, quiet: bool) -> None:
     import pyoxigraph as ox
 
     from imr_graph.network import export as write_network
-    from imr_graph.network import query_text, to_networkx
+    from imr_graph.network import to_networkx
+    from imr_graph.query import rows
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
     from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
@@ -147,11 +148,9 @@ def demo(output_dir: str, quiet: bool) -> None:
     )
     click.echo("guideline cited by the IMR reviewer             items  upheld  overturned")
     reviewer = ox.NamedNode("https://w3id.org/imr-graph/ns#ReviewerRole")
-    rows = store.query(query_text("outcomes-by-source"), substitutions={ox.Variable("role"): reviewer})
-    assert isinstance(rows, ox.QuerySolutions)
-    for row in rows:
-        label = row["label"].value if row["label"] is not None else row["source"].value
-        click.echo(f"{label:<46} {row['items'].value:>6} {row['upheld'].value:>7} {row['overturned'].value:>11}")
+    for row in rows(store, "outcomes-by-source", role=reviewer):
+        label = row.get("label", row["source"])
+        click.echo(f"{label:<46} {row['items']:>6} {row['upheld']:>7} {row['overturned']:>11}")
     if not quiet:
         click.echo(f"wrote {folder}/cases.jsonl, graph.trig, citations.gexf; 0 SHACL violations", err=True)
 

@@ -9,15 +9,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import pyoxigraph as ox
 
 from imr_graph.errors import OutputError
+from imr_graph.query import rows
 
 Kind = Literal["citations", "cocitation", "specialty"]
 KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")
@@ -28,23 +26,9 @@ _ROLES = {
 }
 
 
-@cache
-def query_text(name: str) -> str:
-    """The text of a named query shipped in ``imr_graph/queries``."""
-    return (resources.files("imr_graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def _rows(store: ox.Store, name: str) -> Iterator[dict[str, str]]:
-    solutions = store.query(query_text(name))
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    for row in solutions:
-        yield {n: row[n].value for n in names if row[n] is not None}
-
-
 def _labels(store: ox.Store) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for row in _rows(store, "labels"):
+    for row in rows(store, "labels"):
         labels.setdefault(row["node"], row["label"])
     return labels
 
@@ -83,7 +67,7 @@ def to_networkx(
 
     items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     if kind == "citations":
-        for row in _rows(store, "projection-citations" if level == "chapter" else "projection-sections"):
+        for row in rows(store, "projection-citations" if level == "chapter" else "projection-sections"):
             role = _ROLES.get(row["role"], "other")
             if role not in roles:
                 continue
@@ -91,11 +75,11 @@ def to_networkx(
             items[key][_outcome(row["outcome"])].add(row["item"])
             items[key][role].add(row["item"])
     elif kind == "cocitation":
-        for row in _rows(store, "projection-cocitation"):
+        for row in rows(store, "projection-cocitation"):
             key = (node(row["a"], "guideline"), node(row["b"], "guideline"))
             graph.add_edge(*key, items=int(row["items"]))
     else:
-        for row in _rows(store, "projection-specialty"):
+        for row in rows(store, "projection-specialty"):
             key = (node(row["specialty"], "specialty"), node(row["unit"], "guideline"))
             items[key][_outcome(row["outcome"])].add(row["item"])
     for (a, b), groups in sorted(items.items()):

@@ -44,11 +44,6 @@ _ROLE_CONCEPTS = {
 _HEADER_DATES = ("decision_date", "date_of_injury", "ur_denial_date", "date_assigned", "application_received")
 
 
-def _n(value: str) -> str:
-    """An IRI (the writer takes IRIs as plain strings; all are minted safe in ``iri``)."""
-    return value
-
-
 def _p(local: str) -> str:
     return _IMR + local
 
@@ -123,11 +118,11 @@ def record_nquads(record: CaseRecord) -> str:
     source = I.source(record.source.sha256)
     run = I.run(__version__)
     w.link(letter, _TYPE, _IMR + "Determination")
-    w.add(letter, _n(I.DCT + "identifier"), record.id)
-    w.link(letter, _n(I.PROV + "wasDerivedFrom"), source)
-    w.link(letter, _n(I.PROV + "wasGeneratedBy"), run)
+    w.add(letter, I.DCT + "identifier", record.id)
+    w.link(letter, I.PROV + "wasDerivedFrom", source)
+    w.link(letter, I.PROV + "wasGeneratedBy", run)
     w.link(run, _TYPE, _IMR + "ExtractionRun")
-    w.add(run, _n(I.RDFS + "label"), f"imr-graph {__version__}")
+    w.add(run, I.RDFS + "label", f"imr-graph {__version__}")
     w.link(source, _TYPE, _IMR + "SourceDocument")
     w.add(source, _p("sha256"), record.source.sha256)
     w.add(source, _p("sourcePath"), record.source.path)
@@ -177,7 +172,7 @@ def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
             w.link(node, _p(prop), concept)
             if label not in iris:  # not in the vocabulary: say what it is
                 w.link(concept, _TYPE, I.SKOS + "Concept")
-                w.add(concept, _n(I.SKOS + "prefLabel"), label)
+                w.add(concept, I.SKOS + "prefLabel", label)
     for code in reviewer.license_states:
         w.link(node, _p("licensedIn"), I.state(code))
     if reviewer.text:
@@ -191,20 +186,20 @@ def _diagnosis(w: _Writer, letter: str, k: int, diagnosis: Diagnosis, source: st
     mention = f"{letter}/diagnosis/{k}"
     w.link(letter, _p("diagnosis"), node)
     w.link(node, _TYPE, _IMR + "Diagnosis")
-    w.add(node, _n(I.SKOS + "prefLabel"), diagnosis.text)
+    w.add(node, I.SKOS + "prefLabel", diagnosis.text)
     if diagnosis.body_region:
         w.link(node, _p("bodyRegion"), I.body_region(diagnosis.body_region))
     w.link(letter, _p("fieldContext"), mention)
     w.add(mention, _p("field"), "diagnoses")
     w.add(mention, _p("order"), _int(k))
-    w.link(mention, _n(I.DCT + "subject"), node)
+    w.link(mention, I.DCT + "subject", node)
     w.add(mention, _p("statement"), diagnosis.text)
     w.span(mention, diagnosis.span, source)
 
 
 def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
     node = I.item(letter, item.n)
-    w.link(letter, _n(I.DCT + "hasPart"), node)
+    w.link(letter, I.DCT + "hasPart", node)
     w.link(node, _TYPE, _IMR + "DisputedItem")
     w.add(node, _p("itemNumber"), _int(item.n))
     w.add(node, _p("request"), item.request)
@@ -212,11 +207,11 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
     treatment = I.treatment(item.treatment.label)
     w.link(node, _p("treatment"), treatment)
     w.link(treatment, _TYPE, _IMR + "Treatment")
-    w.add(treatment, _n(I.SKOS + "prefLabel"), item.treatment.label)
+    w.add(treatment, I.SKOS + "prefLabel", item.treatment.label)
     if item.treatment.category:
         category = I.category(item.treatment.category, item.treatment.subcategory)
         w.link(node, _p("treatmentCategory"), category)
-        w.link(treatment, _n(I.SKOS + "broader"), category)
+        w.link(treatment, I.SKOS + "broader", category)
     if item.rationale:
         w.add(node, _p("rationale"), item.rationale)
     if item.partial:
@@ -266,12 +261,12 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
     guideline = I.guideline(code)
     w.link(basis, _p("hasCitation"), node)
     w.link(node, _TYPE, I.CITO + "Citation")
-    w.link(node, _n(I.CITO + "hasCitingEntity"), item)
-    w.link(node, _n(I.CITO + "hasCitationCharacterization"), I.CITO + "citesAsAuthority")
+    w.link(node, I.CITO + "hasCitingEntity", item)
+    w.link(node, I.CITO + "hasCitationCharacterization", I.CITO + "citesAsAuthority")
     w.link(node, _p("citingRole"), _ROLE_CONCEPTS[role])
     w.link(node, _p("guideline"), guideline)
     w.add(node, _p("labelledMtus"), _bool(citation.mtus))
-    w.add(node, _n(I.DCT + "bibliographicCitation"), citation.text)
+    w.add(node, I.DCT + "bibliographicCitation", citation.text)
     w.add(node, _p("order"), _int(k))
     for prop, value in (("chapterNumber", citation.chapter), ("year", citation.year)):
         if value is not None:
@@ -280,25 +275,25 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         if text:
             w.add(node, _p(prop), text)
     if citation.url:
-        w.add(node, _n(I.SCHEMA + "url"), citation.url)
+        w.add(node, I.SCHEMA + "url", citation.url)
     part = cited_part(citation)
     if code == "OTHER":
         cited = I.other_source(citation.text, citation.url)
         w.link(cited, _TYPE, _IMR + "Guideline")
-        w.link(cited, _n(I.SKOS + "broader"), guideline)
-        w.add(cited, _n(I.RDFS + "label"), citation.text)
+        w.link(cited, I.SKOS + "broader", guideline)
+        w.add(cited, I.RDFS + "label", citation.text)
     elif part is not None:
         cited = part
         w.link(part, _TYPE, _IMR + "GuidelinePart")
-        w.link(part, _n(I.DCT + "isPartOf"), guideline)
-        w.link(part, _n(I.SKOS + "broader"), guideline)
+        w.link(part, I.DCT + "isPartOf", guideline)
+        w.link(part, I.SKOS + "broader", guideline)
         if citation.chapter_title:
-            w.add(part, _n(I.SKOS + "prefLabel"), citation.chapter_title)
+            w.add(part, I.SKOS + "prefLabel", citation.chapter_title)
         if citation.chapter is not None:
-            w.add(part, _n(I.SKOS + "notation"), str(citation.chapter))
+            w.add(part, I.SKOS + "notation", str(citation.chapter))
     else:
         cited = guideline
-    w.link(node, _n(I.CITO + "hasCitedEntity"), cited)
+    w.link(node, I.CITO + "hasCitedEntity", cited)
     base = part or (I.guideline_part(code, None, None, None) if code != "OTHER" else cited)
     for j, name in enumerate(citation.sections, start=1):
         shared = I.section(base, name)
@@ -309,8 +304,8 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.add(slot, _p("sectionName"), name)
         w.link(slot, _p("section"), shared)
         w.link(shared, _TYPE, _IMR + "GuidelineSection")
-        w.add(shared, _n(I.SKOS + "prefLabel"), name)
-        w.link(shared, _n(I.DCT + "isPartOf"), base)
+        w.add(shared, I.SKOS + "prefLabel", name)
+        w.link(shared, I.DCT + "isPartOf", base)
     for j, (start, end) in enumerate(citation.pages, start=1):
         shared = I.pages(base, start, end)
         slot = f"{node}/pages/{j}"
@@ -323,11 +318,11 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.link(shared, _TYPE, _IMR + "PageLocator")
         w.add(shared, _p("startPage"), _int(start))
         w.add(shared, _p("endPage"), _int(end))
-        w.link(shared, _n(I.DCT + "isPartOf"), base)
+        w.link(shared, I.DCT + "isPartOf", base)
     if base != cited and base != guideline and (citation.sections or citation.pages):
         w.link(base, _TYPE, _IMR + "GuidelinePart")
-        w.link(base, _n(I.DCT + "isPartOf"), guideline)
-        w.link(base, _n(I.SKOS + "broader"), guideline)
+        w.link(base, I.DCT + "isPartOf", guideline)
+        w.link(base, I.SKOS + "broader", guideline)
     if citation.span is not None:
         w.context(node, citation.span, source)
 

@@ -26,6 +26,7 @@ from imr_graph import iri as I
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
+from imr_graph.query import rows
 from imr_graph.rdf import record_nquads
 from imr_graph.vocab import ontology_dir
 
@@ -383,17 +384,15 @@ def infer_chapters(store: ox.Store) -> int:
     Earlier inferences are replaced, so running this after every build keeps them current.
     Returns how many citations were placed.
     """
-    from imr_graph.network import query_text
-
     inferred = ox.NamedNode(I.NS + "inferredPart")
     for quad in list(store.quads_for_pattern(None, inferred, None, None)):
         store.remove(quad)
     ranges: dict[str, tuple[int, int]] = {}
-    for row in _solutions(store, query_text("infer-stated-pages")):
+    for row in rows(store, "infer-stated-pages"):
         low, high = ranges.get(row["part"], (10**9, -1))
         ranges[row["part"]] = (min(low, int(row["start"])), max(high, int(row["end"])))
     pages: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for row in _solutions(store, query_text("infer-unplaced-pages")):
+    for row in rows(store, "infer-unplaced-pages"):
         pages.setdefault((row["letter"], row["citation"]), []).append((int(row["start"]), int(row["end"])))
     placed = []
     for (graph, citation), spans in sorted(pages.items()):
@@ -402,14 +401,6 @@ def infer_chapters(store: ox.Store) -> int:
             placed.append(ox.Quad(ox.NamedNode(citation), inferred, ox.NamedNode(fits[0]), ox.NamedNode(graph)))
     store.extend(placed)
     return len(placed)
-
-
-def _solutions(store: ox.Store, query: str) -> Iterator[dict[str, str]]:
-    solutions = store.query(query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    for row in solutions:
-        yield {n: row[n].value for n in names if row[n] is not None}
 
 
 def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
