@@ -135,22 +135,23 @@ class _Region:
 
 def parse_letter(letter: Letter) -> CaseRecord:
     """Parse one read letter into a case record; raise if it is not an IMR letter."""
-    flat = _flat(letter.text)
+    # lowercased once: structural patterns run on it (same offsets, no re.I cost), and on
+    # its one-line form the format and IMR tests are plain substring checks
+    low = lowered(letter.text)
+    flat = low.replace("\n", " ")
     if not any(marker in flat for marker in _IMR_WORDS) and not _IMR_MARKERS.search(flat):
         raise NotAnImrLetter(letter.path, "no sign of an IMR determination (no MAXIMUS, IMR or reviewer wording)")
-    parser = _Parser(letter)
-    return parser.record()
+    return _Parser(letter, low, _format_of(flat)).record()
 
 
 class _Parser:
-    def __init__(self, letter: Letter) -> None:
+    def __init__(self, letter: Letter, low: str, letter_format: LetterFormat) -> None:
         self.letter = letter
         self.text = letter.text
+        self.low = low
+        self.format = letter_format
         self.warnings: list[str] = list(letter.warnings)
         self.provenance: dict[str, Span] = {}
-        self.format = detect_format(self.text)
-        # structural patterns run on this ASCII-lowercased copy: same offsets, no re.I cost
-        self.low = lowered(self.text)
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.letter.page_of(start))
@@ -526,7 +527,11 @@ def detect_format(text: str) -> LetterFormat:
     >>> detect_format("Case Number: CM16-0000001\\nHOW THE IMR FINAL DETERMINATION WAS MADE")
     <LetterFormat.FINAL_DETERMINATION_2016: 'final-determination-2016'>
     """
-    flat = _flat(text)  # one line, lowercase, same offsets: plain substring tests suffice
+    return _format_of(_flat(text))
+
+
+def _format_of(flat: str) -> LetterFormat:
+    """:func:`detect_format` on the letter's lowercased one-line form."""
     head = flat[:_FORMAT_WINDOW]
     if "medical professional review" in head or "issue at dispute:" in head:
         return LetterFormat.PROFESSIONAL_REVIEW_2013
