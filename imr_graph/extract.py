@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from imr_graph.errors import ImrGraphError, LetterError, OutputError
-from imr_graph.models import CaseRecord, json_fields
+from imr_graph.models import CaseRecord
 from imr_graph.parse import parse_letter
 from imr_graph.read import read_letter
 
@@ -112,7 +112,7 @@ def _extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
 
 def record_json(record: CaseRecord) -> str:
     """Serialize a record as one JSON line (the form of :meth:`CaseRecord.to_dict`, key order kept)."""
-    return json.dumps(record, default=json_fields, ensure_ascii=False)
+    return record.to_json()
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -180,12 +181,12 @@ class CaseRecord:
         >>> rec.to_dict()["source"]["format"]
         'unknown'
         """
-        out = _jsonable(self)
-        assert isinstance(out, dict)
+        out: dict[str, Any] = json.loads(self.to_json())
         return out
 
-
-_SCALARS = (str, int, float, bool, type(None))
+    def to_json(self) -> str:
+        """One JSON line (stable key order, non-ASCII kept), the form ``imr-graph extract`` writes."""
+        return json.dumps(self, default=json_fields, ensure_ascii=False)
 
 
 @cache
@@ -199,25 +200,12 @@ def json_fields(value: Any) -> dict[str, Any]:
 
     The enums are ``str`` subclasses and tuples are JSON arrays, so only dataclasses need it.
     """
+    if isinstance(value, Mapping):
+        return dict(value)
     names = _field_names(type(value))  # type: ignore[arg-type]
     if names is None:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")
     return {name: getattr(value, name) for name in names}
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, enum.Enum):  # before str: the enums are str subclasses
-        return value.value
-    if isinstance(value, _SCALARS):
-        return value
-    if isinstance(value, (tuple, list)):
-        return [_jsonable(v) for v in value]
-    names = _field_names(type(value))  # type: ignore[arg-type]
-    if names is not None:
-        return {name: _jsonable(getattr(value, name)) for name in names}
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
 
 
 # -- reading records back from JSON -----------------------------------------------------
