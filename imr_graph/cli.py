@@ -171,7 +171,7 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 @click.argument("records", nargs=-1, required=True)
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to load into (created if absent).")
 @click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
-@click.option("--with-vocabulary", is_flag=True, help="Include the ontology and vocabularies in --output.")
+@click.option("--with-vocabulary", is_flag=True, help="Include the ontology, vocabularies and statistics in --output.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes turning records into RDF (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def build(

@@ -31,6 +31,9 @@ SCHEMA = "https://schema.org/"
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
 #: The named graph where a build records each letter it finished writing (and its source hash).
 JOURNAL_GRAPH = ID + "graph/journal"
+#: The named graph of outcome statistics (RDF Data Cube observations) kept up to date by builds.
+STATISTICS_GRAPH = ID + "graph/statistics"
+QB = "http://purl.org/linked-data/cube#"
 
 _SAFE_ID = re.compile(r"^(?:CM\d{2}-\d{7}|doc-[0-9a-f]{16})$")
 
@@ -148,3 +151,13 @@ def other_source(text: str, url: str | None) -> str:
     """Other evidence (articles, web pages): keyed by its URL, else by a hash of its text."""
     key = url.lower().rstrip("/") if url else " ".join(text.lower().split())
     return f"{ID}guideline/other/{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def dataset(name: str) -> str:
+    """A statistics data set (``qb:DataSet``): ``id/statistics/guideline``."""
+    return f"{ID}statistics/{slug(name)}"
+
+
+def observation(name: str, key: str) -> str:
+    """One observation of a data set, keyed by its dimension values (``key``, any text)."""
+    return f"{dataset(name)}/{hashlib.sha256(key.encode()).hexdigest()[:20]}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -255,10 +256,37 @@ def cited_part(citation: Citation) -> str | None:
     return I.guideline_part(code, citation.chapter_title, citation.chapter, citation.year)
 
 
+class CitedUnits(NamedTuple):
+    """The guideline units one citation points at, at each level of detail."""
+
+    source: str  # the guideline as a whole (``imr:guideline``)
+    cited: str  # the most specific part the letter names (``cito:hasCitedEntity``)
+    base: str  # the part its sections and pages belong to
+    sections: tuple[str, ...]  # ``imr:citesSection``
+    pages: tuple[str, ...]  # ``imr:citesPages``
+
+
+def cited_units(citation: Citation) -> CitedUnits:
+    """The IRIs a citation's graph links to; the statistics count items by these."""
+    code = citation.guideline.value
+    guideline = I.guideline(code)
+    part = cited_part(citation)
+    cited = I.other_source(citation.text, citation.url) if code == "OTHER" else part or guideline
+    base = part or (I.guideline_part(code, None, None, None) if code != "OTHER" else cited)
+    return CitedUnits(
+        guideline,
+        cited,
+        base,
+        tuple(I.section(base, name) for name in citation.sections),
+        tuple(I.pages(base, start, end) for start, end in citation.pages),
+    )
+
+
 def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Citation, source: str) -> None:
     node = I.citation(item, role, k)
     code = citation.guideline.value
-    guideline = I.guideline(code)
+    units = cited_units(citation)
+    guideline = units.source
     w.link(basis, _p("hasCitation"), node)
     w.link(node, _TYPE, I.CITO + "Citation")
     w.link(node, I.CITO + "hasCitingEntity", item)
@@ -277,13 +305,12 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
     if citation.url:
         w.add(node, I.SCHEMA + "url", citation.url)
     part = cited_part(citation)
+    cited, base = units.cited, units.base
     if code == "OTHER":
-        cited = I.other_source(citation.text, citation.url)
         w.link(cited, _TYPE, _IMR + "Guideline")
         w.link(cited, I.SKOS + "broader", guideline)
         w.add(cited, I.RDFS + "label", citation.text)
     elif part is not None:
-        cited = part
         w.link(part, _TYPE, _IMR + "GuidelinePart")
         w.link(part, I.DCT + "isPartOf", guideline)
         w.link(part, I.SKOS + "broader", guideline)
@@ -291,12 +318,8 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
             w.add(part, I.SKOS + "prefLabel", citation.chapter_title)
         if citation.chapter is not None:
             w.add(part, I.SKOS + "notation", str(citation.chapter))
-    else:
-        cited = guideline
     w.link(node, I.CITO + "hasCitedEntity", cited)
-    base = part or (I.guideline_part(code, None, None, None) if code != "OTHER" else cited)
-    for j, name in enumerate(citation.sections, start=1):
-        shared = I.section(base, name)
+    for j, (name, shared) in enumerate(zip(citation.sections, units.sections, strict=True), start=1):
         slot = f"{node}/section/{j}"
         w.link(node, _p("citesSection"), shared)
         w.link(node, _p("sectionSlot"), slot)
@@ -306,8 +329,7 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.link(shared, _TYPE, _IMR + "GuidelineSection")
         w.add(shared, I.SKOS + "prefLabel", name)
         w.link(shared, I.DCT + "isPartOf", base)
-    for j, (start, end) in enumerate(citation.pages, start=1):
-        shared = I.pages(base, start, end)
+    for j, ((start, end), shared) in enumerate(zip(citation.pages, units.pages, strict=True), start=1):
         slot = f"{node}/pages/{j}"
         w.link(node, _p("citesPages"), shared)
         w.link(node, _p("pageSlot"), slot)

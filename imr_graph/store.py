@@ -12,7 +12,7 @@ import io
 import json
 import os
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,6 +23,7 @@ from typing import IO, Any, TypeVar
 import pyoxigraph as ox
 
 from imr_graph import iri as I
+from imr_graph import stats
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
@@ -138,6 +139,8 @@ class _Batch:
     letters: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]
     quads: int
+    tallies: tuple[stats.Tally, ...]  # each letter's contribution to the statistics
+    names: dict[str, str]  # labels of the guideline units the letters cite
 
     @property
     def nquads(self) -> bytes:
@@ -148,7 +151,17 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
     latest = {record.id: record for record in records}  # the same letter twice: the later one wins
     parts = tuple(record_nquads(record).encode() for record in latest.values())
     count = sum(part.count(b"\n") for part in parts)
-    return _Batch(tuple((r.id, r.source.sha256) for r in latest.values()), parts, count)
+    names: dict[str, str] = {}
+    for record in latest.values():
+        for unit, text in stats.labels(record).items():
+            names.setdefault(unit, text)
+    return _Batch(
+        tuple((r.id, r.source.sha256) for r in latest.values()),
+        parts,
+        count,
+        tuple(stats.tally(record) for record in latest.values()),
+        names,
+    )
 
 
 def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
@@ -165,6 +178,10 @@ class _Loader:
         self.sha = ox.NamedNode(I.NS + "sha256")
         self.letters = self.quads = self.replaced = 0
         recover(store)
+        self.recount = not stats.is_current(store)  # an earlier build stopped before counting
+        stats.invalidate(store)
+        self.change: stats.Tally = Counter()
+        self.names: dict[str, str] = {}
         vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
         if store.contains_named_graph(vocabulary):
             store.remove_graph(vocabulary)
@@ -175,6 +192,8 @@ class _Loader:
         for record_id, sha256 in batch.letters:
             graph = ox.NamedNode(I.letter(record_id))
             if self.store.contains_named_graph(graph):
+                if not self.recount:
+                    self.change.subtract(stats.letter_tally(self.store, graph))
                 for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
                     self.store.remove(old)  # out of the journal first: a crash now leaves it "partial"
                 self.store.remove_graph(graph)
@@ -183,8 +202,37 @@ class _Loader:
         self.store.bulk_load(input=batch.nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
         self.store.extend(entries)  # one transaction: the batch's letters count as written
+        self._count(batch.tallies, batch.names)
         self.letters += len(batch.letters)
         self.quads += batch.quads
+
+    def _count(self, tallies: Iterable[stats.Tally], names: dict[str, str]) -> None:
+        if self.recount:
+            return
+        for one in tallies:
+            self.change.update(one)
+        for unit, text in names.items():
+            self.names.setdefault(unit, text)
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        """Bring the statistics up to date at the end, also when bad input stops the build
+        (the letters written before it stay, and are counted)."""
+        try:
+            yield
+        except RecordError:
+            self.finish()
+            raise
+        self.finish()
+
+    def finish(self) -> None:
+        """Bring the statistics up to date with the letters now in the store."""
+        letters = len(stats.journaled_letters(self.store))
+        if self.recount:
+            stats.refresh(self.store)
+        else:
+            stats.apply(self.store, self.change, self.names, letters)
+        self.store.flush()
 
     @property
     def fresh(self) -> bool:
@@ -200,18 +248,21 @@ class _Loader:
         the input fails half way, the letters loaded so far are removed again.
         """
         written: dict[str, str] = {}
-        repeated: dict[str, bytes] = {}
+        repeated: dict[str, tuple[bytes, stats.Tally]] = {}
         failure: list[BaseException] = []
 
         def parts() -> Iterator[bytes]:
             try:
                 for batch in batches:
-                    for (record_id, sha256), part in zip(batch.letters, batch.parts, strict=True):
+                    fresh = []
+                    for (record_id, sha256), part, tally in zip(batch.letters, batch.parts, batch.tallies, strict=True):
                         if record_id in written:
-                            repeated[record_id] = part
+                            repeated[record_id] = (part, tally)
                         else:
+                            fresh.append(tally)
                             yield part
                         written[record_id] = sha256
+                    self._count(fresh, batch.names)
                     self.quads += batch.quads
                     if on_batch is not None:
                         on_batch(len(batch.letters))
@@ -222,13 +273,17 @@ class _Loader:
         try:
             self.store.bulk_load(input=io.BufferedReader(_Reader(parts()), 1 << 20), format=ox.RdfFormat.N_QUADS)
         except BaseException:
-            recover(self.store)
+            recover(self.store)  # nothing of this input stays, so nothing of it is counted
+            self.change.clear()
             if failure:
                 raise failure[0] from None
             raise
         self.store.flush()
-        for record_id, part in repeated.items():
+        for record_id, (part, tally) in repeated.items():
             graph = ox.NamedNode(I.letter(record_id))
+            if not self.recount:
+                self.change.subtract(stats.letter_tally(self.store, graph))
+                self.change.update(tally)
             self.store.remove_graph(graph)
             self.store.extend(ox.parse(part, format=ox.RdfFormat.N_QUADS))
             self.replaced += 1
@@ -280,10 +335,11 @@ def build(
     records into quads runs in that many processes while this one loads.
     """
     loader = _Loader(store)
-    for converted in _ordered_map(_batch_of, _chunked(records, batch), workers):
-        loader.write(converted)
-        if on_batch is not None:
-            on_batch(len(converted.letters))
+    with loader.counting():
+        for converted in _ordered_map(_batch_of, _chunked(records, batch), workers):
+            loader.write(converted)
+            if on_batch is not None:
+                on_batch(len(converted.letters))
     return loader.summary()
 
 
@@ -303,13 +359,14 @@ def build_jsonl(
     loader = _Loader(store)
     chunks = (chunk for path in paths for chunk in _line_chunks(path, batch))
     converted = _ordered_map(_batch_of_lines, chunks, count)
-    if loader.fresh:
-        loader.stream(converted, on_batch)
-        return loader.summary()
-    for one in converted:
-        loader.write(one)
-        if on_batch is not None:
-            on_batch(len(one.letters))
+    with loader.counting():
+        if loader.fresh:
+            loader.stream(converted, on_batch)
+        else:
+            for one in converted:
+                loader.write(one)
+                if on_batch is not None:
+                    on_batch(len(one.letters))
     return loader.summary()
 
 
@@ -411,18 +468,21 @@ def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
 
 
 def write_graph(store: ox.Store, path: str | Path, with_vocabulary: bool = False) -> int:
-    """Serialize the letters (and optionally the vocabularies) to ``path``, by its suffix.
+    """Serialize the letters (and optionally the vocabularies and statistics) to ``path``.
 
     Dataset formats (.nq, .trig) keep one named graph per letter; triple formats (.nt,
     .ttl, .jsonld, .rdf) get the union of the letters' graphs. Written atomically.
     """
     target = Path(path)
+    journal = ox.NamedNode(I.JOURNAL_GRAPH)
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise OutputError(f"{target}: unknown RDF format {target.suffix!r} (use one of {known})")
     quads: Iterable[ox.Quad] = (
-        store.quads_for_pattern(None, None, None, None) if with_vocabulary else letter_quads(store)
+        (q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != journal)
+        if with_vocabulary
+        else letter_quads(store)
     )
     with atomic_binary_writer(target) as out:
         if fmt.supports_datasets:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from imr_graph import extract_letter, iri
+from imr_graph import extract_letter, iri, stats
 from imr_graph.cli import main
 from imr_graph.errors import RecordError, StoreError
 from imr_graph.extract import record_json
@@ -480,8 +480,9 @@ def test_failed_build_loses_nothing_already_in_the_store(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "bad.jsonl, line 2: not a case record: record: expected an object, got list" in result.output
     store = open_store(tmp_path / "s", read_only=True)
-    letters = {g.value for g in store.named_graphs()} - {iri.VOCABULARY_GRAPH, iri.JOURNAL_GRAPH}
+    letters = {g.value for g in store.named_graphs()} - {iri.VOCABULARY_GRAPH, iri.JOURNAL_GRAPH, iri.STATISTICS_GRAPH}
     assert letters == {iri.letter(sample_record("sample-2014.txt").id)}
+    assert stats.letter_count(store) == 1  # the letter kept is counted, the one not written is not
 
 
 def test_first_build_streams_and_a_bad_line_leaves_no_letter(tmp_path: Path) -> None:

@@ -1,0 +1,283 @@
+"""Outcome statistics kept at build time, as W3C RDF Data Cube observations.
+
+Counting items by guideline over every letter graph is a scan of the whole store (seconds
+at 100 k letters, minutes at a million), so builds keep the counts the named queries need
+in one named graph, ``id/graph/statistics``: each observation holds how many items were
+upheld and overturned for one combination of dimension values (citing role, guideline
+unit, treatment category, specialty, year, …).
+
+Every letter contributes a :func:`tally`; a build adds the tallies of the letters it writes
+and subtracts those of the letters it replaces, so the counts stay exact as letters come
+and go. The counts are the ones the raw queries in ``queries/raw/`` compute from the
+letter graphs (the tests hold them equal). A marker (``imr:letterCount``) is written when
+the counts are complete; a build that stops half way leaves none, and the next build, or
+:func:`refresh`, counts again from the letters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+
+import pyoxigraph as ox
+
+from imr_graph import iri as I
+from imr_graph.errors import StoreError
+from imr_graph.models import Basis, CaseRecord, Citation, Guideline
+from imr_graph.rdf import cited_units, record_from_quads
+from imr_graph.vocab import load_vocabulary
+
+#: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
+Cell = tuple[str, tuple[tuple[str, str], ...]]
+#: Items per (cell, outcome): a letter's contribution, or a change to apply.
+Tally = Counter[tuple[Cell, str]]
+
+LEVELS = ("source", "chapter", "section", "page")
+#: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
+PAIR_LEVELS = ("source", "chapter")
+ROLES = {
+    "claims-administrator": I.NS + "ClaimsAdministratorRole",
+    "reviewer": I.NS + "ReviewerRole",
+    "rationale": I.NS + "RationaleRole",
+}
+OUTCOMES = ("upheld", "overturned")
+_MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCount"}
+_ITEMS = I.NS + "itemCount"
+_MARKER = I.NS + "letterCount"
+_XSD_INT = f"<{I.XSD}integer>"
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _text(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def _int(value: int) -> str:
+    return f'"{value}"^^{_XSD_INT}'
+
+
+def _units(citations: Iterable[Citation]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {level: set() for level in LEVELS}
+    for citation in citations:
+        units = cited_units(citation)
+        found["source"].add(units.source)
+        found["chapter"].add(units.cited)
+        found["section"].update(units.sections)
+        found["page"].update(units.pages)
+    return found
+
+
+def evidence_tier(basis: Basis) -> str:
+    """Where a party's basis stands in the evidence sequence: MTUS, then other guidelines,
+    then other evidence (studies, articles); ``unspecified`` when it cited evidence the
+    letter does not name, ``none`` when it cited none."""
+    if basis.mtus_based:
+        return "mtus"
+    if any(c.guideline is not Guideline.OTHER for c in basis.citations):
+        return "other-guideline"
+    if basis.citations:
+        return "other-evidence"
+    return "unspecified" if basis.cited_evidence else "none"
+
+
+def agreement(administrator: set[str], reviewer: set[str]) -> str:
+    """Whether the reviewer cites a unit the claims administrator also cited."""
+    if not administrator:
+        return "claims-administrator-cited-none"
+    if not reviewer:
+        return "reviewer-cited-none"
+    return "shared" if administrator & reviewer else "different"
+
+
+def tally(record: CaseRecord) -> Tally:
+    """What one letter adds to the statistics: one count per (cell, outcome) for each item."""
+    out: Tally = Counter()
+    specialty_iris = load_vocabulary().specialty_iris
+    letter_cells: list[Cell] = [("all", ())]
+    for label in record.reviewer.specialties:
+        concept = specialty_iris.get(label) or I.specialty(label)
+        letter_cells.append(("specialty", (("specialty", _iri(concept)),)))
+    for code in record.reviewer.license_states:
+        letter_cells.append(("state", (("licensedIn", _iri(I.state(code))),)))
+    if record.decision_date:
+        letter_cells.append(("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
+    for item in record.items:
+        cells: set[Cell] = set(letter_cells)
+        category = None
+        if item.treatment.category:
+            category = _iri(I.category(item.treatment.category, item.treatment.subcategory))
+            cells.add(("category", (("treatmentCategory", category),)))
+        cited: dict[str, dict[str, set[str]]] = {}
+        for role, citations in (
+            ("claims-administrator", item.claims_administrator.citations),
+            ("reviewer", item.reviewer.citations),
+            ("rationale", item.rationale_citations),
+        ):
+            cited[role] = units = _units(citations)
+            who = ("citingRole", _iri(ROLES[role]))
+            for level, found in units.items():
+                for unit in found:
+                    dims = (who, ("unitLevel", _text(level)), ("unit", _iri(unit)))
+                    cells.add(("guideline", dims))
+                    if category:
+                        cells.add(("guideline-category", (*dims, ("treatmentCategory", category))))
+            for level in PAIR_LEVELS:
+                for a, b in combinations(sorted(units[level]), 2):
+                    pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
+                    cells.add(("cocitation", (who, ("unitLevel", _text(level)), *pair)))
+        for role, basis in (("claims-administrator", item.claims_administrator), ("reviewer", item.reviewer)):
+            tier = ("evidenceTier", _text(evidence_tier(basis)))
+            cells.add(("evidence", (("citingRole", _iri(ROLES[role])), tier)))
+        for level in PAIR_LEVELS:
+            kind = agreement(cited["claims-administrator"][level], cited["reviewer"][level])
+            cells.add(("agreement", (("unitLevel", _text(level)), ("agreement", _text(kind)))))
+        for cell in cells:
+            out[(cell, item.decision.value)] += 1
+    return out
+
+
+def labels(record: CaseRecord) -> dict[str, str]:
+    """Readable names for the guideline units a letter cites that the catalog may not name."""
+    found: dict[str, str] = {}
+    for item in record.items:
+        for citation in (
+            *item.claims_administrator.citations,
+            *item.reviewer.citations,
+            *item.rationale_citations,
+        ):
+            units = cited_units(citation)
+            title = citation.chapter_title or (f"chapter {citation.chapter}" if citation.chapter else None)
+            part = f"{citation.guideline.value} {title}" if title else citation.guideline.value
+            if citation.guideline is Guideline.OTHER:
+                part = citation.text[:200]
+            found.setdefault(units.cited, part)
+            for name, unit in zip(citation.sections, units.sections, strict=True):
+                found.setdefault(unit, f"{part}: {name}")
+            for (start, end), unit in zip(citation.pages, units.pages, strict=True):
+                pages = f"page {start}" if start == end else f"pages {start}-{end}"
+                found.setdefault(unit, f"{part}, {pages}")
+    return found
+
+
+def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
+    name, dims = cell
+    node = _iri(I.observation(name, repr(dims)))
+    tail = f" <{I.STATISTICS_GRAPH}> .\n"
+    yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
+    yield f"{node} <{I.QB}dataSet> <{I.dataset(name)}>{tail}"
+    for prop, term in dims:
+        yield f"{node} <{I.NS}{prop}> {term}{tail}"
+    yield f"{node} <{_ITEMS}> {_int(sum(counts.values()))}{tail}"
+    for outcome, prop in _MEASURES.items():
+        yield f"{node} <{prop}> {_int(counts.get(outcome, 0))}{tail}"
+
+
+def _graph() -> ox.NamedNode:
+    return ox.NamedNode(I.STATISTICS_GRAPH)
+
+
+def invalidate(store: ox.Store) -> None:
+    """Mark the statistics as incomplete (a build is about to change the letters)."""
+    for quad in list(store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph())):
+        store.remove(quad)
+
+
+def is_current(store: ox.Store) -> bool:
+    """True when the statistics count every letter in the store."""
+    return any(True for _ in store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph()))
+
+
+def letter_count(store: ox.Store) -> int | None:
+    """How many letters the statistics count, or None when they are not complete."""
+    for quad in store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph()):
+        return int(quad.object.value)
+    return None
+
+
+def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -> None:
+    """Add ``change`` to the counts in ``store``, name new units, and mark the counts complete
+    for ``letters`` letters. Observations whose counts fall to zero are removed."""
+    graph = _graph()
+    by_cell: dict[Cell, dict[str, int]] = defaultdict(dict)
+    for (cell, outcome), n in change.items():
+        by_cell[cell][outcome] = by_cell[cell].get(outcome, 0) + n
+    lines: list[str] = []
+    stale: list[ox.Quad] = []
+    for cell, delta in by_cell.items():
+        if not any(delta.values()):
+            continue
+        node = ox.NamedNode(I.observation(cell[0], repr(cell[1])))
+        old = list(store.quads_for_pattern(node, None, None, graph))
+        counts = {o: delta.get(o, 0) for o in OUTCOMES}
+        for quad in old:
+            for outcome, prop in _MEASURES.items():
+                if quad.predicate.value == prop:
+                    counts[outcome] += int(quad.object.value)
+        if any(n < 0 for n in counts.values()):
+            raise StoreError(f"statistics would go negative for {cell}; run a full refresh")
+        stale.extend(old)
+        if any(counts.values()):
+            lines.extend(_observation_lines(cell, counts))
+    label = ox.NamedNode(I.RDFS + "label")
+    for unit, text in sorted(names.items()):
+        node = ox.NamedNode(unit)
+        if not any(True for _ in store.quads_for_pattern(node, label, None, graph)):
+            lines.append(f"<{unit}> <{label.value}> {_text(text)} <{I.STATISTICS_GRAPH}> .\n")
+    for quad in stale:
+        store.remove(quad)
+    invalidate(store)
+    lines.append(f"<{I.STATISTICS_GRAPH}> <{_MARKER}> {_int(letters)} <{I.STATISTICS_GRAPH}> .\n")
+    store.extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+
+
+def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
+    """The tally of a letter as the store holds it (before it is replaced or removed)."""
+    quads = store.quads_for_pattern(None, None, None, graph)
+    return tally(record_from_quads(quads, graph.value))
+
+
+def journaled_letters(store: ox.Store) -> list[ox.NamedNode]:
+    """The letters a build finished writing (those the statistics count)."""
+    journal = ox.NamedNode(I.JOURNAL_GRAPH)
+    sha = ox.NamedNode(I.NS + "sha256")
+    return [q.subject for q in store.quads_for_pattern(None, sha, None, journal)]  # type: ignore[misc]
+
+
+def refresh(store: ox.Store) -> list[str]:
+    """Count again from every letter in the store (after a build stopped half way, or for a
+    graph read from a file). Returns the letters left out because their graph is not one a
+    build writes (an item with no outcome, say); ``imr-graph validate`` says what is wrong."""
+    graph = _graph()
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    total: Tally = Counter()
+    names: dict[str, str] = {}
+    skipped: list[str] = []
+    letters = _letter_graphs(store)
+    for letter in letters:
+        try:
+            record = record_from_quads(store.quads_for_pattern(None, None, None, letter), letter.value)
+        except (ValueError, KeyError):
+            skipped.append(letter.value)
+            continue
+        total.update(tally(record))
+        for unit, text in labels(record).items():
+            names.setdefault(unit, text)
+    apply(store, total, names, len(letters) - len(skipped))
+    return skipped
+
+
+def _letter_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    journaled = journaled_letters(store)
+    if journaled:
+        return sorted(journaled, key=lambda n: n.value)
+    prefix = I.ID + "letter/"  # a graph read from a file has no journal: every letter graph counts
+    return sorted(
+        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
+        key=lambda n: n.value,
+    )
