@@ -177,6 +177,11 @@ def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
         yield f"{node} <{prop}> {_int(counts.get(outcome, 0))}{tail}"
 
 
+def _count_of(quad: ox.Quad) -> int:
+    value = quad.object
+    return int(value.value) if isinstance(value, ox.Literal) else 0
+
+
 def _graph() -> ox.NamedNode:
     return ox.NamedNode(I.STATISTICS_GRAPH)
 
@@ -195,7 +200,7 @@ def is_current(store: ox.Store) -> bool:
 def letter_count(store: ox.Store) -> int | None:
     """How many letters the statistics count, or None when they are not complete."""
     for quad in store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph()):
-        return int(quad.object.value)
+        return _count_of(quad)
     return None
 
 
@@ -217,7 +222,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
         for quad in old:
             for outcome, prop in _MEASURES.items():
                 if quad.predicate.value == prop:
-                    counts[outcome] += int(quad.object.value)
+                    counts[outcome] += _count_of(quad)
         if any(n < 0 for n in counts.values()):
             raise StoreError(f"statistics would go negative for {cell}; run a full refresh")
         stale.extend(old)
