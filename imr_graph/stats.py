@@ -108,10 +108,14 @@ def tally(record: CaseRecord) -> Tally:
         letter_cells.append(("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
     for item in record.items:
         cells: set[Cell] = set(letter_cells)
-        category = None
-        if item.treatment.category:
-            category = _iri(I.category(item.treatment.category, item.treatment.subcategory))
-            cells.add(("category", (("treatmentCategory", category),)))
+        categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
+        if item.treatment.category:  # counted under its category and, apart, its subcategory
+            top = _iri(I.category(item.treatment.category))
+            linked = _iri(I.category(item.treatment.category, item.treatment.subcategory))
+            for detail, concept in (("category", top), ("subcategory", linked)):
+                categories.append((("categoryDetail", _text(detail)), ("treatmentCategory", concept)))
+        for category in categories:
+            cells.add(("category", category))
         cited: dict[str, dict[str, set[str]]] = {}
         for role, citations in (
             ("claims-administrator", item.claims_administrator.citations),
@@ -124,8 +128,8 @@ def tally(record: CaseRecord) -> Tally:
                 for unit in found:
                     dims = (who, ("unitLevel", _text(level)), ("unit", _iri(unit)))
                     cells.add(("guideline", dims))
-                    if category:
-                        cells.add(("guideline-category", (*dims, ("treatmentCategory", category))))
+                    for category in categories:
+                        cells.add(("guideline-category", (*dims, *category)))
             for level in PAIR_LEVELS:
                 for a, b in combinations(sorted(units[level]), 2):
                     pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
