@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -319,3 +319,292 @@ def docs(output: str) -> None:
 
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"wrote {write_docs(output)}", err=True)
+
+
+# -- questions ---------------------------------------------------------------------------
+
+
+def _source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where to ask: --store DIR, --graph FILE or --endpoint URL (exactly one)."""
+    for option in reversed(
+        (
+            click.option("--store", metavar="DIR", help="Embedded Oxigraph store (from imr-graph build --store)."),
+            click.option("--graph", "graph_file", metavar="FILE", help="A graph file (.trig .nq .ttl …)."),
+            click.option("--endpoint", metavar="URL", help="Any SPARQL 1.1 query endpoint."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The output options every question shares."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["table", "csv", "json", "jsonl"]),
+                default="table",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option("-o", "--output", metavar="FILE", help="Write here (default: stdout)."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> Any:
+    from imr_graph.query import Endpoint, resolve
+
+    given = [x for x in (store, graph_file, endpoint) if x]
+    if len(given) != 1:
+        raise click.UsageError("give one of --store DIR, --graph FILE or --endpoint URL")
+    if endpoint:
+        if not endpoint.startswith(("http://", "https://")):
+            raise click.UsageError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+        return Endpoint(endpoint)
+    if store and not Path(store).is_dir():
+        raise click.ClickException(f"{store}: no such store (build one with imr-graph build --store {store})")
+    return resolve(store or str(graph_file))
+
+
+def _emit(result: Any, fmt: str, output: str | None) -> None:
+    from imr_graph.report import render
+
+    with _output(output) as out:
+        for chunk in render(result, fmt):
+            out.write(chunk)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        params[key.strip()] = value
+    return params
+
+
+class _Questions(click.Group):
+    """``imr-graph query NAME``: one subcommand per named query, built from its header."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from imr_graph.query import catalog
+
+        return list(catalog())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from imr_graph.query import QueryError, named
+
+        try:
+            query = named(cmd_name)
+        except QueryError as error:
+            ctx.fail(str(error))
+        return _question_command(query)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("?", ".", "!")) else text + "."
+
+
+def _question_command(query: Any) -> click.Command:
+    from imr_graph.query import run
+
+    params: list[click.Parameter] = [
+        click.Option(
+            [f"--{p.name}"],
+            metavar="VALUE",
+            help=f"{p.help} [default: {p.default}]" if p.default else f"{p.help} [required]",
+        )
+        for p in query.parameters
+    ]
+
+    @_output_options
+    @_source_options
+    @click.option("--param", "pairs", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
+    @click.option("--raw", is_flag=True, help="Count from the letter graphs, not the build-time statistics.")
+    @click.option(
+        "--min-items", type=click.IntRange(min=1), default=1, show_default=True, help="Hide rows with fewer items."
+    )
+    def command(
+        pairs: tuple[str, ...],
+        raw: bool,
+        min_items: int,
+        store: str | None,
+        graph_file: str | None,
+        endpoint: str | None,
+        fmt: str,
+        output: str | None,
+        **options: str | None,
+    ) -> None:
+        values = {k: v for k, v in options.items() if v is not None}
+        values.update(_parse_params(pairs))
+        try:
+            result = run(_target(store, graph_file, endpoint), query.name, raw=raw, **values)
+        except ImrGraphError as error:
+            raise click.ClickException(str(error)) from error
+        if min_items > 1 and "items" in result.columns:
+            kept = tuple(r for r in result.rows if int(r.get("items") or 0) >= min_items)
+            result = type(result)(result.columns, kept, result.name, result.bound)
+        _emit(result, fmt, output)
+
+    example = " ".join(f"--{p.name} VALUE" for p in query.parameters if p.default is None)
+    command.__doc__ = (
+        f"{_sentence(query.title)}\n\n{query.description}\n\nColumns: {', '.join(query.columns)}.\n\n"
+        f"\b\nExample:\n    imr-graph query {query.name} --store graph.oxigraph {example}".rstrip()
+    )
+    built: click.Command = click.command(name=query.name)(command)
+    built.params.extend(params)
+    return built
+
+
+@main.group(cls=_Questions, invoke_without_command=True)
+@click.option("--list", "show_list", is_flag=True, help="List the named queries, their parameters and columns.")
+@click.pass_context
+def query(ctx: click.Context, show_list: bool) -> None:
+    """Ask a named question: overturn rates by guideline, specialty, category, year, ….
+
+    Each question is a SPARQL file shipped in imr_graph/queries; parameters are bound as
+    values, never pasted into the query. Rates come with a Wilson 95% interval.
+    `imr-graph query NAME --help` tells what one question answers.
+
+    \b
+    Example:
+        imr-graph query --list
+        imr-graph query overturn-by-guideline --store graph.oxigraph --level source
+        imr-graph query cases-citing --graph graph.trig --unit acoem-2004-ch12 --pages 303-304
+    """
+    from imr_graph.query import catalog
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if not show_list:
+        click.echo(ctx.get_help())
+        return
+    for name, named_query in catalog().items():
+        click.echo(f"{name}\n    {_sentence(named_query.title)}")
+        for p in named_query.parameters:
+            default = f" (default {p.default})" if p.default else " (required)"
+            click.echo(f"    --{p.name}{default}: {p.help}")
+        click.echo(f"    columns: {', '.join(named_query.columns)}")
+
+
+@main.command()
+@click.argument("text", required=False, metavar="[QUERY]")
+@click.option("--file", "query_file", metavar="FILE", help="Read the query from a file (.rq).")
+@_source_options
+@_output_options
+def sparql(
+    text: str | None,
+    query_file: str | None,
+    store: str | None,
+    graph_file: str | None,
+    endpoint: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Run your own SPARQL SELECT query.
+
+    On a store or graph file the default graph is the union of all graphs, so a query
+    need not name the letter graphs (GRAPH ?letter { … } still works).
+
+    \b
+    Example:
+        imr-graph sparql --store graph.oxigraph 'PREFIX imr: <https://w3id.org/imr-graph/ns#>
+          SELECT ?request WHERE { ?item imr:request ?request } LIMIT 5'
+        imr-graph sparql --file my-question.rq --graph graph.trig --format csv
+    """
+    from imr_graph.query import sparql as ask
+
+    if (text is None) == (query_file is None):
+        raise click.UsageError("give a QUERY or --file FILE")
+    if query_file:
+        try:
+            text = Path(query_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{query_file}: cannot read ({error})") from error
+    try:
+        result = ask(_target(store, graph_file, endpoint), str(text))
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, fmt, output)
+
+
+@main.command()
+@click.option(
+    "--by",
+    type=click.Choice(["source", "chapter", "section"]),
+    default="chapter",
+    show_default=True,
+    help="Guideline units to test.",
+)
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    default="reviewer",
+    show_default=True,
+    help="Whose citations.",
+)
+@click.option(
+    "--min-items",
+    type=click.IntRange(min=2),
+    default=10,
+    show_default=True,
+    help="Units cited for fewer items are not reported.",
+)
+@click.option(
+    "--penalty",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Ridge penalty on each log odds ratio (1 = a normal prior with sd 1).",
+)
+@click.option("--top", type=click.IntRange(min=1), default=60, show_default=True, help="At most this many units.")
+@_source_options
+@_output_options
+def drivers(
+    by: str,
+    role: str,
+    min_items: int,
+    penalty: float,
+    top: int,
+    store: str | None,
+    graph_file: str | None,
+    endpoint: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Which guidelines go with overturned items once the treatment mix is held fixed.
+
+    Fits a ridge-penalized logistic regression of overturned on the guideline units cited
+    for each item, with request category, reviewer specialty and decision year as controls,
+    and reports each unit's odds ratio with a 95% interval. An association, not a cause.
+
+    \b
+    Example:
+        imr-graph drivers --store graph.oxigraph --by chapter --role reviewer
+        imr-graph drivers --graph graph.trig --by source --role claims-administrator --format csv
+    """
+    from imr_graph.drivers import drivers as fit
+    from imr_graph.query import Result, Value
+
+    try:
+        report = fit(_target(store, graph_file, endpoint), by, role, min_items, penalty, top)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    columns = ("unit", "label", "items", "overturned", "odds_ratio", "or_low", "or_high")
+    rows: tuple[dict[str, Value], ...] = tuple(
+        dict(zip(columns, (d.unit, d.label, d.items, d.overturned, d.odds_ratio, d.low, d.high), strict=True))
+        for d in report.drivers
+    )
+    _emit(Result(columns, rows), fmt, output)
+    click.echo(
+        f"{report.items} items ({report.overturned} overturned); {len(report.drivers)} units reported, "
+        f"{report.too_few} cited for fewer than {min_items} items not reported; controls: "
+        f"{len(report.controls)} category, specialty and year indicators; penalty {penalty:g}.\n{report.caveat}",
+        err=True,
+    )

@@ -43,7 +43,7 @@ Term = ox.NamedNode | ox.Literal
 Value = str | int | float | bool | None
 
 _QUERIES = "queries"
-_HIDDEN = ("projection-", "infer-", "labels", "outcomes-by-source")  # internal: projections, inference
+_HIDDEN = ("projection-", "infer-", "model-", "labels", "outcomes-by-source")  # internal: projections, inference
 
 
 class QueryError(ImrGraphError):
@@ -84,7 +84,8 @@ _PARAM = re.compile(r"^param (?P<name>[a-z][a-z0-9-]*): (?P<kind>[a-z-]+)(?: = (
 
 
 def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
-    title, description, columns = name, [], ()
+    title, description = name, []
+    columns: tuple[str, ...] = ()
     parameters: list[Parameter] = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -245,6 +246,14 @@ def bind(parameter: Parameter, value: object) -> dict[str, Term]:
     return {parameter.name: ox.Literal(text)}
 
 
+def _parameter_variables(query: NamedQuery) -> set[str]:
+    """The variables a query's parameters bind (left out of its results: their value is known)."""
+    found = {p.name for p in query.parameters}
+    for p in query.parameters:
+        found |= {"firstPage", "lastPage"} if p.kind == "pages" else {"detail"} if p.kind == "category" else set()
+    return found
+
+
 def bindings(query: NamedQuery, params: Mapping[str, object]) -> dict[str, Term]:
     """Check ``params`` against the query's parameters and turn them into bindings."""
     by_name = {p.name.replace("-", "_"): p for p in query.parameters}
@@ -257,7 +266,7 @@ def bindings(query: NamedQuery, params: Mapping[str, object]) -> dict[str, Term]
     for key, parameter in by_name.items():
         value = given.get(key, parameter.default)
         if value is None:
-            raise QueryError(f"{query.name} needs --param {parameter.name}=… ({parameter.help})")
+            raise QueryError(f"{query.name} needs a value for {parameter.name}: {parameter.help}")
         if value == "any" and parameter.default == "any":
             continue
         bound.update(bind(parameter, value))
@@ -329,7 +338,10 @@ def _with_rates(columns: list[str], rows: list[dict[str, Value]]) -> tuple[list[
 def _result(
     name: str | None, variables: list[str], solutions: list[dict[str, Value]], bound: Mapping[str, Term]
 ) -> Result:
-    shown = [v for v in variables if v not in bound]
+    # a parameter's column says nothing when the parameter is bound, or left open and empty
+    unset = _parameter_variables(named(name)) if name in catalog() else set()
+    empty = {v for v in unset if all(row.get(v) is None for row in solutions)}
+    shown = [v for v in variables if v not in set(bound) | empty]
     rows = [{k: row.get(k) for k in shown} for row in solutions]
     columns, rows = _with_rates(shown, rows)
     return Result(tuple(columns), tuple(rows), name, {k: str(v) for k, v in bound.items()})
@@ -486,7 +498,7 @@ def _strip_comments(text: str) -> str:
 Target = ox.Store | Endpoint | str | Path | Any
 
 
-def _resolve(target: Target) -> ox.Store | Endpoint | Any:
+def resolve(target: Target) -> ox.Store | Endpoint | Any:
     if isinstance(target, ox.Store | Endpoint):
         return target
     if isinstance(target, str) and target.startswith(("http://", "https://")):
@@ -526,24 +538,28 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
     """
     query = raw_query(name) if raw else named(name)
     bound = bindings(named(name) if raw else query, params)
-    where = _resolve(target)
+    where = resolve(target)
+    if isinstance(where, ox.Store) and query.uses_statistics:
+        ensure_statistics(where)
+    return execute(where, query.text, bound, name)
+
+
+def execute(
+    target: Target, text: str, bound: Mapping[str, Term], name: str | None = None, union: bool = False
+) -> Result:
+    """Run a SELECT with bound values on whatever ``target`` is (see :func:`run`)."""
+    where = resolve(target)
     if isinstance(where, ox.Store):
-        if query.uses_statistics:
-            ensure_statistics(where)
-        return run_store(where, query.text, bound, name)
+        return run_store(where, text, bound, name, union=union)
     if isinstance(where, Endpoint):
-        return where.select(query.text, bound, name)
-    return run_rdflib(where, query.text, bound, name)
+        return where.select(text, bound, name)
+    return run_rdflib(where, text, bound, name)
 
 
 def sparql(target: Target, text: str) -> Result:
-    """Run the user's own SELECT query (no parameters)."""
-    where = _resolve(target)
-    if isinstance(where, ox.Store):
-        return run_store(where, text, {}, union=True)
-    if isinstance(where, Endpoint):
-        return where.select(text, {})
-    return run_rdflib(where, text, {})
+    """Run the user's own SELECT query (no parameters). On a store, the default graph is the
+    union of all graphs, so a query need not name the letter graphs."""
+    return execute(target, text, {}, union=True)
 
 
 def rows(store: ox.Store, name: str, **bindings: ox.NamedNode | ox.Literal) -> Iterator[dict[str, str]]:

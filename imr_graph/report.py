@@ -1,0 +1,103 @@
+"""Query results as text: an aligned table for people, CSV, JSON and JSON Lines for programs.
+
+Tables shorten IRIs to prefixed names and show a rate as a percentage with its Wilson
+interval; the other formats keep every value as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from imr_graph import iri as I
+from imr_graph.query import Result, Value
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+_SHORT = (
+    ("gl:", I.VOCAB + "guideline/"),
+    ("cat:", I.VOCAB + "category/"),
+    ("state:", I.VOCAB + "state/"),
+    ("outcome:", I.VOCAB + "outcome/"),
+    ("vocab:", I.VOCAB),
+    ("letter:", I.ID + "letter/"),
+    ("specialty:", I.ID + "specialty/"),
+    ("id:", I.ID),
+    ("imr:", I.NS),
+)
+
+
+def short(value: Value) -> str:
+    """A value as a table cell: IRIs as prefixed names, nothing for unbound.
+
+    >>> short("https://w3id.org/imr-graph/vocab/guideline/acoem-2004-ch12")
+    'gl:acoem-2004-ch12'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    for prefix, namespace in _SHORT:
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
+    return " ".join(text.split())
+
+
+def _cells(result: Result) -> tuple[list[str], list[list[str]]]:
+    rated = "overturn_rate" in result.columns
+    columns = [c for c in result.columns if c not in ("overturn_rate", "rate_low", "rate_high")]
+    header = [*columns, *(["overturned %", "95% interval"] if rated else [])]
+    body = []
+    for row in result.rows:
+        cells = [short(row.get(c)) for c in columns]
+        if rated:
+            rate, low, high = row.get("overturn_rate"), row.get("rate_low"), row.get("rate_high")
+            if isinstance(rate, float) and isinstance(low, float) and isinstance(high, float):
+                cells += [f"{100 * rate:.1f}", f"{100 * low:.1f}–{100 * high:.1f}"]
+            else:
+                cells += ["", ""]
+        body.append(cells)
+    return header, body
+
+
+def table(result: Result, width: int = 60) -> str:
+    """An aligned text table; long cells are cut to ``width`` characters."""
+    header, body = _cells(result)
+    body = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in body]
+    numeric = [all(_is_number(row[k]) for row in body) and bool(body) for k in range(len(header))]
+    sizes = [max([len(header[k]), *(len(row[k]) for row in body)]) for k in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(sizes[k]) if numeric[k] else c.ljust(sizes[k]) for k, c in enumerate(cells)).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * s for s in sizes), *(line(row) for row in body)]) + "\n"
+
+
+def _is_number(cell: str) -> bool:
+    return cell.replace(".", "", 1).replace("–", "", 1).replace(".", "", 1).isdigit() or cell == ""
+
+
+def render(result: Result, fmt: str) -> Iterator[str]:
+    """The result in ``fmt`` (one of :data:`FORMATS`), as chunks of text."""
+    if fmt == "table":
+        yield table(result)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(result.columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(result.rows)
+        yield buffer.getvalue()
+    elif fmt == "json":
+        yield json.dumps(list(result.rows), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "jsonl":
+        yield from _lines(result.rows)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def _lines(rows: Iterable[dict[str, Value]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
