@@ -6,11 +6,14 @@ True
 """
 
 from imr_graph._version import __version__
+from imr_graph.drivers import drivers
 from imr_graph.errors import (
     ImrGraphError,
     LetterError,
+    ModelError,
     NotAnImrLetter,
     OutputError,
+    QueryError,
     RecordError,
     StoreError,
     UnreadableLetter,
@@ -36,6 +39,8 @@ from imr_graph.models import (
 )
 from imr_graph.network import to_networkx
 from imr_graph.parse import parse_letter
+from imr_graph.questions import Endpoint, Result, catalog, sparql, wilson
+from imr_graph.questions import run as query
 from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.read import Letter, read_letter
 from imr_graph.store import build, open_graph, open_store, read_records, write_graph
@@ -47,6 +52,7 @@ __all__ = [
     "Citation",
     "Decision",
     "Diagnosis",
+    "Endpoint",
     "Failure",
     "Guideline",
     "ImrGraphError",
@@ -54,11 +60,14 @@ __all__ = [
     "Letter",
     "LetterError",
     "LetterFormat",
+    "ModelError",
     "NotAnImrLetter",
     "OutputError",
     "PartialAuthorization",
     "Patient",
+    "QueryError",
     "RecordError",
+    "Result",
     "Reviewer",
     "Source",
     "Span",
@@ -69,18 +78,23 @@ __all__ = [
     "Violation",
     "__version__",
     "build",
+    "catalog",
+    "drivers",
     "extract_letter",
     "extract_paths",
     "find_letters",
     "open_graph",
     "open_store",
     "parse_letter",
+    "query",
     "read_letter",
     "read_records",
     "record_from_dict",
     "record_from_quads",
     "record_quads",
+    "sparql",
     "to_networkx",
     "validate_quads",
+    "wilson",
     "write_graph",
 ]

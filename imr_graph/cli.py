@@ -118,7 +118,7 @@ def demo(output_dir: str, quiet: bool) -> None:
 
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
-    from imr_graph.query import rows
+    from imr_graph.questions import rows
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
     from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
@@ -357,7 +357,7 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> Any:
-    from imr_graph.query import Endpoint, resolve
+    from imr_graph.questions import Endpoint, resolve
 
     given = [x for x in (store, graph_file, endpoint) if x]
     if len(given) != 1:
@@ -393,12 +393,13 @@ class _Questions(click.Group):
     """``imr-graph query NAME``: one subcommand per named query, built from its header."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from imr_graph.query import catalog
+        from imr_graph.questions import catalog
 
         return list(catalog())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from imr_graph.query import QueryError, named
+        from imr_graph.errors import QueryError
+        from imr_graph.questions import named
 
         try:
             query = named(cmd_name)
@@ -412,7 +413,7 @@ def _sentence(text: str) -> str:
 
 
 def _question_command(query: Any) -> click.Command:
-    from imr_graph.query import run
+    from imr_graph.questions import run
 
     params: list[click.Parameter] = [
         click.Option(
@@ -478,7 +479,7 @@ def query(ctx: click.Context, show_list: bool) -> None:
         imr-graph query overturn-by-guideline --store graph.oxigraph --level source
         imr-graph query cases-citing --graph graph.trig --unit acoem-2004-ch12 --pages 303-304
     """
-    from imr_graph.query import catalog
+    from imr_graph.questions import catalog
 
     if ctx.invoked_subcommand is not None:
         return
@@ -518,7 +519,7 @@ def sparql(
           SELECT ?request WHERE { ?item imr:request ?request } LIMIT 5'
         imr-graph sparql --file my-question.rq --graph graph.trig --format csv
     """
-    from imr_graph.query import sparql as ask
+    from imr_graph.questions import sparql as ask
 
     if (text is None) == (query_file is None):
         raise click.UsageError("give a QUERY or --file FILE")
@@ -590,7 +591,7 @@ def drivers(
         imr-graph drivers --graph graph.trig --by source --role claims-administrator --format csv
     """
     from imr_graph.drivers import drivers as fit
-    from imr_graph.query import Result, Value
+    from imr_graph.questions import Result, Value
 
     try:
         report = fit(_target(store, graph_file, endpoint), by, role, min_items, penalty, top)

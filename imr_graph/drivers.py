@@ -24,8 +24,8 @@ import numpy as np
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.errors import ImrGraphError
-from imr_graph.query import ROLES, Result, Target, Term, execute, query_text, resolve, run
+from imr_graph.errors import ImrGraphError, ModelError
+from imr_graph.questions import ROLES, Result, Target, Term, execute, query_text, resolve, run
 
 #: Said with every report.
 CAVEAT = (
@@ -35,10 +35,6 @@ CAVEAT = (
 )
 _Z95 = 1.959963984540054
 _OVERTURNED = I.outcome("overturned")
-
-
-class ModelError(ImrGraphError):
-    """The model cannot be fitted (too few items, no variation in outcome)."""
 
 
 @dataclass(frozen=True)

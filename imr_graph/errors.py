@@ -9,6 +9,8 @@ Every error the library raises derives from :class:`ImrGraphError`::
      ├── RecordError            a case-record line that is not JSON or breaks the contract
      ├── StoreError             a store directory that is locked, or is not a store
      ├── ValidationError        the graph breaks its SHACL shapes
+     ├── QueryError             unknown query, bad parameter, SPARQL syntax, endpoint failure
+     │    └── ModelError        the drivers model cannot be fitted on these items
      └── OutputError            an output file could not be written
 
 The library never prints: problems inside a letter that still yields a record are
@@ -67,3 +69,11 @@ class StoreError(ImrGraphError):
 
 class ValidationError(ImrGraphError):
     """The graph does not conform to its SHACL shapes."""
+
+
+class QueryError(ImrGraphError):
+    """A query that cannot run: unknown name, bad parameter, syntax error, endpoint failure."""
+
+
+class ModelError(QueryError):
+    """The drivers model cannot be fitted (no items, or items of one outcome only)."""

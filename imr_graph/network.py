@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from imr_graph.errors import OutputError
-from imr_graph.query import rows
+from imr_graph.questions import rows
 
 Kind = Literal["citations", "cocitation", "specialty"]
 KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")

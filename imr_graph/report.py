@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from imr_graph import iri as I
-from imr_graph.query import Result, Value
+from imr_graph.questions import Result, Value
 
 FORMATS = ("table", "csv", "json", "jsonl")
 

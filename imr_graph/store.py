@@ -27,7 +27,7 @@ from imr_graph import stats
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
-from imr_graph.query import rows
+from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads
 from imr_graph.vocab import ontology_dir
 

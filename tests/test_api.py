@@ -19,6 +19,7 @@ def test_public_api() -> None:
         "Citation",
         "Decision",
         "Diagnosis",
+        "Endpoint",
         "Failure",
         "Guideline",
         "ImrGraphError",
@@ -26,11 +27,14 @@ def test_public_api() -> None:
         "Letter",
         "LetterError",
         "LetterFormat",
+        "ModelError",
         "NotAnImrLetter",
         "OutputError",
         "PartialAuthorization",
         "Patient",
+        "QueryError",
         "RecordError",
+        "Result",
         "Reviewer",
         "Source",
         "Span",
@@ -41,19 +45,24 @@ def test_public_api() -> None:
         "Violation",
         "__version__",
         "build",
+        "catalog",
+        "drivers",
         "extract_letter",
         "extract_paths",
         "find_letters",
         "open_graph",
         "open_store",
         "parse_letter",
+        "query",
         "read_letter",
         "read_records",
         "record_from_dict",
         "record_from_quads",
         "record_quads",
+        "sparql",
         "to_networkx",
         "validate_quads",
+        "wilson",
         "write_graph",
     ]
     for name in imr_graph.__all__:
@@ -67,6 +76,21 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
         assert result.exit_code == 0
         assert "Example:" in result.output, name
         assert re.search(rf"imr-graph {name}\b", readme), f"{name} is not in the README"
+
+
+def test_every_named_query_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    listing = CliRunner().invoke(main, ["query", "--list"])
+    assert listing.exit_code == 0
+    for name, query in imr_graph.catalog().items():
+        assert query.title and query.description and query.columns, name
+        assert f"{name}\n" in listing.output
+        result = CliRunner().invoke(main, ["query", name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Example:" in result.output and query.title in result.output
+        for parameter in query.parameters:
+            assert parameter.help and f"--{parameter.name}" in result.output, (name, parameter)
+        assert re.search(rf"imr-graph query {name}\b", readme), f"query {name} is not in the README"
 
 
 def test_readme_starts_with_the_two_commands() -> None:

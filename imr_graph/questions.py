@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.errors import ImrGraphError, StoreError
+from imr_graph.errors import QueryError, StoreError
 
 if TYPE_CHECKING:
     import pandas
@@ -44,10 +44,6 @@ Value = str | int | float | bool | None
 
 _QUERIES = "queries"
 _HIDDEN = ("projection-", "infer-", "model-", "labels", "outcomes-by-source")  # internal: projections, inference
-
-
-class QueryError(ImrGraphError):
-    """A query that cannot run: unknown name, bad parameter, syntax error, endpoint failure."""
 
 
 # -- the catalog ------------------------------------------------------------------------
