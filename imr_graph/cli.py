@@ -168,7 +168,7 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 
 
 @main.command()
-@click.argument("records", nargs=-1, required=True)
+@click.argument("records", nargs=-1)
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to load into (created if absent).")
 @click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
 @click.option("--with-vocabulary", is_flag=True, help="Include the ontology, vocabularies and statistics in --output.")
@@ -186,7 +186,9 @@ def build(
 
     One named graph per letter: a letter built again replaces its earlier graph, so
     builds are idempotent and new letters can be added at any time. Without --store the
-    graph is built in memory and only written to --output.
+    graph is built in memory and only written to --output. Each build keeps the outcome
+    statistics the named queries read; with no RECORDS it only brings them up to date
+    (after a build that was stopped).
 
     \b
     Example:
@@ -199,6 +201,8 @@ def build(
 
     if store is None and output is None:
         raise click.UsageError("give --store DIR, -o FILE, or both")
+    if not records and store is None:
+        raise click.UsageError("give RECORDS (JSON Lines files, - for stdin) to build from")
     bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
     try:
         target = open_store(store)

@@ -391,6 +391,10 @@ def run_rdflib(graph: Any, text: str, bound: Mapping[str, Term], name: str | Non
     def term(value: Term) -> Any:
         if isinstance(value, ox.NamedNode):
             return rdflib.URIRef(value.value)
+        if value.language:
+            return rdflib.Literal(value.value, lang=value.language)
+        if value.datatype.value == I.XSD + "string":  # rdflib tells "x" and "x"^^xsd:string apart
+            return rdflib.Literal(value.value)
         return rdflib.Literal(value.value, datatype=rdflib.URIRef(value.datatype.value))
 
     try:
@@ -520,7 +524,7 @@ def ensure_statistics(store: ox.Store) -> None:
         return
     try:
         stats.refresh(store)
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # a store opened read-only
         raise StoreError(
             "the store's statistics are not up to date (a build did not finish): run "
             "`imr-graph build --store DIR` to count them, or add --raw to count from the letters"

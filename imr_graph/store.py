@@ -508,7 +508,8 @@ _PREFIXES = {
 
 
 def load_graph_file(path: str | Path) -> ox.Store:
-    """Read a serialized graph (any supported format) into an in-memory store."""
+    """Read a serialized graph (any supported format) into an in-memory store, with the
+    shipped vocabularies beside it when the file does not carry them."""
     target = Path(path)
     fmt = FORMATS.get(target.suffix.lower())
     if fmt is None:
@@ -521,6 +522,8 @@ def load_graph_file(path: str | Path) -> ox.Store:
             store.load(path=str(target), format=fmt, to_graph=ox.DefaultGraph())
     except (OSError, SyntaxError) as err:
         raise StoreError(f"{target}: cannot read ({err})") from err
+    if not store.contains_named_graph(ox.NamedNode(I.VOCABULARY_GRAPH)):
+        store.extend(vocabulary_quads())  # labels and category hierarchy for the named queries
     return store
 
 

@@ -1,0 +1,755 @@
+"""Named questions: exact answers on a graph built to know them, agreement with the raw
+letter graphs and with counts taken straight from the case records, bound parameters,
+the statistics kept through rebuilds, endpoints, and the errors users see."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from conftest import shared_path
+
+import imr_graph
+from imr_graph import iri, stats
+from imr_graph.cli import main
+from imr_graph.drivers import design, fit_logistic
+from imr_graph.errors import ModelError, QueryError, StoreError
+from imr_graph.extract import extract_paths, find_letters, record_json
+from imr_graph.models import (
+    Basis,
+    CaseRecord,
+    Citation,
+    Decision,
+    Guideline,
+    Item,
+    LetterFormat,
+    Reviewer,
+    Source,
+    Treatment,
+)
+from imr_graph.questions import Endpoint, catalog, run_rdflib, with_values
+from imr_graph.rdf import cited_units
+from imr_graph.store import build, open_store, write_graph
+
+GL = iri.VOCAB + "guideline/"
+UPHELD, OVERTURNED = Decision.UPHELD, Decision.OVERTURNED
+
+
+# -- a graph whose answers are known by construction ------------------------------------
+
+
+def cite(
+    code: str, mtus: bool = True, chapter: int | None = None, title: str | None = None, **more: object
+) -> Citation:
+    return Citation(Guideline(code), mtus, f"{code} {title or chapter or ''}".strip(), chapter, title, **more)  # type: ignore[arg-type]
+
+
+def basis(*citations: Citation, mtus: bool = True, cited: bool = True) -> Basis:
+    return Basis(cited, mtus, tuple(citations), "Decision based on …")
+
+
+def item(n: int, decision: Decision, category: str, sub: str, administrator: Basis, reviewer: Basis) -> Item:
+    return Item(
+        n, f"request {n}", decision, Treatment(f"treatment {category} {sub}", category, sub), administrator, reviewer
+    )
+
+
+def letter(
+    key: str, date: str | None, specialties: tuple[str, ...], states: tuple[str, ...], *items: Item
+) -> CaseRecord:
+    sha = hashlib.sha256(key.encode()).hexdigest()
+    return CaseRecord(
+        id=f"doc-{sha[:16]}",
+        source=Source(f"{key}.txt", sha, LetterFormat.FINAL_DETERMINATION_2016, 1),
+        case_number=None,
+        decision_date=date,
+        reviewer=Reviewer(specialties, (), states),
+        items=items,
+    )
+
+
+CH12 = {"chapter": 12, "title": "Low Back Complaints"}
+ODG_PAIN = {"title": "Pain"}
+STUDY = "Smith J. Opioids for back pain, a cohort study. 2010."
+
+
+def known_records() -> list[CaseRecord]:
+    """Three letters, five items; the expected answers below are counted by hand."""
+    return [
+        letter(
+            "one",
+            "2016-03-01",
+            ("Orthopedic Surgery",),
+            ("CA",),
+            item(
+                1,
+                OVERTURNED,
+                "Pharmaceuticals",
+                "Opioids",
+                basis(cite("ACOEM", **CH12, pages=((303, 304),))),  # type: ignore[arg-type]
+                basis(cite("ACOEM", **CH12, pages=((303, 304),)), cite("ODG", False, **ODG_PAIN)),  # type: ignore[arg-type]
+            ),
+            item(
+                2,
+                UPHELD,
+                "Pharmaceuticals",
+                "NSAID",
+                basis(mtus=False, cited=False),
+                basis(cite("CPMTG", title="Chronic Pain Medical Treatment", year=2016, sections=("NSAIDs",))),
+            ),
+        ),
+        letter(
+            "two",
+            "2017-02-01",
+            ("Internal Medicine",),
+            ("CA", "NY"),
+            item(
+                1,
+                UPHELD,
+                "Pharmaceuticals",
+                "Opioids",
+                basis(cite("ODG", False, **ODG_PAIN), mtus=False),  # type: ignore[arg-type]
+                basis(cite("ODG", False, **ODG_PAIN), mtus=False),  # type: ignore[arg-type]
+            ),
+            item(
+                2,
+                UPHELD,
+                "Diagnostic Testing",
+                "Other Diagnostic Tests",
+                basis(cite("ACOEM", **CH12, pages=((303, 303),))),  # type: ignore[arg-type]
+                basis(cite("ACOEM", chapter=8, title="Neck and Upper Back Complaints", pages=((181, 181),))),
+            ),
+        ),
+        letter(
+            "three",
+            None,
+            ("Orthopedic Surgery", "Internal Medicine"),
+            (),
+            item(
+                1,
+                OVERTURNED,
+                "Pharmaceuticals",
+                "Opioids",
+                basis(cite("ACOEM", **CH12)),  # type: ignore[arg-type]
+                basis(Citation(Guideline.OTHER, False, STUDY), mtus=False),
+            ),
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def known() -> ox.Store:
+    store = open_store(None)
+    build(known_records(), store)
+    return store
+
+
+def counts(result: imr_graph.Result, *keys: str) -> dict[tuple[object, ...], tuple[int, int]]:
+    """Each row as (its key columns) → (items, overturned)."""
+    return {tuple(row[k] for k in keys): (int(row["items"]), int(row["overturned"])) for row in result}  # type: ignore[arg-type]
+
+
+SPECIALTY = iri.VOCAB + "specialty/"
+OTHER_STUDY = iri.other_source(STUDY, None)
+CAT = iri.VOCAB + "category/"
+
+EXPECTED: list[tuple[str, dict[str, str], tuple[str, ...], dict[tuple[object, ...], tuple[int, int]]]] = [
+    ("outcomes", {}, (), {(): (5, 2)}),
+    (
+        "overturn-by-guideline",
+        {"level": "source"},
+        ("unit",),
+        {(GL + "ACOEM",): (2, 1), (GL + "ODG",): (2, 1), (GL + "CPMTG",): (1, 0), (GL + "OTHER",): (1, 1)},
+    ),
+    (
+        "overturn-by-guideline",
+        {"level": "chapter"},
+        ("unit",),
+        {
+            (GL + "acoem-2004-ch12",): (1, 1),
+            (GL + "acoem-2004-ch8",): (1, 0),
+            (GL + "odg-pain",): (2, 1),
+            (GL + "cpmtg-chronic-pain-medical-treatment-2016",): (1, 0),
+            (OTHER_STUDY,): (1, 1),
+        },
+    ),
+    (
+        "overturn-by-guideline",
+        {"level": "source", "role": "claims-administrator"},
+        ("unit",),
+        {(GL + "ACOEM",): (3, 2), (GL + "ODG",): (1, 0)},
+    ),
+    (
+        "overturn-by-guideline",
+        {"level": "page"},
+        ("unit",),
+        {(GL + "acoem-2004-ch12/pages/303-304",): (1, 1), (GL + "acoem-2004-ch8/pages/181-181",): (1, 0)},
+    ),
+    (
+        "overturn-by-guideline",
+        {"level": "section"},
+        ("unit",),
+        {(GL + "cpmtg-chronic-pain-medical-treatment-2016/section/nsaids",): (1, 0)},
+    ),
+    ("overturn-by-year", {}, ("year",), {(2016,): (2, 1), (2017,): (2, 0)}),
+    (
+        "overturn-by-specialty",
+        {},
+        ("specialty",),
+        {(SPECIALTY + "orthopedic-surgery",): (3, 2), (SPECIALTY + "internal-medicine",): (3, 1)},
+    ),
+    ("overturn-by-state", {}, ("state",), {(iri.state("CA"),): (4, 1), (iri.state("NY"),): (2, 0)}),
+    (
+        "overturn-by-category",
+        {},
+        ("category",),
+        {(CAT + "pharmaceuticals",): (4, 2), (CAT + "diagnostic-testing",): (1, 0)},
+    ),
+    (
+        "overturn-by-category",
+        {"detail": "subcategory"},
+        ("category",),
+        {
+            (CAT + "pharmaceuticals--opioids",): (3, 2),
+            (CAT + "pharmaceuticals--nsaid",): (1, 0),
+            (CAT + "diagnostic-testing--other-diagnostic-tests",): (1, 0),
+        },
+    ),
+    (
+        "citation-agreement",
+        {},
+        ("agreement",),
+        {("shared",): (3, 1), ("claims-administrator-cited-none",): (1, 0), ("different",): (1, 1)},
+    ),
+    (
+        "citation-agreement",
+        {"level": "chapter"},
+        ("agreement",),
+        {("shared",): (2, 1), ("claims-administrator-cited-none",): (1, 0), ("different",): (2, 1)},
+    ),
+    (
+        "evidence-basis",
+        {},
+        ("tier",),
+        {("mtus",): (3, 1), ("other-guideline",): (1, 0), ("other-evidence",): (1, 1)},
+    ),
+    (
+        "evidence-basis",
+        {"role": "claims-administrator"},
+        ("tier",),
+        {("mtus",): (3, 2), ("other-guideline",): (1, 0), ("none",): (1, 0)},
+    ),
+    ("cocitation", {"level": "source"}, ("unit", "other"), {(GL + "ACOEM", GL + "ODG"): (1, 1)}),
+    ("cocitation", {}, ("unit", "other"), {(GL + "acoem-2004-ch12", GL + "odg-pain"): (1, 1)}),
+    (
+        "guidelines-for-treatment",
+        {"category": "Opioids"},
+        ("unit",),
+        {(GL + "odg-pain",): (2, 1), (GL + "acoem-2004-ch12",): (1, 1), (OTHER_STUDY,): (1, 1)},
+    ),
+    (
+        "guidelines-for-treatment",
+        {"category": "pharmaceuticals", "level": "source"},
+        ("unit",),
+        {(GL + "ACOEM",): (1, 1), (GL + "ODG",): (2, 1), (GL + "CPMTG",): (1, 0), (GL + "OTHER",): (1, 1)},
+    ),
+    (
+        "treatments-for-guideline",
+        {"unit": "odg-pain", "detail": "subcategory"},
+        ("category",),
+        {(CAT + "pharmaceuticals--opioids",): (2, 1)},
+    ),
+    (
+        "treatments-for-guideline",
+        {"unit": "ACOEM", "level": "source", "role": "claims-administrator"},
+        ("category",),
+        {(CAT + "pharmaceuticals",): (2, 2), (CAT + "diagnostic-testing",): (1, 0)},
+    ),
+]
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["statistics", "raw"])
+@pytest.mark.parametrize(("name", "params", "keys", "expected"), EXPECTED, ids=[f"{e[0]}-{e[1]}" for e in EXPECTED])
+def test_named_query_gives_the_known_answer(
+    known: ox.Store, raw: bool, name: str, params: dict[str, str], keys: tuple[str, ...], expected: dict
+) -> None:
+    result = imr_graph.query(known, name, raw=raw, **params)
+    assert counts(result, *keys) == expected
+
+
+def test_every_rate_query_is_checked_and_has_a_raw_twin() -> None:
+    checked = {name for name, *_ in EXPECTED} | {"cases-citing"}
+    assert checked == set(catalog())
+    for name, query in catalog().items():
+        assert (query.raw is not None) == query.uses_statistics, name
+
+
+def test_rates_carry_wilson_intervals(known: ox.Store) -> None:
+    row = next(iter(imr_graph.query(known, "outcomes")))
+    assert row["overturn_rate"] == pytest.approx(0.4)
+    low, high = imr_graph.wilson(2, 5)
+    assert (row["rate_low"], row["rate_high"]) == (low, high)
+    assert (round(low, 4), round(high, 4)) == (0.1176, 0.7693)
+    assert [round(x, 4) for x in imr_graph.wilson(0, 3)] == [0.0, 0.5615]  # three items say little
+    assert imr_graph.wilson(0, 0) == (0.0, 1.0)
+
+
+def test_cases_citing_a_locator(known: ox.Store) -> None:
+    result = imr_graph.query(known, "cases-citing", unit="acoem-2004-ch12", pages="303-304")
+    found = sorted((row["case"], row["item"].rsplit("/", 1)[-1], row["role"].rsplit("#", 1)[-1]) for row in result)  # type: ignore[union-attr]
+    one, two = (r.id for r in known_records()[:2])
+    assert found == sorted(
+        [
+            (one, "1", "ClaimsAdministratorRole"),
+            (one, "1", "ReviewerRole"),
+            (two, "2", "ClaimsAdministratorRole"),
+        ]
+    )
+    assert len(imr_graph.query(known, "cases-citing", unit="acoem-2004-ch12", pages="310-320")) == 0
+    everywhere = imr_graph.query(known, "cases-citing", unit="acoem-2004-ch12")  # letter three gives no pages
+    assert len(everywhere) == 4
+    assert {row["outcome"] for row in everywhere} == {"Overturned", "Upheld"}
+    narrowed = imr_graph.query(known, "cases-citing", unit="ODG", role="reviewer", contains="REQUEST 1")
+    assert [(row["case"], row["request"]) for row in narrowed] == sorted(
+        [(one, "request 1"), (known_records()[1].id, "request 1")]
+    )
+
+
+def test_the_same_answers_from_rdflib_memory_with_init_bindings(known: ox.Store) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=ox.serialize(known, format=ox.RdfFormat.N_QUADS), format="nquads")
+    for name, params, keys, expected in EXPECTED[:6]:
+        query = imr_graph.catalog()[name]
+        bound = imr_graph.questions.bindings(query, params)
+        assert counts(run_rdflib(dataset, query.text, bound, name), *keys) == expected, name
+
+
+# -- parameters are bound, never pasted --------------------------------------------------
+
+HOSTILE = 'x") } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
+
+
+def test_a_hostile_parameter_value_does_not_change_the_query(known: ox.Store) -> None:
+    before = len(known)
+    result = imr_graph.query(known, "cases-citing", unit="ODG", contains=HOSTILE)
+    assert len(result) == 0 and len(known) == before
+    # the same value as text in a VALUES block stays one escaped literal
+    text = with_values(catalog()["cases-citing"].text, {"contains": ox.Literal(HOSTILE)})
+    assert text.count("DROP ALL") == 1 and '\\"' in text
+    assert len(ox.Store().query(text).variables) > 0  # still the same, valid SELECT
+    with pytest.raises(QueryError, match="not a guideline key"):
+        imr_graph.query(known, "cases-citing", unit="acoem> } DROP ALL #")
+    with pytest.raises(QueryError, match="not an IRI"):
+        imr_graph.query(known, "cases-citing", unit="http://x/> } #")
+
+
+def test_parameter_errors_name_the_problem(known: ox.Store) -> None:
+    with pytest.raises(QueryError, match=r"no named query 'overturn-by-chapters'; did you mean overturn-by-category"):
+        imr_graph.query(known, "overturn-by-chapters")
+    with pytest.raises(QueryError, match="needs a value for category"):
+        imr_graph.query(known, "guidelines-for-treatment")
+    with pytest.raises(QueryError, match="level: 'chapters' is not one of source, chapter, section, page"):
+        imr_graph.query(known, "overturn-by-guideline", level="chapters")
+    with pytest.raises(QueryError, match="has no parameter 'levle'"):
+        imr_graph.query(known, "overturn-by-guideline", levle="chapter")
+    with pytest.raises(QueryError, match="not a page or page range"):
+        imr_graph.query(known, "cases-citing", unit="ODG", pages="three")
+    with pytest.raises(QueryError, match="no request category 'Opiods'; did you mean"):
+        imr_graph.query(known, "guidelines-for-treatment", category="Opiods")
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def known_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("known") / "known.trig"
+    store = open_store(None)
+    build(known_records(), store)
+    write_graph(store, path)  # letters only: the statistics are counted when it is read
+    return path
+
+
+def test_cli_query_table_and_formats(known_file: Path) -> None:
+    runner = CliRunner()
+    args = ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "source"]
+    table = runner.invoke(main, args)
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["unit", "label", "items", "upheld", "overturned", "overturned", "%", "95%", "interval"]
+    assert re.split(r"\s{2,}", lines[2]) == ["gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "50.0", "9.5–90.5"]
+    csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
+    assert csv.output.splitlines()[:2] == [
+        "unit,label,items,upheld,overturned,overturn_rate,rate_low,rate_high",
+        f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,0.6666666666666666,"
+        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r}",
+    ]
+    jsonl = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--format", "jsonl"])
+    assert jsonl.output.startswith('{"items": 5, "upheld": 3, "overturned": 2, "overturn_rate": 0.4')
+    small = runner.invoke(main, [*args, "--min-items", "2", "--format", "csv"])
+    assert len(small.output.splitlines()) == 3  # header, ACOEM, ODG
+
+
+def test_cli_errors_are_messages_not_tracebacks(known_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    typo = runner.invoke(main, ["query", "overturn-by-guidline", "--graph", str(known_file)])
+    assert typo.exit_code == 2 and "did you mean overturn-by-guideline" in typo.output
+    missing = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file)])
+    assert missing.exit_code == 1 and "needs a value for category" in missing.output
+    bad = runner.invoke(main, ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "chapters"])
+    assert bad.exit_code == 1 and "is not one of source, chapter, section, page" in bad.output
+    syntax = runner.invoke(main, ["sparql", "--graph", str(known_file), "SELECT ?x WHERE {\n  ?x ?y \n}"])
+    assert syntax.exit_code == 1
+    assert "syntax error at line 3" in syntax.output and "\n  }\n" in syntax.output
+    nowhere = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "absent")])
+    assert nowhere.exit_code == 1 and "no such store" in nowhere.output
+    both = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--store", str(tmp_path)])
+    assert both.exit_code == 2
+    down = runner.invoke(main, ["query", "outcomes", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert down.exit_code == 1 and "no answer after 3 tries" in down.output and "Traceback" not in down.output
+    for result in (typo, missing, bad, syntax, nowhere, down):
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_sparql_on_the_union_of_letter_graphs(known_file: Path, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text(
+        "PREFIX imr: <https://w3id.org/imr-graph/ns#>\nSELECT (COUNT(?i) AS ?n) WHERE { ?i imr:request ?r }"
+    )
+    result = CliRunner().invoke(main, ["sparql", "--file", str(query), "--graph", str(known_file), "--format", "csv"])
+    assert result.output == "n\n5\n"
+
+
+def test_query_list_names_every_question() -> None:
+    result = CliRunner().invoke(main, ["query", "--list"])
+    assert result.exit_code == 0
+    names = [line for line in result.output.splitlines() if line and not line.startswith(" ")]
+    assert names == sorted(catalog())
+
+
+# -- statistics stay equal to a count from scratch ---------------------------------------
+
+
+def snapshot(store: ox.Store) -> set[ox.Quad]:
+    graph = ox.NamedNode(iri.STATISTICS_GRAPH)
+    label = ox.NamedNode(iri.RDFS + "label")
+    return {q for q in store.quads_for_pattern(None, None, None, graph) if q.predicate != label}
+
+
+def test_replacing_letters_keeps_the_statistics_exact(tmp_path: Path) -> None:
+    records = known_records()
+    store = open_store(tmp_path / "s")
+    build(records[:2], store)
+    changed = dataclasses.replace(
+        records[0], items=(dataclasses.replace(records[0].items[0], decision=UPHELD), records[0].items[1])
+    )
+    build([changed, records[2]], store)  # one letter replaced, one added
+    incremental = snapshot(store)
+    assert stats.letter_count(store) == 3
+    stats.refresh(store)
+    assert snapshot(store) == incremental
+    assert counts(
+        imr_graph.query(store, "outcomes"),
+    ) == {(): (5, 1)}
+    assert counts(imr_graph.query(store, "outcomes", raw=True)) == {(): (5, 1)}
+
+
+def test_an_interrupted_build_is_recounted_and_a_stale_store_says_so(tmp_path: Path) -> None:
+    records = known_records()
+    store = open_store(tmp_path / "s")
+    build(records[:2], store)
+    stats.invalidate(store)  # what a build stopped half way leaves behind
+    del store
+    reader = open_store(tmp_path / "s", read_only=True)
+    with pytest.raises(StoreError, match="statistics are not up to date"):
+        imr_graph.query(reader, "outcomes")
+    assert counts(imr_graph.query(reader, "outcomes", raw=True)) == {(): (4, 1)}  # the letters still answer
+    del reader
+    store = open_store(tmp_path / "s")
+    build(records[2:], store)
+    assert stats.letter_count(store) == 3
+    assert counts(imr_graph.query(store, "outcomes")) == {(): (5, 2)}
+
+
+def test_build_with_no_records_recounts_a_store(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    build(known_records(), store)
+    stats.invalidate(store)
+    del store
+    result = CliRunner().invoke(main, ["build", "--store", str(tmp_path / "s"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert stats.letter_count(open_store(tmp_path / "s", read_only=True)) == 3
+
+
+# -- the real corpus: statistics = raw SPARQL = counts from the case records -------------
+
+
+@pytest.fixture(scope="module")
+def shared_store() -> tuple[ox.Store, list[CaseRecord]]:
+    letters = find_letters([str(shared_path("corpus", "seeds")), str(shared_path("corpus", "real"))])
+    records = [r for r in extract_paths(letters, workers=2) if isinstance(r, CaseRecord)]
+    assert len(records) == len(letters) == 135
+    store = open_store(None)
+    build(records, store)
+    return store, records
+
+
+def shared_parameters() -> Iterator[tuple[str, dict[str, str]]]:
+    for role in ("reviewer", "claims-administrator", "rationale"):
+        for level in ("source", "chapter", "section", "page"):
+            yield "overturn-by-guideline", {"role": role, "level": level}
+            yield "guidelines-for-treatment", {"role": role, "level": level, "category": "Pharmaceuticals"}
+        for level in ("source", "chapter"):
+            yield "cocitation", {"role": role, "level": level}
+    for name in ("outcomes", "overturn-by-specialty", "overturn-by-state", "overturn-by-year"):
+        yield name, {}
+    for detail in ("category", "subcategory"):
+        yield "overturn-by-category", {"detail": detail}
+        yield "treatments-for-guideline", {"unit": "CPMTG", "level": "source", "detail": detail}
+    yield "guidelines-for-treatment", {"category": "Physical Therapy/Occupational Therapy (PT/OT)"}
+    yield "treatments-for-guideline", {"unit": "acoem-2004-ch12"}
+    for level in ("source", "chapter"):
+        yield "citation-agreement", {"level": level}
+    for role in ("reviewer", "claims-administrator"):
+        yield "evidence-basis", {"role": role}
+
+
+def comparable(result: imr_graph.Result) -> list[tuple[object, ...]]:
+    keep = [c for c in result.columns if c not in ("label", "other_label")]
+    return sorted(tuple(row[c] for c in keep) for row in result)
+
+
+def test_statistics_equal_raw_sparql_on_the_real_corpus(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    store, _ = shared_store
+    seen = set()
+    for name, params in shared_parameters():
+        fast = imr_graph.query(store, name, **params)
+        assert comparable(fast) == comparable(imr_graph.query(store, name, raw=True, **params)), (name, params)
+        seen.add(name)
+        if name == "overturn-by-guideline" and params["level"] != "section":
+            assert len(fast) > 0, params
+    assert seen == {n for n, q in catalog().items() if q.raw}
+
+
+def test_counts_agree_with_the_case_records(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    """An independent path: count straight from the records, in plain Python."""
+    store, records = shared_store
+    items = [(r, i) for r in records for i in r.items]
+    overturned = sum(i.decision is OVERTURNED for _, i in items)
+    assert counts(imr_graph.query(store, "outcomes")) == {(): (len(items), overturned)}
+
+    def tally(keys_of) -> dict[tuple[object, ...], tuple[int, int]]:  # type: ignore[no-untyped-def]
+        seen: Counter[tuple[object, ...]] = Counter()
+        over: Counter[tuple[object, ...]] = Counter()
+        for record, one in items:
+            for key in set(keys_of(record, one)):
+                seen[key] += 1
+                over[key] += one.decision is OVERTURNED
+        return {k: (seen[k], over[k]) for k in seen}
+
+    for role in ("reviewer", "claims_administrator"):
+        by_source = tally(lambda r, i, role=role: [(GL + c.guideline.value,) for c in getattr(i, role).citations])
+        name = role.replace("_", "-")
+        assert counts(imr_graph.query(store, "overturn-by-guideline", role=name, level="source"), "unit") == by_source
+        pages = tally(
+            lambda r, i, role=role: [
+                (iri.pages(cited_units(c).base, a, b),) for c in getattr(i, role).citations for a, b in c.pages
+            ]
+        )
+        assert counts(imr_graph.query(store, "overturn-by-guideline", role=name, level="page"), "unit") == pages
+    years = tally(lambda r, i: [(int(r.decision_date[:4]),)] if r.decision_date else [])
+    assert counts(imr_graph.query(store, "overturn-by-year"), "year") == years
+    subcategories = tally(
+        lambda r, i: [(iri.category(i.treatment.category, i.treatment.subcategory),)] if i.treatment.category else []
+    )
+    assert counts(imr_graph.query(store, "overturn-by-category", detail="subcategory"), "category") == subcategories
+    states = tally(lambda r, i: [(iri.state(s),) for s in r.reviewer.license_states])
+    assert counts(imr_graph.query(store, "overturn-by-state"), "state") == states
+    no_evidence = tally(lambda r, i: [("none",)] if not i.claims_administrator.cited_evidence else [])
+    by_tier = counts(imr_graph.query(store, "evidence-basis", role="claims-administrator"), "tier")
+    assert by_tier[("none",)] == no_evidence[("none",)]
+    assert sum(n for n, _ in by_tier.values()) == len(items)
+
+
+def test_cases_citing_agrees_with_the_case_records(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    store, records = shared_store
+    expected = set()
+    for record in records:
+        for one in record.items:
+            for role, citations in (
+                ("ClaimsAdministratorRole", one.claims_administrator.citations),
+                ("ReviewerRole", one.reviewer.citations),
+                ("RationaleRole", one.rationale_citations),
+            ):
+                for c in citations:
+                    if (
+                        c.guideline is Guideline.ACOEM
+                        and c.chapter == 12
+                        and any(a <= 304 and b >= 303 for a, b in c.pages)
+                    ):
+                        expected.add((record.id, one.n, role))
+    result = imr_graph.query(store, "cases-citing", unit="acoem-2004-ch12", pages="303-304")
+    found = {
+        (row["case"], int(str(row["item"]).rsplit("/", 1)[1]), str(row["role"]).rsplit("#", 1)[1]) for row in result
+    }
+    assert found == expected and len(expected) >= 2
+
+
+# -- any SPARQL endpoint: a real `oxigraph serve` ----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("served") / "store"
+    store = open_store(folder)
+    build(known_records(), store)
+    store.flush()
+    del store
+    server = Path(sys.executable).with_name("oxigraph")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(server), "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                Endpoint(url, timeout=2, retries=1).select("ASK {}", {})
+                break
+            except QueryError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"oxigraph serve stopped with code {process.returncode}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("name", "params", "keys", "expected"), EXPECTED, ids=[f"{e[0]}-{e[1]}" for e in EXPECTED])
+def test_named_queries_on_a_sparql_endpoint(
+    endpoint: str, name: str, params: dict[str, str], keys: tuple[str, ...], expected: dict
+) -> None:
+    assert counts(imr_graph.query(endpoint, name, **params), *keys) == expected
+    assert counts(imr_graph.query(endpoint, name, raw=True, **params), *keys) == expected
+
+
+def test_endpoint_cases_citing_and_errors(endpoint: str) -> None:
+    result = imr_graph.query(endpoint, "cases-citing", unit="acoem-2004-ch12", pages="303-304")
+    assert len(result) == 3
+    assert len(imr_graph.query(endpoint, "cases-citing", unit="ODG", contains=HOSTILE)) == 0
+    with pytest.raises(QueryError, match="answered 400"):
+        imr_graph.sparql(endpoint, "SELECT ?x WHERE { ?x ")
+
+
+# -- drivers ------------------------------------------------------------------------
+
+
+def test_penalized_fit_matches_statsmodels_when_the_penalty_vanishes() -> None:
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(7)
+    x = np.column_stack([np.ones(2000), rng.integers(0, 2, (2000, 3))]).astype(float)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-(x @ np.array([-1.5, 1.2, -0.8, 0.0]))))).astype(float)
+    ours = fit_logistic(x, y, penalty=1e-10)
+    theirs = sm.Logit(y, x).fit(disp=0)
+    assert ours.converged
+    np.testing.assert_allclose(ours.coef, theirs.params, rtol=1e-6)
+    np.testing.assert_allclose(np.sqrt(np.diag(ours.covariance)), theirs.bse, rtol=1e-6)
+    shrunk = fit_logistic(x, y, penalty=50.0)
+    assert all(abs(a) < abs(b) for a, b in zip(shrunk.coef[1:3], ours.coef[1:3], strict=True))
+
+
+def test_drivers_recover_a_planted_effect_with_the_treatment_mix_held_fixed() -> None:
+    """Unit A is cited mostly for a category that is often overturned; unit B is not. Raw rates
+    favour A, but with the category held fixed only B raises the odds (planted OR = e^1.5)."""
+    rng = np.random.default_rng(3)
+    items, units = {}, {}
+    for k in range(4000):
+        risky = rng.random() < 0.5
+        cites_a = rng.random() < (0.8 if risky else 0.2)
+        cites_b = rng.random() < 0.3
+        logit = -2.5 + 2.0 * risky + 1.5 * cites_b
+        overturned = bool(rng.random() < 1 / (1 + math.exp(-logit)))
+        items[f"i{k}"] = (overturned, {f"category:{'risky' if risky else 'plain'}", "year:2016"})
+        units[f"i{k}"] = {u for u, on in (("A", cites_a), ("B", cites_b)) if on}
+    data = design(items, units, ["A", "B"])
+    assert data.features == ("unit:A", "unit:B", "category:risky") or data.features == (
+        "unit:A",
+        "unit:B",
+        "category:plain",
+    )
+    fitted = fit_logistic(data.matrix, data.outcome, penalty=1.0)
+    se = np.sqrt(np.diag(fitted.covariance))
+    a_low, a_high = np.exp(fitted.coef[1] - 1.96 * se[1]), np.exp(fitted.coef[1] + 1.96 * se[1])
+    b_low, b_high = np.exp(fitted.coef[2] - 1.96 * se[2]), np.exp(fitted.coef[2] + 1.96 * se[2])
+    assert a_low < 1 < a_high  # A's high raw rate was the category's
+    assert b_low < math.exp(1.5) < b_high and b_low > 1
+
+
+def test_drivers_on_the_real_corpus_refuse_thin_units_and_say_it_is_association(
+    shared_store: tuple[ox.Store, list[CaseRecord]], tmp_path: Path
+) -> None:
+    store, records = shared_store
+    report = imr_graph.drivers(store, by="source", min_items=20)
+    cited = Counter(
+        c.guideline.value
+        for r in records
+        for i in r.items
+        for c in {c.guideline: c for c in i.reviewer.citations}.values()
+    )
+    assert {d.unit.rsplit("/", 1)[1]: d.items for d in report.drivers} == {
+        code: n for code, n in cited.items() if n >= 20
+    }
+    assert report.too_few == sum(1 for n in cited.values() if n < 20)
+    assert all(d.low < d.odds_ratio < d.high for d in report.drivers)
+    assert "not cause" in report.caveat
+    path = tmp_path / "g.trig"
+    write_graph(store, path)
+    result = CliRunner().invoke(
+        main, ["drivers", "--graph", str(path), "--by", "source", "--min-items", "20", "--format", "csv"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "unit,label,items,overturned,odds_ratio,or_low,or_high"
+    assert len(result.stdout.splitlines()) == 1 + len(report.drivers)
+    assert "Association, not cause" in result.stderr
+
+
+def test_drivers_need_both_outcomes() -> None:
+    store = open_store(None)
+    only_upheld = [r for r in known_records() if all(i.decision is UPHELD for i in r.items)]
+    build(only_upheld, store)
+    with pytest.raises(ModelError, match="both outcomes"):
+        imr_graph.drivers(store)
+
+
+def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
+    """The CLI path: case records on disk → build → query, same answers as the API."""
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(record_json(r) + "\n" for r in known_records()))
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(path), "--store", str(tmp_path / "s"), "-q"]).exit_code == 0
+    result = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "s"), "--format", "csv"])
+    assert result.output.splitlines()[1].startswith("5,3,2,0.4,")
