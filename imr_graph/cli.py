@@ -114,11 +114,10 @@ def demo(output_dir: str, quiet: bool) -> None:
     Example:
         imr-graph demo -o out/
     """
-    import pyoxigraph as ox
-
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
-    from imr_graph.questions import rows
+    from imr_graph.questions import run
+    from imr_graph.report import table
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
     from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
@@ -146,11 +145,8 @@ def demo(output_dir: str, quiet: bool) -> None:
         f"letters: {len(records)}  items: {sum(outcomes.values())}  "
         f"upheld: {outcomes['upheld']}  overturned: {outcomes['overturned']}"
     )
-    click.echo("guideline cited by the IMR reviewer             items  upheld  overturned")
-    reviewer = ox.NamedNode("https://w3id.org/imr-graph/ns#ReviewerRole")
-    for row in rows(store, "outcomes-by-source", role=reviewer):
-        label = row.get("label", row["source"])
-        click.echo(f"{label:<46} {row['items']:>6} {row['upheld']:>7} {row['overturned']:>11}")
+    click.echo("Which guidelines does the IMR reviewer cite, and how do those items end?")
+    click.echo(table(run(store, "overturn-by-guideline", level="source"), hide=("unit",)), nl=False)
     if not quiet:
         click.echo(f"wrote {folder}/cases.jsonl, graph.trig, citations.gexf; 0 SHACL violations", err=True)
 

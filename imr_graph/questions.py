@@ -43,7 +43,7 @@ Term = ox.NamedNode | ox.Literal
 Value = str | int | float | bool | None
 
 _QUERIES = "queries"
-_HIDDEN = ("projection-", "infer-", "model-", "labels", "outcomes-by-source")  # internal: projections, inference
+_HIDDEN = ("projection-", "infer-", "model-", "labels")  # internal: projections, inference
 
 
 # -- the catalog ------------------------------------------------------------------------

@@ -46,9 +46,9 @@ def short(value: Value) -> str:
     return " ".join(text.split())
 
 
-def _cells(result: Result) -> tuple[list[str], list[list[str]]]:
+def _cells(result: Result, hide: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
     rated = "overturn_rate" in result.columns
-    columns = [c for c in result.columns if c not in ("overturn_rate", "rate_low", "rate_high")]
+    columns = [c for c in result.columns if c not in ("overturn_rate", "rate_low", "rate_high", *hide)]
     header = [*columns, *(["overturned %", "95% interval"] if rated else [])]
     body = []
     for row in result.rows:
@@ -63,9 +63,9 @@ def _cells(result: Result) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def table(result: Result, width: int = 60) -> str:
-    """An aligned text table; long cells are cut to ``width`` characters."""
-    header, body = _cells(result)
+def table(result: Result, width: int = 60, hide: tuple[str, ...] = ()) -> str:
+    """An aligned text table without the ``hide`` columns; long cells are cut to ``width``."""
+    header, body = _cells(result, hide)
     body = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in body]
     numeric = [all(_is_number(row[k]) for row in body) and bool(body) for k in range(len(header))]
     sizes = [max([len(header[k]), *(len(row[k]) for row in body)]) for k in range(len(header))]

@@ -107,11 +107,13 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
     # counted by hand from the five sample letters
     assert result.output.splitlines() == [
         "letters: 5  items: 11  upheld: 8  overturned: 3",
-        "guideline cited by the IMR reviewer             items  upheld  overturned",
-        "Chronic Pain Medical Treatment Guidelines           6       5           1",
-        "ACOEM Practice Guidelines                           4       2           2",
-        "Acupuncture Medical Treatment Guidelines            1       0           1",
-        "Other medical evidence                              1       1           0",
-        "Postsurgical Treatment Guidelines                   1       1           0",
+        "Which guidelines does the IMR reviewer cite, and how do those items end?",
+        "label                                      items  upheld  overturned  overturned %  95% interval",
+        "-----------------------------------------  -----  ------  ----------  ------------  ------------",
+        "Chronic Pain Medical Treatment Guidelines      6       5           1          16.7      3.0–56.4",
+        "ACOEM Practice Guidelines                      4       2           2          50.0     15.0–85.0",
+        "Acupuncture Medical Treatment Guidelines       1       0           1         100.0    20.7–100.0",
+        "Other medical evidence                         1       1           0           0.0      0.0–79.3",
+        "Postsurgical Treatment Guidelines              1       1           0           0.0      0.0–79.3",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl", "citations.gexf", "graph.trig"]
