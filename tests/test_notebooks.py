@@ -1,0 +1,37 @@
+"""The notebooks run from top to bottom in a real kernel, and are stored without outputs."""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+from conftest import ROOT, SHARED
+from nbclient import NotebookClient
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_stored_without_outputs(path) -> None:  # type: ignore[no-untyped-def]
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs are stored"
+
+
+def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ROOT / "notebooks" / "which-guidelines-drive-outcomes.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+    letters = 5 + (135 if (SHARED / "corpus").is_dir() else 0)
+    assert f"{letters} letters read, {letters} in the graph" in text
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the rate plot was not drawn"
+    assert "Association, not cause" in text or "not enough items" in text
+    assert os.environ["IMR_GRAPH_CORPUS"]
