@@ -41,6 +41,7 @@ ONTOLOGY_FILES = (
     "states.ttl",
     "outcomes.ttl",
     "body-regions.ttl",
+    "statistics.ttl",
 )
 
 #: Output formats by file suffix; triple formats get the union of all letters' graphs.
