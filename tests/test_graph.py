@@ -329,7 +329,17 @@ def test_ontology_loads_and_documents_every_term() -> None:
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
     graph = rdflib.Graph()
-    for name in ("imr", "guidelines", "specialties", "categories", "states", "outcomes", "body-regions", "shapes", "statistics"):
+    for name in (
+        "imr",
+        "guidelines",
+        "specialties",
+        "categories",
+        "states",
+        "outcomes",
+        "body-regions",
+        "shapes",
+        "statistics",
+    ):
         graph.parse(ROOT / "ontology" / f"{name}.ttl", format="turtle")
         list(ox.parse(path=str(ROOT / "ontology" / f"{name}.ttl"), format=ox.RdfFormat.TURTLE))
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):

@@ -25,7 +25,9 @@ def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -
     notebook = nbformat.read(path, as_version=4)
     monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
