@@ -44,6 +44,7 @@ from imr_graph.models import (
 from imr_graph.questions import Endpoint, catalog, run_rdflib, with_values
 from imr_graph.rdf import cited_units
 from imr_graph.store import build, open_store, write_graph
+from imr_graph.vocab import load_vocabulary
 
 GL = iri.VOCAB + "guideline/"
 UPHELD, OVERTURNED = Decision.UPHELD, Decision.OVERTURNED
@@ -579,6 +580,24 @@ def test_counts_agree_with_the_case_records(shared_store: tuple[ox.Store, list[C
     assert counts(imr_graph.query(store, "overturn-by-category", detail="subcategory"), "category") == subcategories
     states = tally(lambda r, i: [(iri.state(s),) for s in r.reviewer.license_states])
     assert counts(imr_graph.query(store, "overturn-by-state"), "state") == states
+    vocabulary = load_vocabulary().specialty_iris
+    specialties = tally(lambda r, i: [(vocabulary.get(s) or iri.specialty(s),) for s in r.reviewer.specialties])
+    assert counts(imr_graph.query(store, "overturn-by-specialty"), "specialty") == specialties
+
+    def sources(citations: tuple[Citation, ...]) -> set[str]:
+        return {GL + c.guideline.value for c in citations}
+
+    def agreement(r: CaseRecord, i: Item) -> list[tuple[str]]:
+        mine, theirs = sources(i.claims_administrator.citations), sources(i.reviewer.citations)
+        if not mine:
+            return [("claims-administrator-cited-none",)]
+        return [("reviewer-cited-none",)] if not theirs else [("shared",) if mine & theirs else ("different",)]
+
+    assert counts(imr_graph.query(store, "citation-agreement"), "agreement") == tally(agreement)
+    pairs = tally(
+        lambda r, i: [(a, b) for a in sources(i.reviewer.citations) for b in sources(i.reviewer.citations) if a < b]
+    )
+    assert counts(imr_graph.query(store, "cocitation", level="source"), "unit", "other") == pairs
     no_evidence = tally(lambda r, i: [("none",)] if not i.claims_administrator.cited_evidence else [])
     by_tier = counts(imr_graph.query(store, "evidence-basis", role="claims-administrator"), "tier")
     assert by_tier[("none",)] == no_evidence[("none",)]
