@@ -48,7 +48,7 @@ QUESTIONS: list[tuple[str, dict[str, str]]] = [
     ("cases-citing", {"unit": "acoem-2004-ch12", "pages": "300-340"}),
 ]
 #: Seconds an rdflib query may take (warm-up and timed run) before it is reported as over budget.
-BUDGET = 240
+BUDGET = 60
 
 
 def _peak_mb() -> float:
@@ -145,23 +145,11 @@ def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object
 
 
 def run(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            task,
-            "--letters",
-            str(letters),
-            "--workdir",
-            str(workdir),
-            "--runs",
-            str(runs),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    command = [sys.executable, __file__, "--child", task, "--letters", str(letters), "--workdir", str(workdir)]
+    out = subprocess.run([*command, "--runs", str(runs)], capture_output=True, text=True)
+    if out.returncode != 0:  # say why, and go on with what the other engines measured
+        print(f"{task} at {letters:,} letters failed (exit {out.returncode}): {out.stderr.strip()[-800:]}", flush=True)
+        return {}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
