@@ -18,6 +18,7 @@ a fresh process. Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import signal
@@ -65,7 +66,7 @@ def _timed(call, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def
     return statistics.median(times), rows
 
 
-class _OverBudget(Exception):
+class _OverBudget(BaseException):  # not an Exception, so no library handler wraps it
     pass
 
 
@@ -92,6 +93,8 @@ def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object
 
     records, store_dir = workdir / "cases.jsonl", workdir / "store"
     if task == "prepare":
+        if (workdir / "prepared.json").exists():
+            return dict(json.loads((workdir / "prepared.json").read_text()))
         from synthetic import synthetic_records
 
         from imr_graph.extract import record_json
@@ -106,7 +109,9 @@ def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object
         seconds = time.perf_counter() - start
         quads = len(store)
         store.dump(workdir / "all.nq", format=__import__("pyoxigraph").RdfFormat.N_QUADS)
-        return {"build_s": seconds, "letter_quads": summary.quads, "quads": quads, "peak_mb": _peak_mb()}
+        prepared = {"build_s": seconds, "letter_quads": summary.quads, "quads": quads, "peak_mb": _peak_mb()}
+        (workdir / "prepared.json").write_text(json.dumps(prepared))
+        return prepared
     timings: dict[str, object] = {}
     if task == "oxigraph":
         store = open_store(store_dir, read_only=True)
@@ -168,13 +173,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--child")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's store here")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.letters[0], args.workdir, args.runs)))
         return 0
     for letters in args.letters:
-        with tempfile.TemporaryDirectory(prefix="imr-query-bench-") as tmp:
-            workdir = Path(tmp)
+        with contextlib.ExitStack() as stack:
+            if args.keep:
+                workdir = args.keep / str(letters)
+                workdir.mkdir(parents=True, exist_ok=True)
+            else:
+                workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-query-bench-")))
             built = run("prepare", letters, workdir, args.runs)
             ours = run("oxigraph", letters, workdir, args.runs)
             theirs = run("rdflib", letters, workdir, args.runs) if letters <= args.rdflib_max else {}
