@@ -609,3 +609,190 @@ def drivers(
         f"{len(report.controls)} category, specialty and year indicators; penalty {penalty:g}.\n{report.caveat}",
         err=True,
     )
+
+
+# -- views -------------------------------------------------------------------------------
+
+
+@main.group()
+def view() -> None:
+    """Draw the graph as an interactive HTML page that works offline.
+
+    \b
+    Example:
+        imr-graph view citations --store graph.oxigraph -o citations.html
+        imr-graph view matrix graph.trig -o matrix.html
+        imr-graph view letter CM16-0213037 --store graph.oxigraph
+    """
+
+
+def _view_options(default_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The graph to draw (a FILE or --store DIR) and where the page goes."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(
+            (
+                click.argument("graph_file", required=False, metavar="[FILE]"),
+                click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read."),
+                click.option("-o", "--output", metavar="FILE", help=f"Write the page here (default: {default_name})."),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _write_view(make: Callable[[], Any], output: str) -> None:
+    from imr_graph.render import write
+    from imr_graph.view import Network
+
+    try:
+        drawn = make()
+        path = write(drawn, output)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    size = path.stat().st_size / 1000
+    what = f"{len(drawn.nodes)} nodes, {len(drawn.edges)} links; " if isinstance(drawn, Network) else ""
+    click.echo(f"wrote {path} ({what}{size:,.0f} kB)", err=True)
+
+
+_LEVEL = click.option(
+    "--level",
+    type=click.Choice(["chapter", "section"]),
+    default="chapter",
+    show_default=True,
+    help="Guideline nodes: the chapter or part cited, or the named sections.",
+)
+_TOP = click.option(
+    "--top", type=click.IntRange(min=0), default=60, show_default=True, help="Keep the N most cited units (0: all)."
+)
+_MIN_COUNT = click.option(
+    "--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Leave out links with fewer items."
+)
+
+
+@view.command()
+@_view_options("citations.html")
+@_LEVEL
+@_TOP
+@_MIN_COUNT
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=("reviewer", "claims-administrator"),
+    show_default=True,
+    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    help="Citing roles the page offers (repeat for several); the page selects among them.",
+)
+def citations(
+    graph_file: str | None,
+    store: str | None,
+    output: str | None,
+    level: str,
+    top: int,
+    min_count: int,
+    roles: tuple[str, ...],
+) -> None:
+    """The citation network: guideline units ↔ treatment categories.
+
+    Links are coloured by the share of items overturned and sized by items; the page filters
+    by citing role, outcome, guideline source and year, and finds nodes by name.
+
+    \b
+    Example:
+        imr-graph view citations --store graph.oxigraph -o citations.html
+        imr-graph view citations graph.trig --level section --top 40 --min-count 3
+    """
+    from imr_graph.view import citation_network
+
+    source = _graph_source(store, graph_file)
+    _write_view(
+        lambda: citation_network(source, level, top, min_count, roles),  # type: ignore[arg-type]
+        output or "citations.html",
+    )
+
+
+@view.command()
+@_view_options("specialty.html")
+@_TOP
+@_MIN_COUNT
+def specialty(graph_file: str | None, store: str | None, output: str | None, top: int, min_count: int) -> None:
+    """Reviewer specialties ↔ the guideline units those reviewers cite.
+
+    \b
+    Example:
+        imr-graph view specialty --store graph.oxigraph -o specialty.html
+    """
+    from imr_graph.view import specialty_network
+
+    source = _graph_source(store, graph_file)
+    _write_view(lambda: specialty_network(source, top, min_count), output or "specialty.html")
+
+
+@view.command()
+@_view_options("matrix.html")
+@_LEVEL
+@click.option("--top", type=click.IntRange(min=0), default=40, show_default=True, help="Rows: the N most cited units.")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    default="reviewer",
+    show_default=True,
+    help="Whose citations.",
+)
+def matrix(graph_file: str | None, store: str | None, output: str | None, level: str, top: int, role: str) -> None:
+    """Guideline units × treatment categories, each cell coloured by its overturn rate.
+
+    \b
+    Example:
+        imr-graph view matrix --store graph.oxigraph -o matrix.html
+        imr-graph view matrix graph.trig --role claims-administrator --level section
+    """
+    from imr_graph.view import citation_matrix
+
+    source = _graph_source(store, graph_file)
+    _write_view(lambda: citation_matrix(source, role, level, top), output or "matrix.html")  # type: ignore[arg-type]
+
+
+@view.command()
+@click.argument("case_id", metavar="CASE_ID")
+@_view_options("case-CASE_ID.html")
+def case(case_id: str, graph_file: str | None, store: str | None, output: str | None) -> None:
+    """One letter as a graph: items and outcomes, both parties' citations, diagnoses, reviewer.
+
+    \b
+    Example:
+        imr-graph view case CM16-0213037 --store graph.oxigraph
+    """
+    from imr_graph.view import case_network
+
+    source = _graph_source(store, graph_file)
+    _write_view(lambda: case_network(source, case_id), output or f"case-{_file_safe(case_id)}.html")
+
+
+@view.command()
+@click.argument("case_id", metavar="CASE_ID")
+@_view_options("letter-CASE_ID.html")
+@click.option("--letter", "letter_path", metavar="PATH", help="The letter file (default: where it was extracted from).")
+def letter(
+    case_id: str, graph_file: str | None, store: str | None, output: str | None, letter_path: str | None
+) -> None:
+    """A letter's own text with every extracted value marked where the letter states it.
+
+    \b
+    Example:
+        imr-graph view letter CM16-0213037 --store graph.oxigraph
+        imr-graph view letter CM16-0213037 graph.trig --letter letters/CM16-0213037.pdf
+    """
+    from imr_graph.view import letter_text
+
+    source = _graph_source(store, graph_file)
+    _write_view(lambda: letter_text(source, case_id, letter_path), output or f"letter-{_file_safe(case_id)}.html")
+
+
+def _file_safe(text: str) -> str:
+    from imr_graph.iri import slug
+
+    return slug(text, 60)

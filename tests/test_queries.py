@@ -5,7 +5,6 @@ the statistics kept through rebuilds, endpoints, and the errors users see."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import re
 import socket
@@ -22,6 +21,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import shared_path
+from known import GL, OVERTURNED, STUDY, UPHELD, known_records
 
 import imr_graph
 from imr_graph import iri, stats
@@ -30,126 +30,15 @@ from imr_graph.drivers import design, fit_logistic
 from imr_graph.errors import ModelError, QueryError, StoreError
 from imr_graph.extract import extract_paths, find_letters, record_json
 from imr_graph.models import (
-    Basis,
     CaseRecord,
     Citation,
-    Decision,
     Guideline,
     Item,
-    LetterFormat,
-    Reviewer,
-    Source,
-    Treatment,
 )
 from imr_graph.questions import Endpoint, catalog, run_rdflib, with_values
 from imr_graph.rdf import cited_units
 from imr_graph.store import build, open_store, write_graph
 from imr_graph.vocab import load_vocabulary
-
-GL = iri.VOCAB + "guideline/"
-UPHELD, OVERTURNED = Decision.UPHELD, Decision.OVERTURNED
-
-
-# -- a graph whose answers are known by construction ------------------------------------
-
-
-def cite(
-    code: str, mtus: bool = True, chapter: int | None = None, title: str | None = None, **more: object
-) -> Citation:
-    return Citation(Guideline(code), mtus, f"{code} {title or chapter or ''}".strip(), chapter, title, **more)  # type: ignore[arg-type]
-
-
-def basis(*citations: Citation, mtus: bool = True, cited: bool = True) -> Basis:
-    return Basis(cited, mtus, tuple(citations), "Decision based on …")
-
-
-def item(n: int, decision: Decision, category: str, sub: str, administrator: Basis, reviewer: Basis) -> Item:
-    return Item(
-        n, f"request {n}", decision, Treatment(f"treatment {category} {sub}", category, sub), administrator, reviewer
-    )
-
-
-def letter(
-    key: str, date: str | None, specialties: tuple[str, ...], states: tuple[str, ...], *items: Item
-) -> CaseRecord:
-    sha = hashlib.sha256(key.encode()).hexdigest()
-    return CaseRecord(
-        id=f"doc-{sha[:16]}",
-        source=Source(f"{key}.txt", sha, LetterFormat.FINAL_DETERMINATION_2016, 1),
-        case_number=None,
-        decision_date=date,
-        reviewer=Reviewer(specialties, (), states),
-        items=items,
-    )
-
-
-CH12 = {"chapter": 12, "title": "Low Back Complaints"}
-ODG_PAIN = {"title": "Pain"}
-STUDY = "Smith J. Opioids for back pain, a cohort study. 2010."
-
-
-def known_records() -> list[CaseRecord]:
-    """Three letters, five items; the expected answers below are counted by hand."""
-    return [
-        letter(
-            "one",
-            "2016-03-01",
-            ("Orthopedic Surgery",),
-            ("CA",),
-            item(
-                1,
-                OVERTURNED,
-                "Pharmaceuticals",
-                "Opioids",
-                basis(cite("ACOEM", **CH12, pages=((303, 304),))),  # type: ignore[arg-type]
-                basis(cite("ACOEM", **CH12, pages=((303, 304),)), cite("ODG", False, **ODG_PAIN)),  # type: ignore[arg-type]
-            ),
-            item(
-                2,
-                UPHELD,
-                "Pharmaceuticals",
-                "NSAID",
-                basis(mtus=False, cited=False),
-                basis(cite("CPMTG", title="Chronic Pain Medical Treatment", year=2016, sections=("NSAIDs",))),
-            ),
-        ),
-        letter(
-            "two",
-            "2017-02-01",
-            ("Internal Medicine",),
-            ("CA", "NY"),
-            item(
-                1,
-                UPHELD,
-                "Pharmaceuticals",
-                "Opioids",
-                basis(cite("ODG", False, **ODG_PAIN), mtus=False),  # type: ignore[arg-type]
-                basis(cite("ODG", False, **ODG_PAIN), mtus=False),  # type: ignore[arg-type]
-            ),
-            item(
-                2,
-                UPHELD,
-                "Diagnostic Testing",
-                "Other Diagnostic Tests",
-                basis(cite("ACOEM", **CH12, pages=((303, 303),))),  # type: ignore[arg-type]
-                basis(cite("ACOEM", chapter=8, title="Neck and Upper Back Complaints", pages=((181, 181),))),
-            ),
-        ),
-        letter(
-            "three",
-            None,
-            ("Orthopedic Surgery", "Internal Medicine"),
-            (),
-            item(
-                1,
-                OVERTURNED,
-                "Pharmaceuticals",
-                "Opioids",
-                basis(cite("ACOEM", **CH12)),  # type: ignore[arg-type]
-                basis(Citation(Guideline.OTHER, False, STUDY), mtus=False),
-            ),
-        ),
-    ]
 
 
 @pytest.fixture(scope="module")

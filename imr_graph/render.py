@@ -1,0 +1,310 @@
+"""Draw views as single HTML files that work with no network.
+
+Network views are assembled with pyvis and drawn by vis-network, whose script (shipped
+inside the pyvis package) is inlined; the page is the project's own template, so the
+renderer can change without touching ``view.py``. The layout is computed here (networkx),
+with physics off, so a page shows its graph at once.
+
+Letter text is untrusted: templates escape everything (Jinja autoescape), page data is
+embedded as JSON with ``<``, ``>`` and ``&`` escaped, and the page's script sets strings
+with ``textContent`` only. A Content-Security-Policy forbids every request.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from imr_graph.errors import OutputError
+from imr_graph.questions import wilson
+from imr_graph.view import ROLES, LetterText, Matrix, Network
+
+View = Network | Matrix | LetterText
+
+#: Overturn share → link colour (blue: upheld, orange-red: overturned); the legend shows them.
+SHARE_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
+    (0.0, (49, 130, 206)),
+    (0.1, (128, 90, 213)),
+    (0.25, (214, 158, 46)),
+    (0.5, (221, 107, 32)),
+    (1.0, (197, 48, 48)),
+)
+ROLE_COLOURS = {"reviewer": "#2b6cb0", "claims-administrator": "#c53030", "rationale": "#718096"}
+#: Node kinds: label in the legend, colour, shape (vis-network) and legend swatch.
+KINDS: dict[str, tuple[str, str, str, str]] = {
+    "guideline": ("Guideline unit (colour: its source)", "#90cdf4", "dot", "dot"),
+    "category": ("Treatment category", "#9ae6b4", "diamond", "diamond"),
+    "specialty": ("Reviewer specialty", "#d6bcfa", "triangle", "triangle"),
+    "letter": ("The letter", "#4a5568", "box", "square"),
+    "item": ("Disputed item (blue: upheld, orange: overturned)", "#90cdf4", "box", "square"),
+    "reviewer": ("Reviewer", "#d6bcfa", "triangle", "triangle"),
+    "diagnosis": ("Diagnosis", "#fbd38d", "ellipse", "dot"),
+}
+_SOURCE_PALETTE = ("#63b3ed", "#f6ad55", "#68d391", "#fc8181", "#b794f4", "#f687b3", "#4fd1c5", "#a0aec0")
+_OUTCOME_COLOURS = {"upheld": "#90cdf4", "overturned": "#f6ad55"}
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("imr_graph", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def vis_script() -> str:
+    """The vis-network script that ships inside pyvis."""
+    import pyvis
+
+    path = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower():  # would end the inline script early
+        raise OutputError(f"{path}: cannot be inlined")
+    return text
+
+
+def page_json(value: object) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` survives.
+
+    >>> page_json({"label": "</script><img src=x>"})
+    '{"label": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, float]]:
+    """Place nodes once, in Python, the same on every run.
+
+    Each connected part gets a force layout weighted by items (log scale) and a square of
+    its own, the largest first, packed in rows; unlinked parts do not drift apart.
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(node.id for node in network.nodes)
+    for edge in network.edges:
+        items = sum(up + over for _, _, up, over in edge.facts) or 1
+        previous = graph.get_edge_data(edge.source, edge.target, {}).get("weight", 0)
+        graph.add_edge(edge.source, edge.target, weight=previous + math.log1p(items))
+    parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: (-len(p), p[0]))
+    unit = size / math.sqrt(max(len(graph), 1))  # side of the square one node needs
+    sides = [unit * (math.sqrt(len(part)) * 1.1 + 1) for part in parts]
+    row_width = max([*sides[:1], 1.2 * math.sqrt(sum(side * side for side in sides))])
+    places: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for part, side in zip(parts, sides, strict=True):
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        sub = graph.subgraph(part)
+        if len(part) == 1:
+            found = {part[0]: (0.0, 0.0)}
+        else:
+            k = 1.5 / math.sqrt(len(part))
+            found = nx.spring_layout(sub, k=k, weight="weight", seed=20130101, iterations=150)
+        for node, (px, py) in found.items():
+            places[node] = (x + side / 2 + float(px) * (side - unit) / 2, y + side / 2 + float(py) * (side - unit) / 2)
+        x += side
+        row_height = max(row_height, side)
+    return places
+
+
+def _network_page(network: Network) -> str:
+    from pyvis.network import Network as PyvisNetwork
+
+    places = layout(network)
+    sources = {iri: _SOURCE_PALETTE[k % len(_SOURCE_PALETTE)] for k, (iri, _) in enumerate(network.sources)}
+    net = PyvisNetwork(directed=True)  # directed: pyvis skips its quadratic duplicate check
+    index = {node.id: n for n, node in enumerate(network.nodes)}
+    for node in network.nodes:
+        _, colour, shape, _ = KINDS.get(node.kind, KINDS["guideline"])
+        if node.kind == "guideline":
+            colour = sources.get(node.group, colour)
+        elif node.kind == "item":
+            colour = _OUTCOME_COLOURS.get(node.group, colour)
+        x, y = places.get(node.id, (0.0, 0.0))
+        net.add_node(
+            index[node.id],
+            label=node.label if len(node.label) <= 48 else node.label[:47] + "…",
+            shape=shape,
+            color=colour,
+            x=round(x, 1),
+            y=round(y, 1),
+            value=max(1, sum(up + over for _, _, up, over in node.facts)),
+            iri=node.id,
+            kind=node.kind,
+            sourceKey=node.group if node.kind == "guideline" else "",
+            facts=[list(f) for f in node.facts],
+            examples=list(node.examples),
+            detail=[line for line in node.detail if line],
+            full=node.label,
+        )
+    for n, edge in enumerate(network.edges):
+        items = sum(up + over for _, _, up, over in edge.facts)
+        role_colour = None
+        if network.kind == "case" and edge.facts:
+            role_colour = ROLE_COLOURS[ROLES[edge.facts[0][0]][0]]
+        net.add_edge(
+            index[edge.source],
+            index[edge.target],
+            id=n,
+            value=max(items, 1),
+            color=role_colour or "#a0aec0",
+            facts=[list(f) for f in edge.facts],
+            examples=list(edge.examples),
+            detail=list(edge.detail),
+        )
+    net.set_options(json.dumps(_options(network)))
+    nodes, edges, _, _, _, options = net.get_network_data()
+    for node in nodes:  # pyvis adds its own font colour; the page's options set the font
+        node.pop("font", None)
+    for edge in edges:  # a directed pyvis network draws arrows; these links have no direction
+        edge.pop("arrows", None)
+    case = network.kind == "case"
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "meta": {
+            "kind": network.kind,
+            "roles": list(network.roles),
+            "roleIndex": [next(k for k, r in enumerate(ROLES) if r[0] == key) for key in network.roles],
+            "edgeColour": "role" if case else "share",
+            "sizeByItems": not case,
+            "shareStops": [[stop, list(colour)] for stop, colour in SHARE_STOPS],
+        },
+    }
+    from markupsafe import Markup
+
+    role_labels = {key: label for key, label, _ in ROLES}
+    kinds = sorted({node.kind for node in network.nodes}, key=list(KINDS).index)
+    return str(
+        _environment()
+        .get_template("network.html")
+        .render(
+            title=network.title,
+            note=network.note,
+            filters={"role": len(network.roles) > 0, "outcome": not case, "year": not case, "source": not case},
+            roles=[(key, role_labels[key]) for key in network.roles],
+            default_role="all" if case or "reviewer" not in network.roles else "reviewer",
+            years=network.years,
+            sources=network.sources,
+            source_colours=sources,
+            edge_colour="role" if case else "share",
+            share_stops=[(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS],
+            role_colours=ROLE_COLOURS,
+            kinds=[(kind, *KINDS[kind][:2], KINDS[kind][3]) for kind in kinds],
+            data=Markup(page_json(data)),
+            vis_script=Markup(vis_script()),
+        )
+    )
+
+
+def _options(network: Network) -> dict[str, Any]:
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(network.edges) > 800},
+        "nodes": {"scaling": {"min": 8, "max": 40, "label": {"enabled": False}}, "font": {"size": 14}},
+        "edges": {
+            "arrows": {"to": {"enabled": False}},
+            "smooth": False,
+            "scaling": {"min": 1, "max": 12},
+            "color": {"inherit": False},
+        },
+    }
+
+
+def _matrix_page(matrix: Matrix) -> str:
+    def cell(unit: str, category: str) -> dict[str, Any] | None:
+        found = matrix.cells.get((unit, category))
+        if found is None or found.items == 0:
+            return None
+        share = found.overturned / found.items
+        low, high = wilson(found.overturned, found.items)
+        return {
+            "text": f"{100 * share:.0f}%",
+            "n": found.items,
+            "colour": _share_colour(share),
+            "title": (
+                f"{found.items} items: {found.upheld} upheld, {found.overturned} overturned; "
+                f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)"
+            ),
+        }
+
+    table = [(label, [cell(unit, category) for category, _ in matrix.columns]) for unit, label in matrix.rows]
+    return str(
+        _environment()
+        .get_template("matrix.html")
+        .render(
+            title=matrix.title,
+            note=matrix.note,
+            columns=[label for _, label in matrix.columns],
+            table=table,
+            share_stops=[(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS],
+        )
+    )
+
+
+def _share_colour(share: float) -> str:
+    for (a, ca), (b, cb) in itertools.pairwise(SHARE_STOPS):
+        if share <= b or b == SHARE_STOPS[-1][0]:
+            t = max(0.0, min(1.0, (share - a) / (b - a)))
+            return "rgb({},{},{})".format(*(round(x + t * (y - x)) for x, y in zip(ca, cb, strict=True)))
+    return "rgb(0,0,0)"
+
+
+def _letter_page(letter: LetterText) -> str:
+    """The text cut at every span boundary; each piece knows the marks covering it."""
+    bounds = sorted({0, len(letter.text)} | {m.span.start for m in letter.marks} | {m.span.end for m in letter.marks})
+    pieces = []
+    first: set[str] = set()
+    for start, end in itertools.pairwise(bounds):
+        covering = [m for m in letter.marks if m.span.start <= start and end <= m.span.end]
+        covering.sort(key=lambda m: m.span.end - m.span.start)  # the innermost mark colours it
+        anchors = [m.key for m in covering if m.key not in first]
+        first.update(anchors)
+        pieces.append(
+            {
+                "text": letter.text[start:end],
+                "kind": covering[0].kind if covering else "",
+                "keys": " ".join(m.key for m in covering),
+                "anchors": anchors,
+                "title": "; ".join(m.label for m in covering),
+            }
+        )
+    return str(
+        _environment().get_template("letter.html").render(letter=letter, pieces=pieces, role_colours=ROLE_COLOURS)
+    )
+
+
+def render(view: View) -> str:
+    """The view as one self-contained HTML page."""
+    if isinstance(view, Network):
+        return _network_page(view)
+    if isinstance(view, Matrix):
+        return _matrix_page(view)
+    return _letter_page(view)
+
+
+def write(view: View, path: str | Path) -> Path:
+    """Render ``view`` to ``path`` atomically; returns the path."""
+    from imr_graph.extract import atomic_writer
+
+    target = Path(path)
+    html = render(view)
+    try:
+        with atomic_writer(target) as handle:
+            handle.write(html)
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
+    return target

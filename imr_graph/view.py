@@ -1,0 +1,454 @@
+"""Views: what the HTML pages show, computed from the graph (``render.py`` draws them).
+
+Four kinds of view, each a frozen record the renderer turns into one offline HTML file:
+
+* :func:`citation_network` — guideline units ↔ treatment categories; :func:`specialty_network`
+  — reviewer specialties ↔ the guideline units they cite; :func:`case_network` — one letter.
+* :func:`citation_matrix` — guideline units × treatment categories, the readable form when the
+  network is too dense.
+* :func:`letter_text` — a letter's own text with every extracted value marked at its span.
+
+Counts are distinct items. Each node and edge carries *facts*: ``(role, year, upheld,
+overturned)`` tuples, so the page can filter by citing role, year and outcome and still show
+exact counts; ``year`` is 0 when the letter gives no decision date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import insort
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pyoxigraph as ox
+
+from imr_graph import iri as I
+from imr_graph.errors import QueryError
+from imr_graph.models import CaseRecord, Span
+from imr_graph.questions import rows
+
+Level = Literal["chapter", "section"]
+#: Citing roles in the order the page offers them: (key, label, role concept IRI).
+ROLES: tuple[tuple[str, str, str], ...] = (
+    ("reviewer", "IMR reviewer", I.NS + "ReviewerRole"),
+    ("claims-administrator", "Claims administrator", I.NS + "ClaimsAdministratorRole"),
+    ("rationale", "Named in a rationale", I.NS + "RationaleRole"),
+)
+_ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
+_OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
+#: How many case identifiers a node or edge keeps as examples.
+EXAMPLES = 5
+
+#: One fact: citing role (index into ROLES), decision year (0: not given), upheld, overturned.
+Fact = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of a network view; ``id`` is its IRI in the graph."""
+
+    id: str
+    label: str
+    kind: str  # guideline, category, specialty, letter, item, reviewer, diagnosis
+    group: str = ""  # the guideline source (for the source filter) or the item's outcome
+    facts: tuple[Fact, ...] = ()
+    examples: tuple[str, ...] = ()
+    detail: tuple[str, ...] = ()  # extra tooltip lines
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge of a network view; ``facts`` empty for a structural edge (always shown)."""
+
+    source: str
+    target: str
+    facts: tuple[Fact, ...] = ()
+    examples: tuple[str, ...] = ()
+    detail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network view: nodes, edges, and what the page lets the reader filter by."""
+
+    kind: str
+    title: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    roles: tuple[str, ...]  # role keys present, in ROLES order
+    years: tuple[int, ...]
+    sources: tuple[tuple[str, str], ...]  # (IRI, label) of guideline sources present
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    upheld: int
+    overturned: int
+
+    @property
+    def items(self) -> int:
+        return self.upheld + self.overturned
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Guideline units (rows) × treatment categories (columns), items by outcome."""
+
+    title: str
+    role: str
+    rows: tuple[tuple[str, str], ...]  # (IRI, label)
+    columns: tuple[tuple[str, str], ...]
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One extracted value and where the letter states it."""
+
+    key: str  # anchor name in the page
+    kind: str  # header, item, decision, citation-reviewer, citation-claims-administrator, ...
+    label: str
+    value: str
+    node: str  # its node's IRI in the graph
+    span: Span
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter's text and the values read from it."""
+
+    case: str
+    path: str
+    text: str
+    marks: tuple[Mark, ...]
+    missing: tuple[str, ...] = ()  # values with no span (stated nowhere the reader can point)
+
+
+class _Tally:
+    """Distinct items per (role, year, outcome) for one node or edge, and a few examples."""
+
+    __slots__ = ("counts", "examples", "seen")
+
+    def __init__(self, distinct: bool) -> None:
+        self.counts: Counter[tuple[int, int, int]] = Counter()
+        self.examples: list[str] = []
+        self.seen: set[tuple[str, int]] | None = set() if distinct else None
+
+    def add(self, item: str, case: str, role: int, year: int, outcome: int) -> None:
+        if self.seen is not None:
+            if (item, role) in self.seen:
+                return
+            self.seen.add((item, role))
+        self.counts[role, year, outcome] += 1
+        if case not in self.examples and (len(self.examples) < EXAMPLES or case < self.examples[-1]):
+            insort(self.examples, case)
+            del self.examples[EXAMPLES:]
+
+    @property
+    def items(self) -> int:
+        return sum(self.counts.values())
+
+    def facts(self) -> tuple[Fact, ...]:
+        merged: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for (role, year, outcome), n in self.counts.items():
+            merged[role, year][outcome] += n
+        return tuple((role, year, up, over) for (role, year), (up, over) in sorted(merged.items()))
+
+
+def _label_map(store: ox.Store) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for row in rows(store, "labels"):
+        labels.setdefault(row["node"], row["label"])
+    return labels
+
+
+def _label(labels: dict[str, str], node: str) -> str:
+    return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass
+class _Aggregate:
+    """Tallies of a two-sided projection (guideline units on one side)."""
+
+    units: dict[str, _Tally] = field(default_factory=dict)
+    others: dict[str, _Tally] = field(default_factory=dict)
+    edges: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+    source_of: dict[str, str] = field(default_factory=dict)
+    roles: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+
+    def add(self, row: dict[str, str], other: str, role: int) -> None:
+        outcome = _OUTCOMES.get(row["outcome"])
+        if outcome is None:
+            return
+        item, case, unit = row["item"], row["case"], row["unit"]
+        year = int(row.get("year", 0))
+        self.roles.add(role)
+        self.years.add(year)
+        self.source_of[unit] = row["source"]
+        # A (unit, item, role) comes once per row; an item reaches one category by many units.
+        if unit not in self.units:
+            self.units[unit] = _Tally(distinct=False)
+        if other not in self.others:
+            self.others[other] = _Tally(distinct=True)
+        if (unit, other) not in self.edges:
+            self.edges[unit, other] = _Tally(distinct=False)
+        for tally in (self.units[unit], self.others[other], self.edges[unit, other]):
+            tally.add(item, case, role, year, outcome)
+
+
+def _aggregate(store: ox.Store, query: str, other: str, roles: Iterable[str]) -> _Aggregate:
+    wanted = {_ROLE_INDEX[concept] for key, _, concept in ROLES if key in set(roles)}
+    aggregate = _Aggregate()
+    for row in rows(store, query):
+        role = _ROLE_INDEX.get(row.get("role", I.NS + "ReviewerRole"))
+        if role is not None and role in wanted:
+            aggregate.add(row, row[other], role)
+    return aggregate
+
+
+def _network(
+    aggregate: _Aggregate,
+    labels: dict[str, str],
+    *,
+    kind: str,
+    title: str,
+    other_kind: str,
+    top: int,
+    min_count: int,
+) -> Network:
+    ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, _label(labels, u), u))
+    kept = set(ranked[:top]) if top > 0 else set(ranked)
+    edges = [
+        Edge(unit, other, tally.facts(), tuple(tally.examples))
+        for (unit, other), tally in sorted(aggregate.edges.items())
+        if unit in kept and tally.items >= min_count
+    ]
+    linked = {e.source for e in edges} | {e.target for e in edges}
+    nodes = [
+        Node(unit, _label(labels, unit), "guideline", aggregate.source_of[unit], t.facts(), tuple(t.examples))
+        for unit, t in sorted(aggregate.units.items())
+        if unit in linked
+    ] + [
+        Node(other, _label(labels, other), other_kind, "", t.facts(), tuple(t.examples))
+        for other, t in sorted(aggregate.others.items())
+        if other in linked
+    ]
+    sources = sorted({aggregate.source_of[n.id] for n in nodes if n.kind == "guideline"})
+    shown = sum(1 for n in nodes if n.kind == "guideline")
+    note = f"{shown} of {len(ranked)} guideline units shown (the most cited first)"
+    if min_count > 1:
+        note += f"; links with fewer than {min_count} items hidden"
+    return Network(
+        kind=kind,
+        title=title,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        roles=tuple(ROLES[k][0] for k in sorted(aggregate.roles)),
+        years=tuple(sorted(aggregate.years)),
+        sources=tuple((s, _label(labels, s)) for s in sources),
+        note=note,
+    )
+
+
+def citation_network(
+    store: ox.Store,
+    level: Level = "chapter",
+    top: int = 60,
+    min_count: int = 1,
+    roles: Iterable[str] = ("reviewer", "claims-administrator"),
+) -> Network:
+    """Guideline units ↔ treatment categories, from every letter in ``store``.
+
+    ``level`` picks the guideline nodes: the chapter or part cited (``chapter``; the whole
+    guideline when no part is named) or the named sections. Only the ``top`` most cited units
+    are kept (0: all), and links with fewer than ``min_count`` items are left out.
+    """
+    query = "projection-view" if level == "chapter" else "projection-view-sections"
+    aggregate = _aggregate(store, query, "category", roles)
+    return _network(
+        aggregate,
+        _label_map(store),
+        kind="citations",
+        title="Guidelines cited for each kind of treatment",
+        other_kind="category",
+        top=top,
+        min_count=min_count,
+    )
+
+
+def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Network:
+    """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
+    aggregate = _aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
+    return _network(
+        aggregate,
+        _label_map(store),
+        kind="specialty",
+        title="Guidelines cited by reviewers of each specialty",
+        other_kind="specialty",
+        top=top,
+        min_count=min_count,
+    )
+
+
+def citation_matrix(store: ox.Store, role: str = "reviewer", level: Level = "chapter", top: int = 40) -> Matrix:
+    """Guideline units × treatment categories for one citing role, all years."""
+    if role not in {key for key, _, _ in ROLES}:
+        raise QueryError(f"unknown role {role!r}; choose one of {', '.join(k for k, _, _ in ROLES)}")
+    query = "projection-view" if level == "chapter" else "projection-view-sections"
+    aggregate = _aggregate(store, query, "category", (role,))
+    labels = _label_map(store)
+    ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, _label(labels, u), u))
+    kept = ranked[:top] if top > 0 else ranked
+    columns = sorted(aggregate.others, key=lambda c: (-aggregate.others[c].items, _label(labels, c)))
+    cells: dict[tuple[str, str], Cell] = {}
+    for (unit, category), tally in aggregate.edges.items():
+        if unit in kept:
+            up = sum(n for (_, _, outcome), n in tally.counts.items() if outcome == 0)
+            cells[unit, category] = Cell(up, tally.items - up)
+    label = dict((key, text) for key, text, _ in ROLES)[role]
+    return Matrix(
+        title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
+        role=role,
+        rows=tuple((u, _label(labels, u)) for u in kept),
+        columns=tuple((c, _label(labels, c)) for c in columns),
+        cells=cells,
+        note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
+    )
+
+
+# --- one letter -------------------------------------------------------------------------
+
+
+def case_record(store: ox.Store, case: str) -> CaseRecord:
+    """The case record of one letter in ``store``, read back from its graph."""
+    from imr_graph.rdf import record_from_quads
+
+    letter = I.letter(case)
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(letter)))
+    if not quads:
+        raise QueryError(f"no letter {case!r} in this graph (give the case number, e.g. CM16-0213037)")
+    return record_from_quads(quads, letter)
+
+
+def case_network(store: ox.Store, case: str) -> Network:
+    """One letter as a graph: its items and outcomes, both parties' citations, diagnoses, reviewer."""
+    from imr_graph.rdf import cited_units
+
+    record = case_record(store, case)
+    labels = _label_map(store)
+    letter = I.letter(record.id)
+    year = int(record.decision_date[:4]) if record.decision_date else 0
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    nodes[letter] = Node(letter, record.case_number or record.id, "letter", detail=_letter_detail(record))
+    reviewer = record.reviewer
+    if reviewer.specialties or reviewer.license_states:
+        node = I.reviewer(letter)
+        text = ", ".join(reviewer.specialties) or "Reviewer"
+        states = ", ".join(reviewer.license_states)
+        nodes[node] = Node(node, text, "reviewer", detail=(f"Licensed in {states}",) if states else ())
+        edges.append(Edge(letter, node))
+    for diagnosis in record.diagnoses:
+        node = I.diagnosis(diagnosis.text)
+        nodes.setdefault(node, Node(node, diagnosis.text, "diagnosis", detail=(diagnosis.body_region or "",)))
+        edges.append(Edge(letter, node))
+    roles = set()
+    for item in record.items:
+        node = I.item(letter, item.n)
+        outcome = 1 if item.decision.value == "overturned" else 0
+        nodes[node] = Node(
+            node,
+            f"{item.n}. {item.treatment.label or item.request}",
+            "item",
+            group=item.decision.value,
+            detail=(item.request, f"Decision: {item.decision.value}", f"Category: {item.treatment.category or '—'}"),
+        )
+        edges.append(Edge(letter, node))
+        for role_key, basis in (("reviewer", item.reviewer), ("claims-administrator", item.claims_administrator)):
+            role = next(k for k, (key, _, _) in enumerate(ROLES) if key == role_key)
+            for citation in basis.citations:
+                unit = cited_units(citation).cited
+                roles.add(role)
+                nodes.setdefault(
+                    unit, Node(unit, _label(labels, unit), "guideline", group=cited_units(citation).source)
+                )
+                fact = (role, year, 1 - outcome, outcome)
+                edges.append(Edge(node, unit, (fact,), (record.id,), (citation.text,)))
+    sources = sorted({n.group for n in nodes.values() if n.kind == "guideline"})
+    return Network(
+        kind="case",
+        title=f"Case {record.case_number or record.id}",
+        nodes=tuple(nodes.values()),
+        edges=tuple(edges),
+        roles=tuple(ROLES[k][0] for k in sorted(roles)),
+        years=(year,),
+        sources=tuple((s, _label(labels, s)) for s in sources),
+        note=f"{len(record.items)} items; {record.source.path}",
+    )
+
+
+def _letter_detail(record: CaseRecord) -> tuple[str, ...]:
+    lines = [f"Decision date: {record.decision_date}"] if record.decision_date else []
+    if record.patient.age or record.patient.sex:
+        lines.append(f"Patient: {record.patient.age or ''} {record.patient.sex or ''}".strip())
+    lines.append(f"Format: {record.source.format.value}")
+    return tuple(lines)
+
+
+def letter_text(store: ox.Store, case: str, letter_path: str | Path | None = None) -> LetterText:
+    """A letter's text with the spans of everything read from it.
+
+    The text is read again from ``letter_path`` (default: the path the record was extracted
+    from) and must be the same file: its SHA-256 is checked against the record's.
+    """
+    from imr_graph.read import read_letter
+
+    record = case_record(store, case)
+    path = Path(letter_path or record.source.path)
+    if not path.is_file():
+        raise QueryError(f"{path}: the letter of {case} is not there; give its file with --letter PATH")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != record.source.sha256:
+        raise QueryError(f"{path}: not the letter {case} was extracted from (its SHA-256 differs)")
+    letter = read_letter(path, data)
+    marks, missing = _marks(record)
+    return LetterText(record.case_number or record.id, str(path), letter.text, marks, missing)
+
+
+def _marks(record: CaseRecord) -> tuple[tuple[Mark, ...], tuple[str, ...]]:
+    letter = I.letter(record.id)
+    found: list[tuple[str, str, str, str, Span | None]] = []
+    patient = record.patient
+    for key, span in sorted(record.provenance.items()):
+        value = getattr(record, key, "")
+        if key == "patient":
+            value = ", ".join(str(v) for v in (patient.age, patient.sex) if v is not None)
+        found.append(("header", key.replace("_", " "), str(value or ""), letter, span))
+    reviewer = record.reviewer
+    found.append(("reviewer", "reviewer", ", ".join(reviewer.specialties), I.reviewer(letter), reviewer.span))
+    for diagnosis in record.diagnoses:
+        found.append(("diagnosis", "diagnosis", diagnosis.text, I.diagnosis(diagnosis.text), diagnosis.span))
+    for item in record.items:
+        node = I.item(letter, item.n)
+        found.append(("item", f"item {item.n} ({item.decision.value})", item.request, node, item.span))
+        for role, basis in (("claims-administrator", item.claims_administrator), ("reviewer", item.reviewer)):
+            for k, citation in enumerate(basis.citations, start=1):
+                name = f"item {item.n}: {role.replace('-', ' ')} citation {k}"
+                found.append((f"citation-{role}", name, citation.text, I.citation(node, role, k), citation.span))
+        for k, citation in enumerate(item.rationale_citations, start=1):
+            name = f"item {item.n}: rationale citation {k}"
+            node_iri = I.citation(node, "rationale", k)
+            found.append(("citation-rationale", name, citation.text, node_iri, citation.span))
+    marks, missing = [], []
+    for n, (kind, label, value, node, where) in enumerate(found, start=1):
+        if where is None or where.end <= where.start:
+            missing.append(f"{label}: {value}")
+        else:
+            marks.append(Mark(f"m{n}", kind, label, value, node, where))
+    return tuple(marks), tuple(missing)

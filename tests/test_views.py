@@ -1,0 +1,274 @@
+"""Views: exact nodes, edges and counts on graphs whose answers are known, escaping of letter
+text, self-contained pages, and the command line. The browser tests are in test_browser.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from known import GL, known_records
+from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST, sample_store
+
+from imr_graph import iri
+from imr_graph.cli import main
+from imr_graph.errors import QueryError
+from imr_graph.render import layout, page_json, render, vis_script
+from imr_graph.store import build, open_store, write_graph
+from imr_graph.view import (
+    Cell,
+    case_network,
+    citation_matrix,
+    citation_network,
+    letter_text,
+    specialty_network,
+)
+
+CAT = iri.VOCAB + "category/"
+OPIOIDS, NSAID, TESTS = (
+    CAT + "pharmaceuticals--opioids",
+    CAT + "pharmaceuticals--nsaid",
+    CAT + "diagnostic-testing--other-diagnostic-tests",
+)
+CH12, CH8, ODG_PAIN = GL + "acoem-2004-ch12", GL + "acoem-2004-ch8", GL + "odg-pain"
+CPMTG = GL + "cpmtg-chronic-pain-medical-treatment-2016"
+STUDY = iri.other_source("Smith J. Opioids for back pain, a cohort study. 2010.", None)
+REVIEWER, ADMINISTRATOR = 0, 1
+
+
+@pytest.fixture(scope="module")
+def known() -> ox.Store:
+    store = open_store(None)
+    build(known_records(), store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    return sample_store(tmp_path_factory.mktemp("samples"))
+
+
+def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store) -> None:
+    network = citation_network(known)
+    edges = {(e.source, e.target): e.facts for e in network.edges}
+    # (role, year, upheld, overturned); year 0: letter three gives no decision date
+    assert edges == {
+        (STUDY, OPIOIDS): ((REVIEWER, 0, 0, 1),),
+        (CH12, TESTS): ((ADMINISTRATOR, 2017, 1, 0),),
+        (CH12, OPIOIDS): ((REVIEWER, 2016, 0, 1), (ADMINISTRATOR, 0, 0, 1), (ADMINISTRATOR, 2016, 0, 1)),
+        (CH8, TESTS): ((REVIEWER, 2017, 1, 0),),
+        (CPMTG, NSAID): ((REVIEWER, 2016, 1, 0),),
+        (ODG_PAIN, OPIOIDS): ((REVIEWER, 2016, 0, 1), (REVIEWER, 2017, 1, 0), (ADMINISTRATOR, 2017, 1, 0)),
+    }
+    nodes = {n.id: n for n in network.nodes}
+    # one item reaches Opioids through two reviewer units: it counts once for the category
+    assert nodes[OPIOIDS].facts == (
+        (REVIEWER, 0, 0, 1),
+        (REVIEWER, 2016, 0, 1),
+        (REVIEWER, 2017, 1, 0),
+        (ADMINISTRATOR, 0, 0, 1),
+        (ADMINISTRATOR, 2016, 0, 1),
+        (ADMINISTRATOR, 2017, 1, 0),
+    )
+    assert (nodes[CH12].label, nodes[CH12].kind, nodes[CH12].group) == (
+        "Low Back Complaints",
+        "guideline",
+        GL + "ACOEM",
+    )
+    assert nodes[OPIOIDS].kind == "category" and nodes[OPIOIDS].label == "Opioids"
+    assert len(nodes[CH12].examples) == 3 and list(nodes[CH12].examples) == sorted(nodes[CH12].examples)
+    assert network.roles == ("reviewer", "claims-administrator")
+    assert network.years == (0, 2016, 2017)
+    assert [label for _, label in network.sources] == [
+        "ACOEM Practice Guidelines",
+        "Chronic Pain Medical Treatment Guidelines",
+        "Official Disability Guidelines",
+        "Other medical evidence",
+    ]
+
+
+def test_top_and_min_count_cap_the_network(known: ox.Store) -> None:
+    # ch12 (4 item-role pairs) and odg-pain (3) are the most cited units
+    capped = citation_network(known, top=2)
+    assert {n.id for n in capped.nodes if n.kind == "guideline"} == {CH12, ODG_PAIN}
+    assert capped.note == "2 of 5 guideline units shown (the most cited first)"
+    dense = citation_network(known, min_count=2)
+    assert {(e.source, e.target) for e in dense.edges} == {(CH12, OPIOIDS), (ODG_PAIN, OPIOIDS)}
+    assert "links with fewer than 2 items hidden" in dense.note
+    reviewer_only = citation_network(known, roles=("reviewer",))
+    assert reviewer_only.roles == ("reviewer",)
+    assert (CH12, TESTS) not in {(e.source, e.target) for e in reviewer_only.edges}
+
+
+def test_section_level_uses_named_sections(known: ox.Store) -> None:
+    network = citation_network(known, level="section")
+    assert [(n.label, n.kind) for n in network.nodes] == [("NSAIDs", "guideline"), ("NSAID", "category")]
+    assert [e.facts for e in network.edges] == [((REVIEWER, 2016, 1, 0),)]
+
+
+def test_specialty_network(known: ox.Store) -> None:
+    network = specialty_network(known)
+    spec = iri.VOCAB + "specialty/"
+    assert {(e.source, e.target): e.facts for e in network.edges} == {
+        (STUDY, spec + "internal-medicine"): ((REVIEWER, 0, 0, 1),),
+        (STUDY, spec + "orthopedic-surgery"): ((REVIEWER, 0, 0, 1),),
+        (CH12, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1),),
+        (CH8, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0),),
+        (CPMTG, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 1, 0),),
+        (ODG_PAIN, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0),),
+        (ODG_PAIN, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1),),
+    }
+    assert network.roles == ("reviewer",)
+
+
+def test_matrix_cells(known: ox.Store) -> None:
+    matrix = citation_matrix(known)
+    assert [label for _, label in matrix.rows] == [
+        "Pain",
+        "Chronic Pain Medical Treatment",
+        "Low Back Complaints",
+        "Neck and Upper Back Complaints",
+        "Smith J. Opioids for back pain, a cohort study. 2010.",
+    ]
+    assert [label for _, label in matrix.columns] == ["Opioids", "NSAID", "Other Diagnostic Tests"]
+    assert matrix.cells == {
+        (ODG_PAIN, OPIOIDS): Cell(1, 1),
+        (CPMTG, NSAID): Cell(1, 0),
+        (CH12, OPIOIDS): Cell(0, 1),
+        (CH8, TESTS): Cell(1, 0),
+        (STUDY, OPIOIDS): Cell(0, 1),
+    }
+    administrator = citation_matrix(known, role="claims-administrator")
+    assert administrator.cells == {
+        (CH12, OPIOIDS): Cell(0, 2),
+        (CH12, TESTS): Cell(1, 0),
+        (ODG_PAIN, OPIOIDS): Cell(1, 0),
+    }
+    html = render(administrator)
+    assert re.search(r'title="2 items: 0 upheld, 2 overturned; overturned 100.0% \(95% CI 34.2%–100.0%\)"', html)
+    with pytest.raises(QueryError, match="unknown role 'judge'"):
+        citation_matrix(known, role="judge")
+
+
+def test_case_network(known: ox.Store) -> None:
+    record = known_records()[0]
+    network = case_network(known, record.id)
+    letter = iri.letter(record.id)
+    kinds = sorted((n.kind, n.label) for n in network.nodes)
+    assert kinds == [
+        ("guideline", "Chronic Pain Medical Treatment"),
+        ("guideline", "Low Back Complaints"),
+        ("guideline", "Pain"),
+        ("item", "1. treatment Pharmaceuticals Opioids"),
+        ("item", "2. treatment Pharmaceuticals NSAID"),
+        ("letter", record.id),
+        ("reviewer", "Orthopedic Surgery"),
+    ]
+    cites = sorted((e.source.rsplit("/", 1)[-1], e.target, e.facts) for e in network.edges if e.facts)
+    assert cites == [
+        ("1", CH12, ((REVIEWER, 2016, 0, 1),)),
+        ("1", CH12, ((ADMINISTRATOR, 2016, 0, 1),)),
+        ("1", ODG_PAIN, ((REVIEWER, 2016, 0, 1),)),
+        ("2", CPMTG, ((REVIEWER, 2016, 1, 0),)),
+    ]
+    assert sum(1 for e in network.edges if not e.facts and e.source == letter) == 3  # reviewer, two items
+    with pytest.raises(QueryError, match="no letter 'CM99-0000000' in this graph"):
+        case_network(known, "CM99-0000000")
+
+
+def test_letter_text_marks_every_value_at_its_span(samples: ox.Store) -> None:
+    page = letter_text(samples, HOSTILE_CASE)
+    assert page.case == HOSTILE_CASE
+    for mark in page.marks:
+        stated = " ".join(page.text[mark.span.start : mark.span.end].split())
+        if mark.kind in ("item", "diagnosis") or mark.kind.startswith("citation"):
+            assert " ".join(mark.value.split()) in stated, (mark, stated)
+    kinds = {m.kind for m in page.marks}
+    assert {"header", "item", "diagnosis", "reviewer", "citation-reviewer", "citation-claims-administrator"} <= kinds
+    assert any(m.kind == "diagnosis" and HOSTILE_DIAGNOSIS in m.value for m in page.marks)
+    assert any(m.kind == "item" and HOSTILE_REQUEST in m.value for m in page.marks)
+
+
+def test_letter_text_checks_the_file(samples: ox.Store, tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("not the letter", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"other\.txt: not the letter CM16-0900666 was extracted from"):
+        letter_text(samples, HOSTILE_CASE, other)
+    with pytest.raises(QueryError, match=r"gone\.txt: the letter of CM16-0900666 is not there; give its file"):
+        letter_text(samples, HOSTILE_CASE, tmp_path / "gone.txt")
+
+
+def test_letter_text_is_escaped(samples: ox.Store) -> None:
+    html = render(letter_text(samples, HOSTILE_CASE))
+    assert "<img" not in html and "<script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; for 8 sessions" in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("kind", ["citations", "specialty", "case"])
+def test_network_pages_embed_letter_text_as_inert_json(samples: ox.Store, kind: str) -> None:
+    network = {
+        "citations": lambda: citation_network(samples),
+        "specialty": lambda: specialty_network(samples),
+        "case": lambda: case_network(samples, HOSTILE_CASE),
+    }[kind]()
+    html = render(network)
+    own = html.replace(vis_script(), "")
+    assert "<img" not in own and "<script>alert" not in own
+    data = html.split('<script type="application/json" id="view-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data and ">" not in data
+    if kind == "case":
+        assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data and "\\u003cscript\\u003ealert(2)" in data
+    assert own.count("<script") == 3  # the data, vis-network, the page's own script: none with src
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", own)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_page_json_escapes_markup() -> None:
+    assert page_json(["</script>", "a&b"]) == '["\\u003c/script\\u003e", "a\\u0026b"]'
+
+
+def test_layout_is_deterministic_and_keeps_parts_apart(known: ox.Store) -> None:
+    network = citation_network(known)
+    first, second = layout(network), layout(network)
+    assert first == second and set(first) == {n.id for n in network.nodes}
+    xs = [x for x, _ in first.values()]
+    assert max(xs) - min(xs) > 100  # spread out, not piled on one point
+
+
+def test_view_commands_write_pages(known: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = tmp_path / "known.trig"
+    write_graph(known, graph, with_vocabulary=True)
+    runner = CliRunner()
+    record = known_records()[0]
+    for args, name, said in (
+        (["citations"], "citations.html", "wrote citations.html (8 nodes, 6 links; "),
+        (["specialty"], "specialty.html", "wrote specialty.html (7 nodes, 7 links; "),
+        (["matrix", "--role", "claims-administrator"], "matrix.html", "wrote matrix.html ("),
+        (["case", record.id], f"case-{record.id}.html", f"wrote case-{record.id}.html (7 nodes, 7 links; "),
+    ):
+        monkeypatch.chdir(tmp_path)
+        result = runner.invoke(main, ["view", *args, str(graph)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith(said), result.stderr
+        assert Path(name).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_view_command_errors(known: ox.Store, tmp_path: Path) -> None:
+    graph = tmp_path / "known.trig"
+    write_graph(known, graph, with_vocabulary=True)
+    runner = CliRunner()
+    missing = runner.invoke(main, ["view", "case", "CM99-0000000", str(graph), "-o", str(tmp_path / "x.html")])
+    assert missing.exit_code == 1
+    assert missing.stderr == "Error: no letter 'CM99-0000000' in this graph (give the case number, e.g. CM16-0213037)\n"
+    assert not (tmp_path / "x.html").exists()
+    neither = runner.invoke(main, ["view", "citations"])
+    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
+    letter = runner.invoke(main, ["view", "letter", known_records()[0].id, str(graph)])
+    assert letter.exit_code == 1 and "one.txt: the letter of doc-" in letter.stderr
+    unwritable = runner.invoke(
+        main, ["view", "citations", str(graph), "-o", str(tmp_path / "no" / "such" / "dir.html")]
+    )
+    assert unwritable.exit_code == 1 and "dir.html: cannot write" in unwritable.stderr
