@@ -17,11 +17,11 @@ import json
 import math
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from imr_graph.errors import OutputError
 from imr_graph.questions import wilson
-from imr_graph.view import ROLES, LetterText, Matrix, Network
+from imr_graph.view import ANY_ROLE, ROLES, Fact, LetterText, Matrix, Network
 
 View = Network | Matrix | LetterText
 
@@ -93,7 +93,7 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     graph = nx.Graph()
     graph.add_nodes_from(node.id for node in network.nodes)
     for edge in network.edges:
-        items = sum(up + over for _, _, up, over in edge.facts) or 1
+        items = _items(edge.facts) or 1
         previous = graph.get_edge_data(edge.source, edge.target, {}).get("weight", 0)
         graph.add_edge(edge.source, edge.target, weight=previous + math.log1p(items))
     parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: (-len(p), p[0]))
@@ -109,7 +109,7 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
         if len(part) == 1:
             found = {part[0]: (0.0, 0.0)}
         else:
-            k = 1.5 / math.sqrt(len(part))
+            k = 3.0 / math.sqrt(len(part))
             found = nx.spring_layout(sub, k=k, weight="weight", seed=20130101, iterations=150)
         for node, (px, py) in found.items():
             places[node] = (x + side / 2 + float(px) * (side - unit) / 2, y + side / 2 + float(py) * (side - unit) / 2)
@@ -139,7 +139,7 @@ def _network_page(network: Network) -> str:
             color=colour,
             x=round(x, 1),
             y=round(y, 1),
-            value=max(1, sum(up + over for _, _, up, over in node.facts)),
+            value=max(1, _items(node.facts)),
             iri=node.id,
             kind=node.kind,
             sourceKey=node.group if node.kind == "guideline" else "",
@@ -149,7 +149,7 @@ def _network_page(network: Network) -> str:
             full=node.label,
         )
     for n, edge in enumerate(network.edges):
-        items = sum(up + over for _, _, up, over in edge.facts)
+        items = _items(edge.facts)
         role_colour = None
         if network.kind == "case" and edge.facts:
             role_colour = ROLE_COLOURS[ROLES[edge.facts[0][0]][0]]
@@ -177,6 +177,7 @@ def _network_page(network: Network) -> str:
         "meta": {
             "kind": network.kind,
             "roles": list(network.roles),
+            "anyRole": ANY_ROLE,
             "roleIndex": [next(k for k, r in enumerate(ROLES) if r[0] == key) for key in network.roles],
             "edgeColour": "role" if case else "share",
             "sizeByItems": not case,
@@ -209,12 +210,20 @@ def _network_page(network: Network) -> str:
     )
 
 
+def _items(facts: tuple[Fact, ...]) -> int:
+    """Distinct items, whoever cites them."""
+    return sum(up + over for role, _, up, over in facts if role == ANY_ROLE)
+
+
 def _options(network: Network) -> dict[str, Any]:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(network.edges) > 800},
-        "nodes": {"scaling": {"min": 8, "max": 40, "label": {"enabled": False}}, "font": {"size": 14}},
+        "nodes": {
+            "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 12, "max": 24, "drawThreshold": 6}},
+            "font": {"size": 14},
+        },
         "edges": {
             "arrows": {"to": {"enabled": False}},
             "smooth": False,
@@ -224,22 +233,39 @@ def _options(network: Network) -> dict[str, Any]:
     }
 
 
+class _Shade(NamedTuple):
+    """One matrix cell as the page shows it."""
+
+    text: str
+    n: int
+    colour: str
+    title: str
+
+
+class _Piece(NamedTuple):
+    """A stretch of letter text and the marks covering it (the innermost gives its colour)."""
+
+    text: str
+    kind: str
+    marks: str  # the keys of every mark covering it
+    anchors: tuple[str, ...]  # marks that start here
+    title: str
+
+
 def _matrix_page(matrix: Matrix) -> str:
-    def cell(unit: str, category: str) -> dict[str, Any] | None:
+    def cell(unit: str, category: str) -> _Shade | None:
         found = matrix.cells.get((unit, category))
         if found is None or found.items == 0:
             return None
         share = found.overturned / found.items
         low, high = wilson(found.overturned, found.items)
-        return {
-            "text": f"{100 * share:.0f}%",
-            "n": found.items,
-            "colour": _share_colour(share),
-            "title": (
-                f"{found.items} items: {found.upheld} upheld, {found.overturned} overturned; "
-                f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)"
-            ),
-        }
+        return _Shade(
+            f"{100 * share:.0f}%",
+            found.items,
+            _share_colour(share),
+            f"{found.items} items: {found.upheld} upheld, {found.overturned} overturned; "
+            f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)",
+        )
 
     table = [(label, [cell(unit, category) for category, _ in matrix.columns]) for unit, label in matrix.rows]
     return str(
@@ -266,7 +292,7 @@ def _share_colour(share: float) -> str:
 def _letter_page(letter: LetterText) -> str:
     """The text cut at every span boundary; each piece knows the marks covering it."""
     bounds = sorted({0, len(letter.text)} | {m.span.start for m in letter.marks} | {m.span.end for m in letter.marks})
-    pieces = []
+    pieces: list[_Piece] = []
     first: set[str] = set()
     for start, end in itertools.pairwise(bounds):
         covering = [m for m in letter.marks if m.span.start <= start and end <= m.span.end]
@@ -274,13 +300,13 @@ def _letter_page(letter: LetterText) -> str:
         anchors = [m.key for m in covering if m.key not in first]
         first.update(anchors)
         pieces.append(
-            {
-                "text": letter.text[start:end],
-                "kind": covering[0].kind if covering else "",
-                "keys": " ".join(m.key for m in covering),
-                "anchors": anchors,
-                "title": "; ".join(m.label for m in covering),
-            }
+            _Piece(
+                letter.text[start:end],
+                covering[0].kind if covering else "",
+                " ".join(m.key for m in covering),
+                tuple(anchors),
+                "; ".join(m.label for m in covering),
+            )
         )
     return str(
         _environment().get_template("letter.html").render(letter=letter, pieces=pieces, role_colours=ROLE_COLOURS)

@@ -39,10 +39,13 @@ ROLES: tuple[tuple[str, str, str], ...] = (
 )
 _ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
 _OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
+#: The role index of facts that count an item once whoever cites it ("any role" on the page).
+ANY_ROLE = len(ROLES)
 #: How many case identifiers a node or edge keeps as examples.
 EXAMPLES = 5
 
-#: One fact: citing role (index into ROLES), decision year (0: not given), upheld, overturned.
+#: One fact: citing role (index into ROLES, or ANY_ROLE), decision year (0: not given), upheld,
+#: overturned.
 Fact = tuple[int, int, int, int]
 
 
@@ -130,14 +133,19 @@ class LetterText:
 
 
 class _Tally:
-    """Distinct items per (role, year, outcome) for one node or edge, and a few examples."""
+    """Distinct items per (role, year, outcome) for one node or edge, and a few examples.
 
-    __slots__ = ("counts", "examples", "seen")
+    Besides each role's counts it keeps those of :data:`ANY_ROLE`, where an item that both
+    parties cite counts once.
+    """
+
+    __slots__ = ("any", "counts", "examples", "seen")
 
     def __init__(self, distinct: bool) -> None:
         self.counts: Counter[tuple[int, int, int]] = Counter()
         self.examples: list[str] = []
         self.seen: set[tuple[str, int]] | None = set() if distinct else None
+        self.any: set[str] = set()
 
     def add(self, item: str, case: str, role: int, year: int, outcome: int) -> None:
         if self.seen is not None:
@@ -145,13 +153,17 @@ class _Tally:
                 return
             self.seen.add((item, role))
         self.counts[role, year, outcome] += 1
+        if item not in self.any:
+            self.any.add(item)
+            self.counts[ANY_ROLE, year, outcome] += 1
         if case not in self.examples and (len(self.examples) < EXAMPLES or case < self.examples[-1]):
             insort(self.examples, case)
             del self.examples[EXAMPLES:]
 
     @property
     def items(self) -> int:
-        return sum(self.counts.values())
+        """Distinct items, whoever cites them."""
+        return len(self.any)
 
     def facts(self) -> tuple[Fact, ...]:
         merged: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -231,7 +243,15 @@ def _network(
     ]
     linked = {e.source for e in edges} | {e.target for e in edges}
     nodes = [
-        Node(unit, _label(labels, unit), "guideline", aggregate.source_of[unit], t.facts(), tuple(t.examples))
+        Node(
+            unit,
+            _label(labels, unit),
+            "guideline",
+            aggregate.source_of[unit],
+            t.facts(),
+            tuple(t.examples),
+            (_label(labels, aggregate.source_of[unit]),) if unit != aggregate.source_of[unit] else (),
+        )
         for unit, t in sorted(aggregate.units.items())
         if unit in linked
     ] + [
@@ -249,11 +269,18 @@ def _network(
         title=title,
         nodes=tuple(nodes),
         edges=tuple(edges),
-        roles=tuple(ROLES[k][0] for k in sorted(aggregate.roles)),
+        roles=tuple(ROLES[k][0] for k in sorted(aggregate.roles) if k != ANY_ROLE),
         years=tuple(sorted(aggregate.years)),
         sources=tuple((s, _label(labels, s)) for s in sources),
         note=note,
     )
+
+
+def _unit_label(labels: dict[str, str], unit: str, source: str) -> str:
+    """A unit's name with its guideline's, so that two "Low Back" chapters stay apart."""
+    if unit == source:
+        return _label(labels, unit)
+    return f"{_label(labels, unit)} ({_label(labels, source)})"
 
 
 def citation_network(
@@ -309,13 +336,13 @@ def citation_matrix(store: ox.Store, role: str = "reviewer", level: Level = "cha
     cells: dict[tuple[str, str], Cell] = {}
     for (unit, category), tally in aggregate.edges.items():
         if unit in kept:
-            up = sum(n for (_, _, outcome), n in tally.counts.items() if outcome == 0)
+            up = sum(n for (r, _, outcome), n in tally.counts.items() if r == ANY_ROLE and outcome == 0)
             cells[unit, category] = Cell(up, tally.items - up)
     label = dict((key, text) for key, text, _ in ROLES)[role]
     return Matrix(
         title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
         role=role,
-        rows=tuple((u, _label(labels, u)) for u in kept),
+        rows=tuple((u, _unit_label(labels, u, aggregate.source_of[u])) for u in kept),
         columns=tuple((c, _label(labels, c)) for c in columns),
         cells=cells,
         note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
@@ -378,8 +405,8 @@ def case_network(store: ox.Store, case: str) -> Network:
                 nodes.setdefault(
                     unit, Node(unit, _label(labels, unit), "guideline", group=cited_units(citation).source)
                 )
-                fact = (role, year, 1 - outcome, outcome)
-                edges.append(Edge(node, unit, (fact,), (record.id,), (citation.text,)))
+                facts = ((role, year, 1 - outcome, outcome), (ANY_ROLE, year, 1 - outcome, outcome))
+                edges.append(Edge(node, unit, facts, (record.id,), (citation.text,)))
     sources = sorted({n.group for n in nodes.values() if n.kind == "guideline"})
     return Network(
         kind="case",

@@ -35,7 +35,7 @@ OPIOIDS, NSAID, TESTS = (
 CH12, CH8, ODG_PAIN = GL + "acoem-2004-ch12", GL + "acoem-2004-ch8", GL + "odg-pain"
 CPMTG = GL + "cpmtg-chronic-pain-medical-treatment-2016"
 STUDY = iri.other_source("Smith J. Opioids for back pain, a cohort study. 2010.", None)
-REVIEWER, ADMINISTRATOR = 0, 1
+REVIEWER, ADMINISTRATOR, ANY = 0, 1, 3
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +53,27 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
 def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store) -> None:
     network = citation_network(known)
     edges = {(e.source, e.target): e.facts for e in network.edges}
-    # (role, year, upheld, overturned); year 0: letter three gives no decision date
+    # (role, year, upheld, overturned); year 0: letter three gives no decision date; ANY: an
+    # item both parties cite counts once
     assert edges == {
-        (STUDY, OPIOIDS): ((REVIEWER, 0, 0, 1),),
-        (CH12, TESTS): ((ADMINISTRATOR, 2017, 1, 0),),
-        (CH12, OPIOIDS): ((REVIEWER, 2016, 0, 1), (ADMINISTRATOR, 0, 0, 1), (ADMINISTRATOR, 2016, 0, 1)),
-        (CH8, TESTS): ((REVIEWER, 2017, 1, 0),),
-        (CPMTG, NSAID): ((REVIEWER, 2016, 1, 0),),
-        (ODG_PAIN, OPIOIDS): ((REVIEWER, 2016, 0, 1), (REVIEWER, 2017, 1, 0), (ADMINISTRATOR, 2017, 1, 0)),
+        (STUDY, OPIOIDS): ((REVIEWER, 0, 0, 1), (ANY, 0, 0, 1)),
+        (CH12, TESTS): ((ADMINISTRATOR, 2017, 1, 0), (ANY, 2017, 1, 0)),
+        (CH12, OPIOIDS): (
+            (REVIEWER, 2016, 0, 1),
+            (ADMINISTRATOR, 0, 0, 1),
+            (ADMINISTRATOR, 2016, 0, 1),
+            (ANY, 0, 0, 1),
+            (ANY, 2016, 0, 1),
+        ),
+        (CH8, TESTS): ((REVIEWER, 2017, 1, 0), (ANY, 2017, 1, 0)),
+        (CPMTG, NSAID): ((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0)),
+        (ODG_PAIN, OPIOIDS): (
+            (REVIEWER, 2016, 0, 1),
+            (REVIEWER, 2017, 1, 0),
+            (ADMINISTRATOR, 2017, 1, 0),
+            (ANY, 2016, 0, 1),
+            (ANY, 2017, 1, 0),
+        ),
     }
     nodes = {n.id: n for n in network.nodes}
     # one item reaches Opioids through two reviewer units: it counts once for the category
@@ -71,6 +84,9 @@ def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store)
         (ADMINISTRATOR, 0, 0, 1),
         (ADMINISTRATOR, 2016, 0, 1),
         (ADMINISTRATOR, 2017, 1, 0),
+        (ANY, 0, 0, 1),
+        (ANY, 2016, 0, 1),
+        (ANY, 2017, 1, 0),
     )
     assert (nodes[CH12].label, nodes[CH12].kind, nodes[CH12].group) == (
         "Low Back Complaints",
@@ -90,7 +106,7 @@ def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store)
 
 
 def test_top_and_min_count_cap_the_network(known: ox.Store) -> None:
-    # ch12 (4 item-role pairs) and odg-pain (3) are the most cited units
+    # ch12 (3 items) and odg-pain (2) are the most cited units
     capped = citation_network(known, top=2)
     assert {n.id for n in capped.nodes if n.kind == "guideline"} == {CH12, ODG_PAIN}
     assert capped.note == "2 of 5 guideline units shown (the most cited first)"
@@ -105,20 +121,20 @@ def test_top_and_min_count_cap_the_network(known: ox.Store) -> None:
 def test_section_level_uses_named_sections(known: ox.Store) -> None:
     network = citation_network(known, level="section")
     assert [(n.label, n.kind) for n in network.nodes] == [("NSAIDs", "guideline"), ("NSAID", "category")]
-    assert [e.facts for e in network.edges] == [((REVIEWER, 2016, 1, 0),)]
+    assert [e.facts for e in network.edges] == [((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0))]
 
 
 def test_specialty_network(known: ox.Store) -> None:
     network = specialty_network(known)
     spec = iri.VOCAB + "specialty/"
     assert {(e.source, e.target): e.facts for e in network.edges} == {
-        (STUDY, spec + "internal-medicine"): ((REVIEWER, 0, 0, 1),),
-        (STUDY, spec + "orthopedic-surgery"): ((REVIEWER, 0, 0, 1),),
-        (CH12, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1),),
-        (CH8, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0),),
-        (CPMTG, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 1, 0),),
-        (ODG_PAIN, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0),),
-        (ODG_PAIN, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1),),
+        (STUDY, spec + "internal-medicine"): ((REVIEWER, 0, 0, 1), (ANY, 0, 0, 1)),
+        (STUDY, spec + "orthopedic-surgery"): ((REVIEWER, 0, 0, 1), (ANY, 0, 0, 1)),
+        (CH12, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1), (ANY, 2016, 0, 1)),
+        (CH8, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0), (ANY, 2017, 1, 0)),
+        (CPMTG, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0)),
+        (ODG_PAIN, spec + "internal-medicine"): ((REVIEWER, 2017, 1, 0), (ANY, 2017, 1, 0)),
+        (ODG_PAIN, spec + "orthopedic-surgery"): ((REVIEWER, 2016, 0, 1), (ANY, 2016, 0, 1)),
     }
     assert network.roles == ("reviewer",)
 
@@ -126,11 +142,11 @@ def test_specialty_network(known: ox.Store) -> None:
 def test_matrix_cells(known: ox.Store) -> None:
     matrix = citation_matrix(known)
     assert [label for _, label in matrix.rows] == [
-        "Pain",
-        "Chronic Pain Medical Treatment",
-        "Low Back Complaints",
-        "Neck and Upper Back Complaints",
-        "Smith J. Opioids for back pain, a cohort study. 2010.",
+        "Pain (Official Disability Guidelines)",
+        "Chronic Pain Medical Treatment (Chronic Pain Medical Treatment Guidelines)",
+        "Low Back Complaints (ACOEM Practice Guidelines)",
+        "Neck and Upper Back Complaints (ACOEM Practice Guidelines)",
+        "Smith J. Opioids for back pain, a cohort study. 2010. (Other medical evidence)",
     ]
     assert [label for _, label in matrix.columns] == ["Opioids", "NSAID", "Other Diagnostic Tests"]
     assert matrix.cells == {
@@ -168,10 +184,10 @@ def test_case_network(known: ox.Store) -> None:
     ]
     cites = sorted((e.source.rsplit("/", 1)[-1], e.target, e.facts) for e in network.edges if e.facts)
     assert cites == [
-        ("1", CH12, ((REVIEWER, 2016, 0, 1),)),
-        ("1", CH12, ((ADMINISTRATOR, 2016, 0, 1),)),
-        ("1", ODG_PAIN, ((REVIEWER, 2016, 0, 1),)),
-        ("2", CPMTG, ((REVIEWER, 2016, 1, 0),)),
+        ("1", CH12, ((REVIEWER, 2016, 0, 1), (ANY, 2016, 0, 1))),
+        ("1", CH12, ((ADMINISTRATOR, 2016, 0, 1), (ANY, 2016, 0, 1))),
+        ("1", ODG_PAIN, ((REVIEWER, 2016, 0, 1), (ANY, 2016, 0, 1))),
+        ("2", CPMTG, ((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0))),
     ]
     assert sum(1 for e in network.edges if not e.facts and e.source == letter) == 3  # reviewer, two items
     with pytest.raises(QueryError, match="no letter 'CM99-0000000' in this graph"):

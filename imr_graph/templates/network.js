@@ -12,12 +12,12 @@
   }
 
   function selected() {
-    const role = control("role") ? control("role").value : "all";
+    const role = control("role") ? control("role").value : "all";  // "all": each item once
     const year = control("year") ? control("year").value : "all";
     const boxes = document.querySelectorAll("#sources input");
     const sources = new Set(Array.from(boxes).filter((b) => b.checked).map((b) => b.value));
     return {
-      role: role === "all" ? null : roleIndex.get(role),
+      role: role === "all" ? meta.anyRole : roleIndex.get(role),
       year: year === "all" ? null : Number(year),
       outcome: control("outcome") ? control("outcome").value : "all",
       sources: boxes.length ? sources : null,
@@ -29,7 +29,7 @@
     let upheld = 0;
     let overturned = 0;
     for (const [role, year, up, over] of facts) {
-      if ((f.role === null || role === f.role) && (f.year === null || year === f.year)) {
+      if (role === f.role && (f.year === null || year === f.year)) {
         upheld += up;
         overturned += over;
       }
@@ -154,12 +154,12 @@
     const list = control("matches");
     list.replaceChildren();
     if (!text) return;
-    const found = nodes.get({ filter: (n) => !n.hidden && n.label.toLowerCase().includes(text) });
+    const found = nodes.get({ filter: (n) => !n.hidden && n.full.toLowerCase().includes(text) });
     found.slice(0, 12).forEach((n) => {
       const entry = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = n.label;
+      button.textContent = n.full;
       button.addEventListener("click", () => {
         network.selectNodes([n.id]);
         network.focus(n.id, { scale: 1.2, animation: false });

@@ -1,0 +1,270 @@
+"""The views in a real browser: headless Chromium (Debian's package), driven by Playwright,
+with the network off. Each page must load without console errors and without a request
+leaving the file, draw the nodes and links its data says, filter, and show hostile letter
+text as text. Screenshots go to test-artifacts/ (or $IMR_GRAPH_ARTIFACTS)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from conftest import ROOT, shared_path
+from known import GL, known_records
+from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST, sample_store
+
+from imr_graph.questions import wilson
+from imr_graph.render import write
+from imr_graph.store import build, open_store
+from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(os.environ.get("IMR_GRAPH_ARTIFACTS", ROOT / "test-artifacts"))
+#: Keep Chromium from opening connections of its own (updates, sync, metrics).
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Opened:
+    page: Any
+    url: str
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def visible(self) -> tuple[int, int]:
+        return tuple(  # type: ignore[return-value]
+            self.page.evaluate(
+                "[imrView.nodes.get({filter: (n) => !n.hidden}).length,"
+                " imrView.edges.get({filter: (e) => !e.hidden}).length]"
+            )
+        )
+
+    def clean(self) -> None:
+        """No console error, no uncaught exception, no dialog, no request but the page itself."""
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.requests == [self.url]
+
+    def shoot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000  # a drawn page, not a blank one
+        return path
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    contexts = []
+
+    def opener(path: Path) -> Opened:
+        context = browser.new_context(offline=True, viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        opened = Opened(page, path.resolve().as_uri())
+        page.on("console", lambda m: opened.errors.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: opened.errors.append(str(e)))
+        page.on("request", lambda r: opened.requests.append(r.url))
+
+        def dialog(d: Any) -> None:
+            opened.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        page.goto(opened.url)
+        if 'id="view-data"' in path.read_text(encoding="utf-8"):  # a network page
+            page.wait_for_function("window.imrView && window.imrView.drawn !== null")
+        return opened
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def known() -> ox.Store:
+    store = open_store(None)
+    build(known_records(), store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    return sample_store(tmp_path_factory.mktemp("samples"))
+
+
+def _select(opened: Opened, control: str, value: str) -> tuple[int, int]:
+    opened.page.select_option(f"#{control}", value)
+    return opened.visible()
+
+
+def test_citation_network_draws_and_filters(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    path = write(citation_network(known), tmp_path / "citations.html")
+    opened = open_page(path)
+    # counted by hand from tests/known.py: the page opens on the reviewer's citations
+    assert opened.visible() == (8, 5)
+    assert opened.page.locator("#status").text_content() == "8 nodes and 5 links shown"
+    assert _select(opened, "role", "all") == (8, 6)
+    assert _select(opened, "role", "claims-administrator") == (4, 3)
+    _select(opened, "role", "reviewer")
+    assert _select(opened, "outcome", "overturned") == (4, 3)
+    _select(opened, "outcome", "all")
+    _select(opened, "role", "all")
+    assert _select(opened, "year", "2017") == (5, 3)
+    assert _select(opened, "year", "0") == (3, 2)  # letter three gives no date
+    _select(opened, "year", "all")
+    opened.page.uncheck(f"#sources input[value='{GL}ACOEM']")
+    assert opened.visible() == (5, 3)
+    opened.page.check(f"#sources input[value='{GL}ACOEM']")
+    assert opened.visible() == (8, 6)
+    opened.page.fill("#search", "low back")
+    assert opened.page.locator("#matches button").all_text_contents() == ["Low Back Complaints"]
+    opened.page.click("#matches button")
+    assert opened.page.evaluate("imrView.network.getSelectedNodes().length") == 1
+    opened.clean()
+    opened.shoot("citations-known")
+
+
+def test_tooltip_shows_counts_rate_interval_and_cases(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    path = write(citation_network(known), tmp_path / "citations.html")
+    opened = open_page(path)
+    _select(opened, "role", "all")
+    point = opened.page.evaluate(
+        """() => {
+          const id = imrView.nodes.get({filter: (n) => n.full === "Low Back Complaints"})[0].id;
+          const at = imrView.network.canvasToDOM(imrView.network.getPositions([id])[id]);
+          const box = document.getElementById("network").getBoundingClientRect();
+          return [box.left + at.x, box.top + at.y];
+        }"""
+    )
+    opened.page.mouse.move(point[0] + 40, point[1] + 40)
+    opened.page.mouse.move(*point)
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible")
+    low, high = wilson(2, 3)
+    text = tip.text_content()
+    assert "Low Back Complaints" in text
+    # item 1 of letter one is cited by both parties: with any role it counts once
+    assert "3 items: 1 upheld, 2 overturned" in text
+    assert f"Overturned 66.7% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)" in text
+    assert "Cases: doc-" in text
+    opened.clean()
+    opened.shoot("citations-tooltip")
+
+
+def test_page_interval_matches_python(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    opened = open_page(write(citation_network(known), tmp_path / "citations.html"))
+    for k, n in ((0, 1), (1, 3), (3, 4), (17, 250)):
+        assert opened.page.evaluate(f"imrView.wilson({k}, {n})") == pytest.approx(list(wilson(k, n)), abs=1e-12)
+
+
+def test_hostile_letter_text_stays_text(samples: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    case = open_page(write(case_network(samples, HOSTILE_CASE), tmp_path / "case.html"))
+    labels = case.page.evaluate("imrView.nodes.get().map((n) => n.full)")
+    assert f"1. {HOSTILE_REQUEST} for 8 sessions" in labels or any(HOSTILE_REQUEST in label for label in labels)
+    assert any(HOSTILE_DIAGNOSIS in label for label in labels)
+    tooltip = case.page.evaluate(
+        "imrView.nodes.get().filter((n) => n.kind === 'item').map((n) => n.title.textContent).join('|')"
+    )
+    assert HOSTILE_REQUEST in tooltip
+    assert case.page.evaluate("document.querySelectorAll('img, iframe').length") == 0
+    case.clean()
+    case.shoot("case-hostile")
+    letter = open_page(write(letter_text(samples, HOSTILE_CASE), tmp_path / "letter.html"))
+    assert HOSTILE_REQUEST in letter.page.locator("#text").text_content()
+    assert HOSTILE_DIAGNOSIS in letter.page.locator("#text").text_content()
+    assert letter.page.evaluate("document.querySelectorAll('img, #text script').length") == 0
+    values = letter.page.locator("#values .value-text").all_text_contents()
+    assert any(HOSTILE_REQUEST in v for v in values)
+    letter.clean()
+    letter.shoot("letter-hostile")
+
+
+def test_letter_marks_link_to_their_text(samples: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    view = letter_text(samples, HOSTILE_CASE)
+    opened = open_page(write(view, tmp_path / "letter.html"))
+    assert opened.page.locator("#values li.value").count() == len(view.marks)
+    first_item = next(m for m in view.marks if m.kind == "item")
+    opened.page.click(f"a[href='#{first_item.key}']")
+    assert opened.page.evaluate("location.hash") == f"#{first_item.key}"
+    marked = opened.page.locator(f"mark[data-marks~='{first_item.key}']").all_text_contents()
+    assert " ".join("".join(marked).split()) == " ".join(view.text[first_item.span.start : first_item.span.end].split())
+    opened.clean()
+
+
+def test_every_view_of_the_samples(samples: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    views = {
+        "citations": citation_network(samples),
+        "specialty": specialty_network(samples),
+        "case": case_network(samples, "CM16-0900001"),
+    }
+    for name, network in views.items():
+        opened = open_page(write(network, tmp_path / f"{name}.html"))
+        drawn = opened.page.evaluate("[imrView.nodes.length, imrView.edges.length]")
+        assert drawn == [len(network.nodes), len(network.edges)]
+        opened.clean()
+        opened.shoot(f"{name}-samples")
+    matrix = citation_matrix(samples)
+    opened = open_page(write(matrix, tmp_path / "matrix.html"))
+    assert opened.page.locator("#matrix tbody tr").count() == len(matrix.rows)
+    assert opened.page.locator("#matrix td[data-items]").count() == sum(
+        1 for (unit, _), cell in matrix.cells.items() if cell.items
+    )
+    opened.clean()
+    opened.shoot("matrix-samples")
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    from imr_graph.extract import extract_paths
+    from imr_graph.models import CaseRecord
+
+    folders = [shared_path("corpus", "seeds"), shared_path("corpus", "real")]
+    records = [r for r in extract_paths(folders) if isinstance(r, CaseRecord)]
+    store = open_store(None)
+    build(records, store)
+    return store
+
+
+def test_views_of_the_shared_corpus(shared_store: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    network = citation_network(shared_store)
+    opened = open_page(write(network, tmp_path / "citations.html"))
+    assert opened.page.evaluate("imrView.nodes.length") == len(network.nodes)
+    shown = opened.visible()
+    _select(opened, "role", "all")
+    assert opened.visible()[1] > shown[1]  # the claims administrators' links join the reviewers'
+    opened.clean()
+    opened.shoot("citations-shared-corpus")
+    for name, drawn in (("specialty", specialty_network(shared_store)), ("matrix", citation_matrix(shared_store))):
+        opened = open_page(write(drawn, tmp_path / f"{name}.html"))
+        opened.clean()
+        opened.shoot(f"{name}-shared-corpus")
