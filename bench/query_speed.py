@@ -86,7 +86,7 @@ def _within(seconds: int, call):  # type: ignore[no-untyped-def]
         signal.alarm(0)
 
 
-def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object]:
+def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) -> dict[str, object]:
     import imr_graph
     from imr_graph.questions import bindings, catalog, raw_query, run_rdflib
     from imr_graph.store import build_jsonl, open_store
@@ -108,7 +108,8 @@ def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object
         store.flush()
         seconds = time.perf_counter() - start
         quads = len(store)
-        store.dump(workdir / "all.nq", format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+        if letters <= rdflib_max:  # rdflib reads the same quads from a file
+            store.dump(workdir / "all.nq", format=__import__("pyoxigraph").RdfFormat.N_QUADS)
         prepared = {"build_s": seconds, "letter_quads": summary.quads, "quads": quads, "peak_mb": _peak_mb()}
         (workdir / "prepared.json").write_text(json.dumps(prepared))
         return prepared
@@ -149,8 +150,9 @@ def child(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object
     raise SystemExit(f"unknown task {task}")
 
 
-def run(task: str, letters: int, workdir: Path, runs: int) -> dict[str, object]:
+def run(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) -> dict[str, object]:
     command = [sys.executable, __file__, "--child", task, "--letters", str(letters), "--workdir", str(workdir)]
+    command += ["--rdflib-max", str(rdflib_max)]
     out = subprocess.run([*command, "--runs", str(runs)], capture_output=True, text=True)
     if out.returncode != 0:  # say why, and go on with what the other engines measured
         print(f"{task} at {letters:,} letters failed (exit {out.returncode}): {out.stderr.strip()[-800:]}", flush=True)
@@ -176,7 +178,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's store here")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.letters[0], args.workdir, args.runs)))
+        print(json.dumps(child(args.child, args.letters[0], args.workdir, args.runs, args.rdflib_max)))
         return 0
     for letters in args.letters:
         with contextlib.ExitStack() as stack:
@@ -185,9 +187,9 @@ def main() -> int:
                 workdir.mkdir(parents=True, exist_ok=True)
             else:
                 workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-query-bench-")))
-            built = run("prepare", letters, workdir, args.runs)
-            ours = run("oxigraph", letters, workdir, args.runs)
-            theirs = run("rdflib", letters, workdir, args.runs) if letters <= args.rdflib_max else {}
+            built = run("prepare", letters, workdir, args.runs, args.rdflib_max)
+            ours = run("oxigraph", letters, workdir, args.runs, args.rdflib_max)
+            theirs = run("rdflib", letters, workdir, args.runs, args.rdflib_max) if letters <= args.rdflib_max else {}
             print(
                 f"\n{letters:,} letters: {built['quads']:,} quads ({built['letter_quads']:,} in letter graphs); "
                 f"build {built['build_s']:.1f} s with statistics; peak RSS: build {built['peak_mb']:,.0f} MB, "

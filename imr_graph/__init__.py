@@ -43,8 +43,12 @@ from imr_graph.questions import Endpoint, Result, catalog, sparql, wilson
 from imr_graph.questions import run as query
 from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.read import Letter, read_letter
+from imr_graph.render import notebook_frame
+from imr_graph.render import render as render_view
+from imr_graph.render import write as write_view
 from imr_graph.store import build, open_graph, open_store, read_records, write_graph
 from imr_graph.validate import Violation, validate_quads
+from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
 
 __all__ = [
     "Basis",
@@ -78,11 +82,16 @@ __all__ = [
     "Violation",
     "__version__",
     "build",
+    "case_network",
     "catalog",
+    "citation_matrix",
+    "citation_network",
     "drivers",
     "extract_letter",
     "extract_paths",
     "find_letters",
+    "letter_text",
+    "notebook_frame",
     "open_graph",
     "open_store",
     "parse_letter",
@@ -92,9 +101,12 @@ __all__ = [
     "record_from_dict",
     "record_from_quads",
     "record_quads",
+    "render_view",
     "sparql",
+    "specialty_network",
     "to_networkx",
     "validate_quads",
     "wilson",
     "write_graph",
+    "write_view",
 ]

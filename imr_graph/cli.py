@@ -107,8 +107,8 @@ def demo(output_dir: str, quiet: bool) -> None:
     """Run the main job on the embedded sample letters and print what it found.
 
     The sample letters are composed for this project (no real case). Outputs go to DIR:
-    cases.jsonl (case records), graph.trig (the knowledge graph), citations.gexf (the
-    citation network for Gephi).
+    cases.jsonl (case records), graph.trig (the knowledge graph), citations.html and
+    matrix.html (views to open in a browser, offline), citations.gexf (for Gephi).
 
     \b
     Example:
@@ -117,11 +117,13 @@ def demo(output_dir: str, quiet: bool) -> None:
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
     from imr_graph.questions import run
+    from imr_graph.render import write as write_view
     from imr_graph.report import table
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
     from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
     from imr_graph.validate import validate_quads
+    from imr_graph.view import citation_matrix, citation_network
 
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,6 +139,8 @@ def demo(output_dir: str, quiet: bool) -> None:
     infer_chapters(store)
     write_graph(store, folder / "graph.trig")
     write_network(to_networkx(store, "citations"), folder / "citations.gexf", "gexf")
+    write_view(citation_network(store), folder / "citations.html")
+    write_view(citation_matrix(store), folder / "matrix.html")
     violations = validate_quads(letter_quads(store))
     if violations:
         raise click.ClickException(f"the sample graph breaks its shapes: {violations[0]}")
@@ -148,7 +152,10 @@ def demo(output_dir: str, quiet: bool) -> None:
     click.echo("Which guidelines does the IMR reviewer cite, and how do those items end?")
     click.echo(table(run(store, "overturn-by-guideline", level="source"), hide=("unit",)), nl=False)
     if not quiet:
-        click.echo(f"wrote {folder}/cases.jsonl, graph.trig, citations.gexf; 0 SHACL violations", err=True)
+        click.echo(
+            f"wrote {folder}/cases.jsonl, graph.trig, citations.html, matrix.html, citations.gexf; 0 SHACL violations",
+            err=True,
+        )
 
 
 def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:

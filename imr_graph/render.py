@@ -334,3 +334,19 @@ def write(view: View, path: str | Path) -> Path:
     except OSError as err:
         raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
     return target
+
+
+def notebook_frame(view: View, height: int = 720) -> Any:
+    """The page inside a Jupyter output cell: an ``<iframe srcdoc>``, self-contained like the file.
+
+    >>> from imr_graph.view import Matrix
+    >>> str(notebook_frame(Matrix("t", "reviewer", (), ()), 200).data)[:40]
+    '<iframe style="width: 100%; height: 200p'
+    """
+    from html import escape
+
+    from IPython.display import HTML
+
+    page = escape(render(view), quote=True)
+    frame = f'<iframe style="width: 100%; height: {height}px; border: 1px solid #cbd5e0" srcdoc="{page}"></iframe>'
+    return HTML(frame)  # type: ignore[no-untyped-call]

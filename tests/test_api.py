@@ -45,11 +45,16 @@ def test_public_api() -> None:
         "Violation",
         "__version__",
         "build",
+        "case_network",
         "catalog",
+        "citation_matrix",
+        "citation_network",
         "drivers",
         "extract_letter",
         "extract_paths",
         "find_letters",
+        "letter_text",
+        "notebook_frame",
         "open_graph",
         "open_store",
         "parse_letter",
@@ -59,11 +64,14 @@ def test_public_api() -> None:
         "record_from_dict",
         "record_from_quads",
         "record_quads",
+        "render_view",
         "sparql",
+        "specialty_network",
         "to_networkx",
         "validate_quads",
         "wilson",
         "write_graph",
+        "write_view",
     ]
     for name in imr_graph.__all__:
         assert hasattr(imr_graph, name)
@@ -76,6 +84,10 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
         assert result.exit_code == 0
         assert "Example:" in result.output, name
         assert re.search(rf"imr-graph {name}\b", readme), f"{name} is not in the README"
+    for name in main.commands["view"].commands:  # type: ignore[attr-defined]
+        result = CliRunner().invoke(main, ["view", name, "--help"])
+        assert result.exit_code == 0 and "Example:" in result.output, name
+        assert re.search(rf"imr-graph view {name}\b", readme), f"view {name} is not in the README"
 
 
 def test_every_named_query_has_help_and_is_in_the_readme() -> None:
@@ -116,4 +128,10 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
         "Other medical evidence                         1       1           0           0.0      0.0–79.3",
         "Postsurgical Treatment Guidelines              1       1           0           0.0      0.0–79.3",
     ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl", "citations.gexf", "graph.trig"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cases.jsonl",
+        "citations.gexf",
+        "citations.html",
+        "graph.trig",
+        "matrix.html",
+    ]

@@ -268,3 +268,20 @@ def test_views_of_the_shared_corpus(shared_store: ox.Store, open_page: Any, tmp_
         opened = open_page(write(drawn, tmp_path / f"{name}.html"))
         opened.clean()
         opened.shoot(f"{name}-shared-corpus")
+
+
+def test_the_demo_pages(open_page: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from imr_graph.cli import main
+
+    result = CliRunner().invoke(main, ["demo", "-q", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    opened = open_page(tmp_path / "citations.html")
+    nodes, edges = opened.page.evaluate("[imrView.nodes.length, imrView.edges.length]")
+    assert nodes > 10 and edges > 10 and opened.visible()[1] > 0
+    opened.clean()
+    opened.shoot("demo-citations")
+    opened = open_page(tmp_path / "matrix.html")
+    assert opened.page.locator("#matrix td[data-items]").count() > 5
+    opened.clean()

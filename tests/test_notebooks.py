@@ -37,3 +37,27 @@ def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -
     assert any("image/png" in o.get("data", {}) for o in outputs), "the rate plot was not drawn"
     assert "Association, not cause" in text or "not enough items" in text
     assert os.environ["IMR_GRAPH_CORPUS"]
+
+
+def test_citation_network_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ROOT / "notebooks" / "citation-network.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+    letters = 5 + (135 if (SHARED / "corpus").is_dir() else 0)
+    assert f"{letters} letters in the graph" in text
+    frames = [
+        o["data"]["text/html"]
+        for o in outputs
+        if "text/html" in o.get("data", {}) and "<iframe" in o["data"]["text/html"]
+    ]
+    assert len(frames) == 5  # network, matrix, specialties, one case, one letter
+    assert all("srcdoc=" in frame and "&lt;!DOCTYPE html&gt;" in frame for frame in frames)
+    assert "citations.html:" in text and "networkx:" in text
