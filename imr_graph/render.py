@@ -340,13 +340,14 @@ def notebook_frame(view: View, height: int = 720) -> Any:
     """The page inside a Jupyter output cell: an ``<iframe srcdoc>``, self-contained like the file.
 
     >>> from imr_graph.view import Matrix
-    >>> str(notebook_frame(Matrix("t", "reviewer", (), ()), 200).data)[:40]
-    '<iframe style="width: 100%; height: 200p'
+    >>> str(notebook_frame(Matrix("t", "reviewer", (), ()), 200).data)[:70]
+    '<div class="imr-graph-view"><iframe style="width: 100%; height: 200px;'
     """
     from html import escape
 
     from IPython.display import HTML
 
     page = escape(render(view), quote=True)
-    frame = f'<iframe style="width: 100%; height: {height}px; border: 1px solid #cbd5e0" srcdoc="{page}"></iframe>'
+    style = f"width: 100%; height: {height}px; border: 1px solid #cbd5e0"
+    frame = f'<div class="imr-graph-view"><iframe style="{style}" srcdoc="{page}"></iframe></div>'
     return HTML(frame)  # type: ignore[no-untyped-call]
