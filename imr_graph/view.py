@@ -323,30 +323,71 @@ def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Net
     )
 
 
-def citation_matrix(store: ox.Store, role: str = "reviewer", level: Level = "chapter", top: int = 40) -> Matrix:
-    """Guideline units × treatment categories for one citing role, all years."""
-    if role not in {key for key, _, _ in ROLES}:
-        raise QueryError(f"unknown role {role!r}; choose one of {', '.join(k for k, _, _ in ROLES)}")
-    query = "projection-view" if level == "chapter" else "projection-view-sections"
-    aggregate = _aggregate(store, query, "category", (role,))
+def citation_matrix(
+    store: ox.Store, role: str = "reviewer", level: Level = "chapter", top: int = 40, raw: bool = False
+) -> Matrix:
+    """Guideline units × treatment categories for one citing role, all years.
+
+    Read from the statistics kept at build time when they are current (instant at any size),
+    else (or with ``raw``) counted from the letter graphs; both give the same matrix.
+    """
+    from imr_graph import stats
+
+    concepts = {key: concept for key, _, concept in ROLES}
+    if role not in concepts:
+        raise QueryError(f"unknown role {role!r}; choose one of {', '.join(concepts)}")
     labels = _label_map(store)
-    ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, _label(labels, u), u))
-    kept = ranked[:top] if top > 0 else ranked
-    columns = sorted(aggregate.others, key=lambda c: (-aggregate.others[c].items, _label(labels, c)))
-    cells: dict[tuple[str, str], Cell] = {}
-    for (unit, category), tally in aggregate.edges.items():
-        if unit in kept:
+    totals: Counter[str] = Counter()
+    counted: dict[tuple[str, str], Cell] = {}
+    source_of: dict[str, str] = {}
+    if stats.is_current(store) and not raw:
+        for row in rows(store, "projection-matrix", role=ox.NamedNode(concepts[role]), level=ox.Literal(level)):
+            unit = row["unit"]
+            counted[unit, row["category"]] = Cell(int(row["upheld"]), int(row["overturned"]))
+            totals[unit] += int(row["items"])
+        for unit in totals:
+            source_of[unit] = _source(store, unit)
+    else:
+        query = "projection-view" if level == "chapter" else "projection-view-sections"
+        aggregate = _aggregate(store, query, "category", (role,))
+        for (unit, category), tally in aggregate.edges.items():
             up = sum(n for (r, _, outcome), n in tally.counts.items() if r == ANY_ROLE and outcome == 0)
-            cells[unit, category] = Cell(up, tally.items - up)
-    label = dict((key, text) for key, text, _ in ROLES)[role]
+            counted[unit, category] = Cell(up, tally.items - up)
+        totals.update({unit: tally.items for unit, tally in aggregate.units.items()})
+        source_of = aggregate.source_of
+    ranked = sorted(totals, key=lambda u: (-totals[u], _label(labels, u), u))
+    kept = ranked[:top] if top > 0 else ranked
+    cells = {key: cell for key, cell in counted.items() if key[0] in set(kept)}
+    by_column: Counter[str] = Counter()
+    for (_, category), cell in cells.items():
+        by_column[category] += cell.items
+    columns = sorted(by_column, key=lambda c: (-by_column[c], _label(labels, c), c))
+    label = {key: text for key, text, _ in ROLES}[role]
     return Matrix(
         title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
         role=role,
-        rows=tuple((u, _unit_label(labels, u, aggregate.source_of[u])) for u in kept),
+        rows=tuple((u, _unit_label(labels, u, source_of.get(u, u))) for u in kept),
         columns=tuple((c, _label(labels, c)) for c in columns),
         cells=cells,
         note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
     )
+
+
+def _source(store: ox.Store, unit: str) -> str:
+    """The guideline a unit belongs to: up its ``dcterms:isPartOf`` (or ``skos:broader``) links."""
+    node = unit
+    for _ in range(6):  # page → part → edition → guideline at most
+        up = None
+        for prop in (I.DCT + "isPartOf", I.SKOS + "broader"):
+            for quad in store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), None, None):
+                up = quad.object.value
+                break
+            if up is not None:
+                break
+        if up is None:
+            return node
+        node = up
+    return node
 
 
 # --- one letter -------------------------------------------------------------------------

@@ -16,3 +16,17 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared corpus is not beside this checkout")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_store() -> object:
+    """The shared corpus (seeds and real letters) extracted and built into a store in memory."""
+    from imr_graph.extract import extract_paths
+    from imr_graph.models import CaseRecord
+    from imr_graph.store import build, open_store
+
+    folders = [shared_path("corpus", "seeds"), shared_path("corpus", "real")]
+    records = [r for r in extract_paths(folders) if isinstance(r, CaseRecord)]
+    store = open_store(None)
+    build(records, store)
+    return store

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT, shared_path
+from conftest import ROOT
 from known import GL, known_records
 from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST, sample_store
 
@@ -241,18 +241,6 @@ def test_every_view_of_the_samples(samples: ox.Store, open_page: Any, tmp_path: 
     )
     opened.clean()
     opened.shoot("matrix-samples")
-
-
-@pytest.fixture(scope="module")
-def shared_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    from imr_graph.extract import extract_paths
-    from imr_graph.models import CaseRecord
-
-    folders = [shared_path("corpus", "seeds"), shared_path("corpus", "real")]
-    records = [r for r in extract_paths(folders) if isinstance(r, CaseRecord)]
-    store = open_store(None)
-    build(records, store)
-    return store
 
 
 def test_views_of_the_shared_corpus(shared_store: ox.Store, open_page: Any, tmp_path: Path) -> None:

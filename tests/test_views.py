@@ -288,3 +288,22 @@ def test_view_command_errors(known: ox.Store, tmp_path: Path) -> None:
         main, ["view", "citations", str(graph), "-o", str(tmp_path / "no" / "such" / "dir.html")]
     )
     assert unwritable.exit_code == 1 and "dir.html: cannot write" in unwritable.stderr
+
+
+@pytest.mark.parametrize("level", ["chapter", "section"])
+@pytest.mark.parametrize("role", ["reviewer", "claims-administrator", "rationale"])
+def test_matrix_from_statistics_equals_matrix_from_letters(
+    known: ox.Store, samples: ox.Store, level: str, role: str
+) -> None:
+    for store in (known, samples):
+        fast = citation_matrix(store, role, level, top=0)  # type: ignore[arg-type]
+        assert fast == citation_matrix(store, role, level, top=0, raw=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("level", ["chapter", "section"])
+@pytest.mark.parametrize("role", ["reviewer", "claims-administrator"])
+def test_matrix_of_the_real_letters_from_statistics_equals_from_letters(
+    shared_store: ox.Store, level: str, role: str
+) -> None:
+    fast = citation_matrix(shared_store, role, level, top=0)  # type: ignore[arg-type]
+    assert len(fast.rows) > 5 and fast == citation_matrix(shared_store, role, level, top=0, raw=True)  # type: ignore[arg-type]
