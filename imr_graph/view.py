@@ -380,8 +380,9 @@ def _source(store: ox.Store, unit: str) -> str:
         up = None
         for prop in (I.DCT + "isPartOf", I.SKOS + "broader"):
             for quad in store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), None, None):
-                up = quad.object.value
-                break
+                if isinstance(quad.object, ox.NamedNode):
+                    up = quad.object.value
+                    break
             if up is not None:
                 break
         if up is None:
