@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from imr_graph.errors import OutputError
 from imr_graph.questions import rows
+from imr_graph.view import label_map, label_of
 
 Kind = Literal["citations", "cocitation", "specialty"]
 KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")
@@ -24,17 +25,6 @@ _ROLES = {
     "https://w3id.org/imr-graph/ns#ReviewerRole": "reviewer",
     "https://w3id.org/imr-graph/ns#RationaleRole": "rationale",
 }
-
-
-def _labels(store: ox.Store) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for row in rows(store, "labels"):
-        labels.setdefault(row["node"], row["label"])
-    return labels
-
-
-def _label(labels: dict[str, str], node: str) -> str:
-    return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
 
 
 def to_networkx(
@@ -57,12 +47,12 @@ def to_networkx(
 
     if kind not in KINDS:
         raise ValueError(f"unknown projection {kind!r}; choose one of {', '.join(KINDS)}")
-    labels = _labels(store)
+    labels = label_map(store)
     graph = nx.Graph(kind=kind)
 
     def node(iri: str, node_kind: str) -> str:
         if iri not in graph:
-            graph.add_node(iri, label=_label(labels, iri), kind=node_kind)
+            graph.add_node(iri, label=label_of(labels, iri), kind=node_kind)
         return iri
 
     items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

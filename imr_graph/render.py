@@ -201,7 +201,7 @@ def _network_page(network: Network) -> str:
             sources=network.sources,
             source_colours=sources,
             edge_colour="role" if case else "share",
-            share_stops=[(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS],
+            share_stops=_legend_stops(),
             role_colours=ROLE_COLOURS,
             kinds=[(kind, *KINDS[kind][:2], KINDS[kind][3]) for kind in kinds],
             data=Markup(page_json(data)),
@@ -213,6 +213,10 @@ def _network_page(network: Network) -> str:
 def _items(facts: tuple[Fact, ...]) -> int:
     """Distinct items, whoever cites them."""
     return sum(up + over for role, _, up, over in facts if role == ANY_ROLE)
+
+
+def _legend_stops() -> list[tuple[str, str]]:
+    return [(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS]
 
 
 def _options(network: Network) -> dict[str, Any]:
@@ -276,7 +280,7 @@ def _matrix_page(matrix: Matrix) -> str:
             note=matrix.note,
             columns=[label for _, label in matrix.columns],
             table=table,
-            share_stops=[(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS],
+            share_stops=_legend_stops(),
         )
     )
 

@@ -172,14 +172,16 @@ class _Tally:
         return tuple((role, year, up, over) for (role, year), (up, over) in sorted(merged.items()))
 
 
-def _label_map(store: ox.Store) -> dict[str, str]:
+def label_map(store: ox.Store) -> dict[str, str]:
+    """Every labelled node's label: catalog names first, then names counted from the letters."""
     labels: dict[str, str] = {}
     for row in rows(store, "labels"):
         labels.setdefault(row["node"], row["label"])
     return labels
 
 
-def _label(labels: dict[str, str], node: str) -> str:
+def label_of(labels: dict[str, str], node: str) -> str:
+    """A node's label, or the last part of its IRI."""
     return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -234,7 +236,7 @@ def _network(
     top: int,
     min_count: int,
 ) -> Network:
-    ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, _label(labels, u), u))
+    ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, label_of(labels, u), u))
     kept = set(ranked[:top]) if top > 0 else set(ranked)
     edges = [
         Edge(unit, other, tally.facts(), tuple(tally.examples))
@@ -245,17 +247,17 @@ def _network(
     nodes = [
         Node(
             unit,
-            _label(labels, unit),
+            label_of(labels, unit),
             "guideline",
             aggregate.source_of[unit],
             t.facts(),
             tuple(t.examples),
-            (_label(labels, aggregate.source_of[unit]),) if unit != aggregate.source_of[unit] else (),
+            (label_of(labels, aggregate.source_of[unit]),) if unit != aggregate.source_of[unit] else (),
         )
         for unit, t in sorted(aggregate.units.items())
         if unit in linked
     ] + [
-        Node(other, _label(labels, other), other_kind, "", t.facts(), tuple(t.examples))
+        Node(other, label_of(labels, other), other_kind, "", t.facts(), tuple(t.examples))
         for other, t in sorted(aggregate.others.items())
         if other in linked
     ]
@@ -271,7 +273,7 @@ def _network(
         edges=tuple(edges),
         roles=tuple(ROLES[k][0] for k in sorted(aggregate.roles) if k != ANY_ROLE),
         years=tuple(sorted(aggregate.years)),
-        sources=tuple((s, _label(labels, s)) for s in sources),
+        sources=tuple((s, label_of(labels, s)) for s in sources),
         note=note,
     )
 
@@ -279,8 +281,8 @@ def _network(
 def _unit_label(labels: dict[str, str], unit: str, source: str) -> str:
     """A unit's name with its guideline's, so that two "Low Back" chapters stay apart."""
     if unit == source:
-        return _label(labels, unit)
-    return f"{_label(labels, unit)} ({_label(labels, source)})"
+        return label_of(labels, unit)
+    return f"{label_of(labels, unit)} ({label_of(labels, source)})"
 
 
 def citation_network(
@@ -300,7 +302,7 @@ def citation_network(
     aggregate = _aggregate(store, query, "category", roles)
     return _network(
         aggregate,
-        _label_map(store),
+        label_map(store),
         kind="citations",
         title="Guidelines cited for each kind of treatment",
         other_kind="category",
@@ -314,7 +316,7 @@ def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Net
     aggregate = _aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     return _network(
         aggregate,
-        _label_map(store),
+        label_map(store),
         kind="specialty",
         title="Guidelines cited by reviewers of each specialty",
         other_kind="specialty",
@@ -336,7 +338,7 @@ def citation_matrix(
     concepts = {key: concept for key, _, concept in ROLES}
     if role not in concepts:
         raise QueryError(f"unknown role {role!r}; choose one of {', '.join(concepts)}")
-    labels = _label_map(store)
+    labels = label_map(store)
     totals: Counter[str] = Counter()
     counted: dict[tuple[str, str], Cell] = {}
     source_of: dict[str, str] = {}
@@ -355,19 +357,19 @@ def citation_matrix(
             counted[unit, category] = Cell(up, tally.items - up)
         totals.update({unit: tally.items for unit, tally in aggregate.units.items()})
         source_of = aggregate.source_of
-    ranked = sorted(totals, key=lambda u: (-totals[u], _label(labels, u), u))
+    ranked = sorted(totals, key=lambda u: (-totals[u], label_of(labels, u), u))
     kept = ranked[:top] if top > 0 else ranked
     cells = {key: cell for key, cell in counted.items() if key[0] in set(kept)}
     by_column: Counter[str] = Counter()
     for (_, category), cell in cells.items():
         by_column[category] += cell.items
-    columns = sorted(by_column, key=lambda c: (-by_column[c], _label(labels, c), c))
+    columns = sorted(by_column, key=lambda c: (-by_column[c], label_of(labels, c), c))
     label = {key: text for key, text, _ in ROLES}[role]
     return Matrix(
         title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
         role=role,
         rows=tuple((u, _unit_label(labels, u, source_of.get(u, u))) for u in kept),
-        columns=tuple((c, _label(labels, c)) for c in columns),
+        columns=tuple((c, label_of(labels, c)) for c in columns),
         cells=cells,
         note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
     )
@@ -410,7 +412,7 @@ def case_network(store: ox.Store, case: str) -> Network:
     from imr_graph.rdf import cited_units
 
     record = case_record(store, case)
-    labels = _label_map(store)
+    labels = label_map(store)
     letter = I.letter(record.id)
     year = int(record.decision_date[:4]) if record.decision_date else 0
     nodes: dict[str, Node] = {}
@@ -445,7 +447,7 @@ def case_network(store: ox.Store, case: str) -> Network:
                 unit = cited_units(citation).cited
                 roles.add(role)
                 nodes.setdefault(
-                    unit, Node(unit, _label(labels, unit), "guideline", group=cited_units(citation).source)
+                    unit, Node(unit, label_of(labels, unit), "guideline", group=cited_units(citation).source)
                 )
                 facts = ((role, year, 1 - outcome, outcome), (ANY_ROLE, year, 1 - outcome, outcome))
                 edges.append(Edge(node, unit, facts, (record.id,), (citation.text,)))
@@ -457,7 +459,7 @@ def case_network(store: ox.Store, case: str) -> Network:
         edges=tuple(edges),
         roles=tuple(ROLES[k][0] for k in sorted(roles)),
         years=(year,),
-        sources=tuple((s, _label(labels, s)) for s in sources),
+        sources=tuple((s, label_of(labels, s)) for s in sources),
         note=f"{len(record.items)} items; {record.source.path}",
     )
 

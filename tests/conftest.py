@@ -30,3 +30,23 @@ def shared_store() -> object:
     store = open_store(None)
     build(records, store)
     return store
+
+
+@pytest.fixture(scope="module")
+def known() -> object:
+    """The hand-counted records of tests/known.py in a store."""
+    from known import known_records
+
+    from imr_graph.store import build, open_store
+
+    store = open_store(None)
+    build(known_records(), store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The embedded sample letters and a hostile one (tests/views.py) in a store."""
+    from views import sample_store
+
+    return sample_store(tmp_path_factory.mktemp("samples"))

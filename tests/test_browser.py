@@ -15,12 +15,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from conftest import ROOT
-from known import GL, known_records
-from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST, sample_store
+from known import GL
+from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
 from imr_graph.questions import wilson
 from imr_graph.render import write
-from imr_graph.store import build, open_store
 from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -108,18 +107,6 @@ def open_page(browser: Any) -> Iterator[Any]:
     yield opener
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def known() -> ox.Store:
-    store = open_store(None)
-    build(known_records(), store)
-    return store
-
-
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    return sample_store(tmp_path_factory.mktemp("samples"))
 
 
 def _select(opened: Opened, control: str, value: str) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import nbformat
 import pytest
@@ -20,8 +21,9 @@ def test_notebook_is_stored_without_outputs(path) -> None:  # type: ignore[no-un
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs are stored"
 
 
-def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = ROOT / "notebooks" / "which-guidelines-drive-outcomes.ipynb"
+def _run(name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], str]:
+    """Execute a notebook in a real kernel; its outputs, and their text joined."""
+    path = ROOT / "notebooks" / name
     notebook = nbformat.read(path, as_version=4)
     monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -31,7 +33,11 @@ def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    text = "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+    return outputs, "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+
+
+def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs, text = _run("which-guidelines-drive-outcomes.ipynb", monkeypatch)
     letters = 5 + (135 if (SHARED / "corpus").is_dir() else 0)
     assert f"{letters} letters read, {letters} in the graph" in text
     assert any("image/png" in o.get("data", {}) for o in outputs), "the rate plot was not drawn"
@@ -40,17 +46,7 @@ def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_citation_network_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = ROOT / "notebooks" / "citation-network.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    text = "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+    outputs, text = _run("citation-network.ipynb", monkeypatch)
     letters = 5 + (135 if (SHARED / "corpus").is_dir() else 0)
     assert f"{letters} letters in the graph" in text
     frames = [

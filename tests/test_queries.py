@@ -41,13 +41,6 @@ from imr_graph.store import build, open_store, write_graph
 from imr_graph.vocab import load_vocabulary
 
 
-@pytest.fixture(scope="module")
-def known() -> ox.Store:
-    store = open_store(None)
-    build(known_records(), store)
-    return store
-
-
 def counts(result: imr_graph.Result, *keys: str) -> dict[tuple[object, ...], tuple[int, int]]:
     """Each row as (its key columns) → (items, overturned)."""
     return {tuple(row[k] for k in keys): (int(row["items"]), int(row["overturned"])) for row in result}  # type: ignore[arg-type]

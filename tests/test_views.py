@@ -10,13 +10,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from known import GL, known_records
-from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST, sample_store
+from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
 from imr_graph import iri
 from imr_graph.cli import main
 from imr_graph.errors import QueryError
 from imr_graph.render import layout, page_json, render, vis_script
-from imr_graph.store import build, open_store, write_graph
+from imr_graph.store import write_graph
 from imr_graph.view import (
     Cell,
     case_network,
@@ -36,18 +36,6 @@ CH12, CH8, ODG_PAIN = GL + "acoem-2004-ch12", GL + "acoem-2004-ch8", GL + "odg-p
 CPMTG = GL + "cpmtg-chronic-pain-medical-treatment-2016"
 STUDY = iri.other_source("Smith J. Opioids for back pain, a cohort study. 2010.", None)
 REVIEWER, ADMINISTRATOR, ANY = 0, 1, 3
-
-
-@pytest.fixture(scope="module")
-def known() -> ox.Store:
-    store = open_store(None)
-    build(known_records(), store)
-    return store
-
-
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    return sample_store(tmp_path_factory.mktemp("samples"))
 
 
 def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store) -> None:
