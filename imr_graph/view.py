@@ -347,8 +347,6 @@ def citation_matrix(
             unit = row["unit"]
             counted[unit, row["category"]] = Cell(int(row["upheld"]), int(row["overturned"]))
             totals[unit] += int(row["items"])
-        for unit in totals:
-            source_of[unit] = _source(store, unit)
     else:
         query = "projection-view" if level == "chapter" else "projection-view-sections"
         aggregate = _aggregate(store, query, "category", (role,))
@@ -359,6 +357,9 @@ def citation_matrix(
         source_of = aggregate.source_of
     ranked = sorted(totals, key=lambda u: (-totals[u], label_of(labels, u), u))
     kept = ranked[:top] if top > 0 else ranked
+    for unit in kept:
+        if unit not in source_of:
+            source_of[unit] = _source(store, unit)
     cells = {key: cell for key, cell in counted.items() if key[0] in set(kept)}
     by_column: Counter[str] = Counter()
     for (_, category), cell in cells.items():
