@@ -803,3 +803,120 @@ def _file_safe(text: str) -> str:
     from imr_graph.iri import slug
 
     return slug(text, 60)
+
+
+# -- servers -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to push.")
+@click.option("--endpoint", required=True, metavar="URL", help="The server's Graph Store (GSP) endpoint.")
+@click.option("--sparql", "query_url", required=True, metavar="URL", help="The server's SPARQL query endpoint.")
+@click.option(
+    "--keep-others",
+    is_flag=True,
+    help="Keep letters the server holds that the store does not (its statistics are then removed).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+def load(
+    graph_file: str | None, store: str | None, endpoint: str, query_url: str, keep_others: bool, quiet: bool
+) -> None:
+    """Copy the graph to any SPARQL 1.1 server with the Graph Store HTTP Protocol.
+
+    Each letter's named graph is replaced (PUT), then the vocabularies and the build-time
+    statistics; letters the server holds that the store does not are removed, so the server
+    answers every question as the store does. Running it again after a build replaces what
+    changed.
+
+    \b
+    Example:
+        imr-graph load --store graph.oxigraph --endpoint http://localhost:7878/store --sparql http://localhost:7878/query
+        imr-graph load graph.trig --endpoint http://localhost:3030/imr/data --sparql http://localhost:3030/imr/query
+    """
+    from tqdm import tqdm
+
+    from imr_graph.questions import Endpoint, ensure_statistics
+    from imr_graph.remote import GraphStore
+    from imr_graph.remote import load as push
+
+    for url in (endpoint, query_url):
+        if not url.startswith(("http://", "https://")):
+            raise click.UsageError(f"{url!r} is not an http(s) URL")
+    source = _graph_source(store, graph_file)
+    try:
+        if graph_file:
+            ensure_statistics(source)
+        bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
+        summary = push(source, GraphStore(endpoint), Endpoint(query_url), keep_others, lambda _: bar.update())
+        bar.close()
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    if not quiet:
+        note = "statistics sent" if summary.statistics else "statistics removed: query that server with --raw"
+        click.echo(
+            f"{summary.letters} letters ({summary.quads:,} quads) sent to {endpoint}; "
+            f"{summary.removed} letters removed; {note}",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
+def serve(graph_file: str | None, store: str | None, host: str, port: int) -> None:
+    """Serve the graph read-only as a SPARQL endpoint, with a query page, for your own clients.
+
+    This runs Oxigraph's own server (the `oxigraph` package) on the store; a graph FILE is
+    first loaded into a temporary store. Queries see every graph as the default graph, as
+    `imr-graph sparql` does. Stop it with Ctrl-C.
+
+    \b
+    Example:
+        imr-graph serve --store graph.oxigraph
+        imr-graph query outcomes --endpoint http://127.0.0.1:7878/query
+    """
+    import tempfile
+
+    from imr_graph.remote import serve as run_server
+    from imr_graph.remote import serve_command
+
+    if (store is None) == (graph_file is None):
+        raise click.UsageError("give either --store DIR or a graph FILE")
+    with tempfile.TemporaryDirectory(prefix="imr-graph-serve-") as tmp:
+        location = str(store)
+        try:
+            if graph_file:
+                location = str(_file_to_store(graph_file, Path(tmp) / "store"))
+            elif not Path(str(store)).is_dir():
+                raise click.ClickException(f"{store}: no such store (build one with imr-graph build --store {store})")
+            serve_command(str(location), host, port)  # says so if the server is not installed
+        except ImrGraphError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"serving http://{host}:{port}/query (a query page at http://{host}:{port}/); Ctrl-C stops", err=True
+        )
+        code = run_server(str(location), host, port)
+    if code not in (0, -2, -15, 130):
+        raise click.ClickException(f"the oxigraph server stopped with code {code} (is port {port} taken?)")
+
+
+def _file_to_store(graph_file: str, location: Path) -> Path:
+    """A graph file loaded into an on-disk store with its statistics, for the server."""
+    from imr_graph import stats
+    from imr_graph.store import load_graph_file, open_store
+
+    loaded = load_graph_file(graph_file)
+    target = open_store(location)
+    target.extend(loaded.quads_for_pattern(None, None, None, None))
+    if not stats.is_current(target):
+        stats.refresh(target)
+    target.flush()
+    del target
+    return location
+
+
+if __name__ == "__main__":
+    main()

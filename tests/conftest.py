@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +24,7 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_store() -> object:
+def shared_corpus_store() -> object:
     """The shared corpus (seeds and real letters) extracted and built into a store in memory."""
     from imr_graph.extract import extract_paths
     from imr_graph.models import CaseRecord
@@ -50,3 +55,45 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> object:
     from views import sample_store
 
     return sample_store(tmp_path_factory.mktemp("samples"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server_running(command: list[str], base: str) -> Iterator[str]:
+    """Start a SPARQL server process, wait until ``base``/query answers, stop it after."""
+    from imr_graph.errors import QueryError
+    from imr_graph.questions import Endpoint
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                Endpoint(f"{base}/query", timeout=2, retries=1).select("SELECT (1 AS ?up) WHERE {}", {})
+                break
+            except QueryError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[0]} stopped with code {process.returncode}") from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{command[0]} did not answer at {base} within 20 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def oxigraph_server(folder: Path, read_only: bool = False) -> Iterator[str]:
+    """A real Oxigraph server (the `oxigraph` package) on ``folder``, on a free loopback port."""
+    port = free_port()
+    server = Path(sys.executable).with_name("oxigraph")
+    mode = "serve-read-only" if read_only else "serve"
+    with server_running(
+        [str(server), mode, "--location", str(folder), "--bind", f"127.0.0.1:{port}"], f"http://127.0.0.1:{port}"
+    ) as base:
+        yield base

@@ -230,8 +230,8 @@ def test_every_view_of_the_samples(samples: ox.Store, open_page: Any, tmp_path: 
     opened.shoot("matrix-samples")
 
 
-def test_views_of_the_shared_corpus(shared_store: ox.Store, open_page: Any, tmp_path: Path) -> None:
-    network = citation_network(shared_store)
+def test_views_of_the_shared_corpus(shared_corpus_store: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    network = citation_network(shared_corpus_store)
     opened = open_page(write(network, tmp_path / "citations.html"))
     assert opened.page.evaluate("imrView.nodes.length") == len(network.nodes)
     shown = opened.visible()
@@ -239,7 +239,10 @@ def test_views_of_the_shared_corpus(shared_store: ox.Store, open_page: Any, tmp_
     assert opened.visible()[1] > shown[1]  # the claims administrators' links join the reviewers'
     opened.clean()
     opened.shoot("citations-shared-corpus")
-    for name, drawn in (("specialty", specialty_network(shared_store)), ("matrix", citation_matrix(shared_store))):
+    for name, drawn in (
+        ("specialty", specialty_network(shared_corpus_store)),
+        ("matrix", citation_matrix(shared_corpus_store)),
+    ):
         opened = open_page(write(drawn, tmp_path / f"{name}.html"))
         opened.clean()
         opened.shoot(f"{name}-shared-corpus")

@@ -7,10 +7,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import shared_path
+from conftest import free_port, oxigraph_server, shared_path
 from known import GL, OVERTURNED, STUDY, UPHELD, known_records
 
 import imr_graph
@@ -35,7 +31,7 @@ from imr_graph.models import (
     Guideline,
     Item,
 )
-from imr_graph.questions import Endpoint, catalog, run_rdflib, with_values
+from imr_graph.questions import catalog, run_rdflib, with_values
 from imr_graph.rdf import cited_units
 from imr_graph.store import build, open_store, write_graph
 from imr_graph.vocab import load_vocabulary
@@ -513,12 +509,6 @@ def test_cases_citing_agrees_with_the_case_records(shared_store: tuple[ox.Store,
 # -- any SPARQL endpoint: a real `oxigraph serve` ----------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("served") / "store"
@@ -526,27 +516,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(known_records(), store)
     store.flush()
     del store
-    server = Path(sys.executable).with_name("oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(server), "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                Endpoint(url, timeout=2, retries=1).select("ASK {}", {})
-                break
-            except QueryError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"oxigraph serve stopped with code {process.returncode}") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with oxigraph_server(folder, read_only=True) as base:
+        yield f"{base}/query"
 
 
 @pytest.mark.parametrize(("name", "params", "keys", "expected"), EXPECTED, ids=[f"{e[0]}-{e[1]}" for e in EXPECTED])

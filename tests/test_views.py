@@ -291,7 +291,7 @@ def test_matrix_from_statistics_equals_matrix_from_letters(
 @pytest.mark.parametrize("level", ["chapter", "section"])
 @pytest.mark.parametrize("role", ["reviewer", "claims-administrator"])
 def test_matrix_of_the_real_letters_from_statistics_equals_from_letters(
-    shared_store: ox.Store, level: str, role: str
+    shared_corpus_store: ox.Store, level: str, role: str
 ) -> None:
-    fast = citation_matrix(shared_store, role, level, top=0)  # type: ignore[arg-type]
-    assert len(fast.rows) > 5 and fast == citation_matrix(shared_store, role, level, top=0, raw=True)  # type: ignore[arg-type]
+    fast = citation_matrix(shared_corpus_store, role, level, top=0)  # type: ignore[arg-type]
+    assert len(fast.rows) > 5 and fast == citation_matrix(shared_corpus_store, role, level, top=0, raw=True)  # type: ignore[arg-type]

@@ -1,0 +1,172 @@
+"""The graph on a SPARQL server: push it with the Graph Store HTTP Protocol, or serve a store.
+
+:func:`load` makes a server's imr-graph data a copy of a store: each letter's named graph is
+replaced with ``PUT`` (so loading a letter again replaces it), the vocabularies and the
+build-time statistics follow, and letter graphs the server holds that the store does not are
+removed — unless ``keep_others``, in which case the statistics (which would no longer count
+every letter there) are removed instead, and questions on that server need ``--raw``.
+
+:func:`serve` starts Oxigraph's own read-only server (the ``oxigraph`` package) on a store.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from imr_graph import iri as I
+from imr_graph.errors import QueryError, StoreError
+from imr_graph.questions import Endpoint
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What :func:`load` did."""
+
+    letters: int  # letter graphs put
+    quads: int  # quads sent, all graphs
+    removed: int  # letter graphs removed from the server
+    statistics: bool  # whether the server now holds statistics that count its letters
+
+
+@dataclass(frozen=True)
+class GraphStore:
+    """A Graph Store HTTP Protocol endpoint (``…/store`` on Oxigraph, ``…/ds/data`` on Fuseki)."""
+
+    url: str
+    timeout: float = 120.0
+    retries: int = 3
+
+    def put(self, graph: str, ntriples: bytes) -> None:
+        """Replace named graph ``graph`` with these triples."""
+        self._send("PUT", graph, ntriples)
+
+    def delete(self, graph: str) -> None:
+        """Remove named graph ``graph`` (absent already is fine)."""
+        self._send("DELETE", graph, None, missing_ok=True)
+
+    def _send(self, method: str, graph: str, body: bytes | None, missing_ok: bool = False) -> None:
+        target = f"{self.url}?{urllib.parse.urlencode({'graph': graph})}"
+        headers = {"User-Agent": "imr-graph"}
+        if body is not None:
+            headers["Content-Type"] = "application/n-triples"
+        for attempt in range(1, self.retries + 1):
+            request = urllib.request.Request(target, data=body, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    response.read()
+                    return
+            except urllib.error.HTTPError as err:
+                if missing_ok and err.code == 404:
+                    return
+                detail = err.read(2000).decode("utf-8", "replace").strip()
+                if err.code < 500 or attempt == self.retries:
+                    raise QueryError(
+                        f"{self.url}: {method} of graph {graph} answered {err.code} {err.reason}: {detail[:300]}"
+                    ) from None
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+                if attempt == self.retries:
+                    reason = getattr(err, "reason", err)
+                    raise QueryError(
+                        f"{self.url}: no answer after {self.retries} tries ({reason}); is the graph store up?"
+                    ) from None
+            time.sleep(0.5 * 2 ** (attempt - 1))
+
+
+def _graph_triples(store: ox.Store, graph: str) -> tuple[bytes, int]:
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    text = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+    return text.encode(), len(quads)
+
+
+def _letter_graphs(store: ox.Store) -> list[str]:
+    from imr_graph import stats
+
+    return [graph.value for graph in stats._letter_graphs(store)]
+
+
+def remote_letters(endpoint: Endpoint) -> set[str]:
+    """The letter graphs a SPARQL endpoint holds."""
+    found = endpoint.select(  # each letter's graph says where its letter came from
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g ?derived ?source } FILTER (STRSTARTS(STR(?g), ?prefix)) }",
+        {"derived": ox.NamedNode(I.PROV + "wasDerivedFrom"), "prefix": ox.Literal(I.ID + "letter/")},
+    )
+    return {str(row["g"]) for row in found}
+
+
+def load(
+    store: ox.Store,
+    graph_store: GraphStore,
+    endpoint: Endpoint,
+    keep_others: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> LoadSummary:
+    """Copy ``store``'s letters, vocabularies and statistics to a server (see the module doc).
+
+    Raises :class:`QueryError` naming the graph and the server's answer when a request fails
+    after its retries; what was sent before stays sent, and running ``load`` again finishes it
+    (every step replaces, so it can be repeated).
+    """
+    from imr_graph import stats
+
+    if not stats.is_current(store):
+        raise StoreError("the store's statistics are not up to date: run `imr-graph build --store DIR` first")
+    letters = _letter_graphs(store)
+    sent = 0
+    for k, graph in enumerate(letters, start=1):
+        body, count = _graph_triples(store, graph)
+        graph_store.put(graph, body)
+        sent += count
+        if progress is not None:
+            progress(k)
+    body, count = _graph_triples(store, I.VOCABULARY_GRAPH)
+    graph_store.put(I.VOCABULARY_GRAPH, body)
+    sent += count
+    others = remote_letters(endpoint) - set(letters)
+    removed = 0
+    if others and not keep_others:
+        for graph in sorted(others):
+            graph_store.delete(graph)
+            removed += 1
+        others = remote_letters(endpoint) - set(letters)
+    if others:  # the statistics would not count these letters: better none than wrong ones
+        graph_store.delete(I.STATISTICS_GRAPH)
+        return LoadSummary(len(letters), sent, removed, statistics=False)
+    body, count = _graph_triples(store, I.STATISTICS_GRAPH)
+    graph_store.put(I.STATISTICS_GRAPH, body)
+    return LoadSummary(len(letters), sent + count, removed, statistics=True)
+
+
+def server_binary() -> str:
+    """The ``oxigraph`` server program (from the ``oxigraph`` package, beside this Python)."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if found is None:
+        raise StoreError("the oxigraph server is not installed: python -m pip install 'imr-graph[server]'")
+    return found
+
+
+def serve_command(location: str | Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+    """The command that serves the store at ``location`` read-only, union default graph on."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return [server_binary(), "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
+
+
+def serve(location: str | Path, host: str = "127.0.0.1", port: int = 7878) -> int:
+    """Serve the store until interrupted; returns the server's exit code."""
+    process = subprocess.Popen(serve_command(location, host, port))
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()

@@ -1,0 +1,162 @@
+"""The graph on a real SPARQL server: `imr-graph load` into `oxigraph serve` (Graph Store
+protocol, replace semantics, statistics kept honest), questions asked there, `imr-graph serve`,
+and servers that are down."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from conftest import free_port, oxigraph_server, server_running
+from known import known_records
+
+import imr_graph
+from imr_graph import iri
+from imr_graph.cli import main
+from imr_graph.errors import QueryError
+from imr_graph.models import Decision
+from imr_graph.questions import Endpoint
+from imr_graph.remote import GraphStore, load, remote_letters
+from imr_graph.store import build, open_store, write_graph
+
+QUESTIONS = [
+    ("outcomes", {}),
+    ("overturn-by-guideline", {"level": "chapter"}),
+    ("overturn-by-specialty", {}),
+    ("citation-agreement", {"level": "source"}),
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with oxigraph_server(tmp_path / "server") as base:
+        yield base
+
+
+def answers(target: object, raw: bool = False) -> list[list[dict[str, object]]]:
+    return [list(imr_graph.query(target, name, raw=raw, **params)) for name, params in QUESTIONS]  # type: ignore[arg-type]
+
+
+def letter_triples(target: Endpoint | ox.Store, letter: str) -> int:
+    text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    if isinstance(target, Endpoint):
+        return int(target.select(text, {"g": ox.NamedNode(letter)}).rows[0]["n"])  # type: ignore[arg-type]
+    return sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(letter)))
+
+
+def test_load_then_ask_then_replace_one_letter(server: str) -> None:
+    records = known_records()
+    store = open_store(None)
+    build(records, store)
+    sparql = Endpoint(f"{server}/query")
+    summary = load(store, GraphStore(f"{server}/store"), sparql)
+    assert (summary.letters, summary.removed, summary.statistics) == (3, 0, True)
+    journal = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri.JOURNAL_GRAPH)))
+    assert summary.quads == len(store) - journal  # every graph but the build journal
+    assert remote_letters(sparql) == {iri.letter(r.id) for r in records}
+    assert answers(sparql) == answers(store) and answers(sparql, raw=True) == answers(store, raw=True)
+    # the claims administrator's first item in letter two is now overturned: replace that letter
+    changed = records[1]
+    flipped = dataclasses.replace(changed.items[0], decision=Decision.OVERTURNED)
+    build([dataclasses.replace(changed, items=(flipped, *changed.items[1:]))], store)
+    again = load(store, GraphStore(f"{server}/store"), sparql)
+    assert (again.letters, again.removed, again.statistics) == (3, 0, True)
+    assert imr_graph.query(sparql, "outcomes").rows[0]["overturned"] == 3
+    assert answers(sparql) == answers(store) and answers(sparql, raw=True) == answers(store, raw=True)
+    letter = iri.letter(changed.id)
+    assert letter_triples(sparql, letter) == letter_triples(store, letter)
+
+
+def test_letters_the_store_lacks_are_removed_or_the_statistics_go(server: str) -> None:
+    records = known_records()
+    everything, fewer = open_store(None), open_store(None)
+    build(records, everything)
+    build(records[:2], fewer)
+    sparql, graphs = Endpoint(f"{server}/query"), GraphStore(f"{server}/store")
+    load(everything, graphs, sparql)
+    kept = load(fewer, graphs, sparql, keep_others=True)
+    assert (kept.removed, kept.statistics) == (0, False)
+    assert len(remote_letters(sparql)) == 3
+    assert list(imr_graph.query(sparql, "outcomes")) == []  # no statistics: none rather than wrong ones
+    assert imr_graph.query(sparql, "outcomes", raw=True).rows[0]["items"] == 5
+    mirrored = load(fewer, graphs, sparql)
+    assert (mirrored.removed, mirrored.statistics) == (1, True)
+    assert answers(sparql) == answers(fewer)
+
+
+def test_load_command(server: str, tmp_path: Path) -> None:
+    graph = tmp_path / "known.trig"
+    store = open_store(None)
+    build(known_records(), store)
+    write_graph(store, graph, with_vocabulary=True)
+    args = ["load", str(graph), "--endpoint", f"{server}/store", "--sparql", f"{server}/query"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("0 letters removed; statistics sent\n")
+    journal = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri.JOURNAL_GRAPH)))
+    assert result.stderr.startswith(f"3 letters ({len(store) - journal:,} quads) sent to {server}/store")
+    asked = CliRunner().invoke(main, ["query", "outcomes", "--endpoint", f"{server}/query", "--format", "csv"])
+    assert asked.output.splitlines()[1].startswith("5,3,2,")
+
+
+def test_a_server_that_is_down_is_named(tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    store = open_store(None)
+    build(known_records()[:1], store)
+    with pytest.raises(QueryError, match=rf"{down}/store: no answer after 2 tries \(.*\); is the graph store up\?"):
+        load(store, GraphStore(f"{down}/store", timeout=2, retries=2), Endpoint(f"{down}/query"))
+    graph = tmp_path / "one.trig"
+    write_graph(store, graph, with_vocabulary=True)
+    result = CliRunner().invoke(main, ["load", str(graph), "--endpoint", f"{down}/store", "--sparql", f"{down}/query"])
+    assert result.exit_code == 1 and "no answer after 3 tries" in result.stderr and "Traceback" not in result.output
+    usage = CliRunner().invoke(main, ["load", str(graph), "--endpoint", "ftp://x", "--sparql", f"{down}/query"])
+    assert usage.exit_code == 2 and "'ftp://x' is not an http(s) URL" in usage.stderr
+
+
+def test_a_server_that_refuses_is_named(server: str) -> None:
+    store = open_store(None)
+    build(known_records()[:1], store)
+    with pytest.raises(QueryError, match=r"/nowhere: PUT of graph .* answered 404"):
+        load(store, GraphStore(f"{server}/nowhere"), Endpoint(f"{server}/query"))
+
+
+def test_serve_answers_the_named_questions(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    store = open_store(folder)
+    build(known_records(), store)
+    expected = answers(store)
+    store.flush()
+    del store
+    for source in (["--store", str(folder)], [str(_graph_file(tmp_path))]):
+        port = free_port()
+        command = [sys.executable, "-m", "imr_graph.cli", "serve", *source, "--port", str(port)]
+        with server_running(command, f"http://127.0.0.1:{port}") as base:
+            sparql = Endpoint(f"{base}/query")
+            assert answers(sparql) == expected
+            union = sparql.select("SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item ?p ?outcome }", {})
+            assert union.rows  # the union of the letter graphs is the default graph
+
+
+def _graph_file(tmp_path: Path) -> Path:
+    path = tmp_path / "known.trig"
+    store = open_store(None)
+    build(known_records(), store)
+    write_graph(store, path, with_vocabulary=True)
+    return path
+
+
+def test_serve_errors() -> None:
+    runner = CliRunner()
+    neither = runner.invoke(main, ["serve"])
+    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
+    missing = runner.invoke(main, ["serve", "--store", "/no/such/store"])
+    assert missing.exit_code == 1 and "/no/such/store: no such store" in missing.stderr
+    assert (
+        subprocess.run([sys.executable, "-m", "imr_graph.cli", "serve", "--help"], capture_output=True).returncode == 0
+    )
