@@ -179,7 +179,8 @@ class _Loader:
         self.sha = ox.NamedNode(I.NS + "sha256")
         self.letters = self.quads = self.replaced = 0
         recover(store)
-        self.recount = not stats.is_current(store)  # an earlier build stopped before counting
+        # an earlier build stopped before counting (a store with no letters yet counts nothing)
+        self.recount = not stats.is_current(store) and any(_is_letter(g) for g in store.named_graphs())
         stats.invalidate(store)
         self.change: stats.Tally = Counter()
         self.names: dict[str, str] = {}

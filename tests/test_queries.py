@@ -374,6 +374,17 @@ def test_build_with_no_records_recounts_a_store(tmp_path: Path) -> None:
     assert stats.letter_count(open_store(tmp_path / "s", read_only=True)) == 3
 
 
+def test_a_first_build_counts_as_it_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def recount(store: ox.Store) -> list[str]:
+        raise AssertionError("a store with no letters yet needs no recount")
+
+    monkeypatch.setattr(stats, "refresh", recount)
+    for store in (open_store(None), open_store(tmp_path / "s")):
+        build(known_records(), store)
+        assert stats.letter_count(store) == 3
+        assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5
+
+
 # -- the real corpus: statistics = raw SPARQL = counts from the case records -------------
 
 
