@@ -176,6 +176,7 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 @click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
 @click.option("--with-vocabulary", is_flag=True, help="Include the ontology, vocabularies and statistics in --output.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes turning records into RDF (default: all cores).")
+@click.option("--resume", is_flag=True, help="Skip letters the store already holds unchanged (same content hash).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def build(
     records: tuple[str, ...],
@@ -183,6 +184,7 @@ def build(
     output: str | None,
     with_vocabulary: bool,
     workers: int | None,
+    resume: bool,
     quiet: bool,
 ) -> None:
     """Build the knowledge graph from case records (JSON Lines, - for stdin).
@@ -197,6 +199,7 @@ def build(
     Example:
         imr-graph build cases.jsonl --store graph.oxigraph
         imr-graph build cases.jsonl -o graph.trig
+        imr-graph build cases.jsonl --store graph.oxigraph --resume   # after an interruption
     """
     from tqdm import tqdm
 
@@ -209,7 +212,7 @@ def build(
     bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
     try:
         target = open_store(store)
-        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers)
+        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume)
         inferred = infer_chapters(target)
         written = write_graph(target, output, with_vocabulary) if output else 0
         target.flush()
@@ -220,7 +223,9 @@ def build(
     if not quiet:
         where = ", ".join(x for x in (store and f"store {store}", output and f"{output} ({written} statements)") if x)
         click.echo(
-            f"{summary.letters} letters ({summary.replaced} replaced), {summary.quads} quads, "
+            f"{summary.letters} letters ({summary.replaced} replaced"
+            + (f", {summary.skipped} already there skipped" if resume else "")
+            + f"), {summary.quads} quads, "
             f"{inferred} chapters inferred from pages → {where}",
             err=True,
         )

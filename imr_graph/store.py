@@ -131,6 +131,7 @@ class BuildSummary:
     letters: int
     quads: int
     replaced: int
+    skipped: int = 0  # letters already in the store, unchanged (``resume``)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,17 @@ class _Batch:
     @property
     def nquads(self) -> bytes:
         return b"".join(self.parts)
+
+    def only(self, keep: list[int]) -> _Batch:
+        """The batch with only the letters at these positions."""
+        parts = tuple(self.parts[k] for k in keep)
+        return _Batch(
+            tuple(self.letters[k] for k in keep),
+            parts,
+            sum(part.count(b"\n") for part in parts),
+            tuple(self.tallies[k] for k in keep),
+            self.names,
+        )
 
 
 def _batch_of(records: list[CaseRecord]) -> _Batch:
@@ -173,8 +185,10 @@ def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
 class _Loader:
     """Writes batches into a store: bulk load, then one journal transaction per batch."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, resume: bool = False) -> None:
         self.store = store
+        self.resume = resume
+        self.skipped = 0
         self.journal = ox.NamedNode(I.JOURNAL_GRAPH)
         self.sha = ox.NamedNode(I.NS + "sha256")
         self.letters = self.quads = self.replaced = 0
@@ -189,7 +203,17 @@ class _Loader:
             store.remove_graph(vocabulary)
         store.extend(vocabulary_quads())
 
+    def _unchanged(self, record_id: str, sha256: str) -> bool:
+        """True when the journal holds this letter with this content hash."""
+        graph = ox.NamedNode(I.letter(record_id))
+        return any(True for _ in self.store.quads_for_pattern(graph, self.sha, ox.Literal(sha256), self.journal))
+
     def write(self, batch: _Batch) -> None:
+        if self.resume:
+            keep = [k for k, (record_id, sha256) in enumerate(batch.letters) if not self._unchanged(record_id, sha256)]
+            self.skipped += len(batch.letters) - len(keep)
+            if len(keep) < len(batch.letters):
+                batch = batch.only(keep)
         entries = []
         for record_id, sha256 in batch.letters:
             graph = ox.NamedNode(I.letter(record_id))
@@ -296,7 +320,7 @@ class _Loader:
         self.letters += len(written) + len(repeated)
 
     def summary(self) -> BuildSummary:
-        return BuildSummary(self.letters, self.quads, self.replaced)
+        return BuildSummary(self.letters, self.quads, self.replaced, self.skipped)
 
 
 class _Reader(io.RawIOBase):
@@ -327,6 +351,7 @@ def build(
     batch: int = BATCH,
     on_batch: Callable[[int], Any] | None = None,
     workers: int = 1,
+    resume: bool = False,
 ) -> BuildSummary:
     """Write records into ``store``, one named graph per letter, replacing any earlier version.
 
@@ -334,9 +359,11 @@ def build(
     build journal in one transaction. A letter graph missing from the journal was cut short
     by a crash: the next build removes it first (:func:`recover`), so the store never keeps
     half a letter and re-running the build completes it. With ``workers`` > 1, turning
-    records into quads runs in that many processes while this one loads.
+    records into quads runs in that many processes while this one loads. With ``resume``,
+    letters the journal already holds with the same content hash are skipped (an interrupted
+    build goes on where it stopped).
     """
-    loader = _Loader(store)
+    loader = _Loader(store, resume)
     with loader.counting():
         for converted in _ordered_map(_batch_of, _chunked(records, batch), workers):
             loader.write(converted)
@@ -351,6 +378,7 @@ def build_jsonl(
     batch: int = BATCH,
     on_batch: Callable[[int], Any] | None = None,
     workers: int | None = None,
+    resume: bool = False,
 ) -> BuildSummary:
     """Like :func:`build`, from JSON Lines files: workers read, check and convert the lines.
 
@@ -358,7 +386,7 @@ def build_jsonl(
     it are in the store, the batch holding it and those after are not.
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
-    loader = _Loader(store)
+    loader = _Loader(store, resume)
     chunks = (chunk for path in paths for chunk in _line_chunks(path, batch))
     converted = _ordered_map(_batch_of_lines, chunks, count)
     with loader.counting():

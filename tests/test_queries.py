@@ -385,6 +385,27 @@ def test_a_first_build_counts_as_it_loads(tmp_path: Path, monkeypatch: pytest.Mo
         assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5
 
 
+def test_resume_skips_letters_already_built_unchanged(tmp_path: Path) -> None:
+    first, second, third = known_records()
+    changed = dataclasses.replace(
+        second, decision_date="2017-02-02", source=dataclasses.replace(second.source, sha256="f" * 64)
+    )
+    clean = open_store(None)
+    build([first, changed, third], clean)
+    store = open_store(tmp_path / "s")
+    build([first, second], store)
+    summary = build([first, changed, third], store, resume=True)
+    assert (summary.letters, summary.skipped, summary.replaced) == (2, 1, 1)
+    assert set(store) == set(clean)  # letters, journal and statistics alike
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text("".join(record_json(r) + "\n" for r in (first, changed, third)), encoding="utf-8")
+    del store
+    result = CliRunner().invoke(main, ["build", str(lines), "--store", str(tmp_path / "s"), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("0 letters (0 replaced, 3 already there skipped), 0 quads")
+    assert set(open_store(tmp_path / "s", read_only=True)) == set(clean)
+
+
 # -- the real corpus: statistics = raw SPARQL = counts from the case records -------------
 
 
