@@ -17,7 +17,16 @@ from imr_graph.errors import ImrGraphError
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-from imr_graph.extract import Failure, atomic_writer, extract_paths, find_letters, record_json, run_extract
+from imr_graph.extract import (
+    Failure,
+    atomic_writer,
+    extract_paths,
+    find_letters,
+    pending,
+    record_json,
+    resumable_writer,
+    run_extract,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,17 +49,24 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield handle
 
 
+@contextlib.contextmanager
+def _stdout() -> Iterator[tuple[IO[str], set[str]]]:
+    yield sys.stdout, set()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", metavar="FILE", help="Write JSON Lines here (default: stdout).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--errors", "errors_path", metavar="FILE", help="Write one JSON line per letter that failed.")
+@click.option("--resume", is_flag=True, help="Keep the letters -o FILE (or FILE.part) already holds; do the rest.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
 def extract(
     paths: tuple[str, ...],
     output: str | None,
     workers: int | None,
     errors_path: str | None,
+    resume: bool,
     quiet: bool,
 ) -> None:
     """Extract case records from letters (.pdf, .txt, folders, or - for stdin).
@@ -59,34 +75,48 @@ def extract(
     cannot be read are reported on stderr and in --errors; the others are
     still written. Exit code 1 when any letter failed.
 
+    -o FILE is written through FILE.part and appears whole at the end; a run that was
+    stopped leaves FILE.part, and --resume goes on from it (letters are matched by the
+    SHA-256 of their content).
+
     \b
     Example:
         imr-graph extract letters/ -o cases.jsonl --errors failed.jsonl
+        imr-graph extract letters/ -o cases.jsonl --resume
         cat letter.txt | imr-graph extract - > case.jsonl
     """
-    letters = find_letters(paths)
     from tqdm import tqdm
 
-    bar = tqdm(total=len(letters), unit="letter", file=sys.stderr, disable=True if quiet else None)
+    if resume and not output:
+        raise click.UsageError("--resume needs -o FILE (the output to go on with)")
+    letters = find_letters(paths)
 
     def progress(_line: str | None, failure: Failure | None) -> None:
+        assert bar is not None
         bar.update(1)
         if failure is not None:
             bar.write(f"imr-graph: {failure.path}: {failure.reason}", file=sys.stderr)
 
+    kept = 0
+    bar = None
     try:
         with (
-            _output(output) as out,
+            resumable_writer(Path(output), resume) if output and output != "-" else _stdout() as (out, done),
             _output(errors_path) if errors_path else contextlib.nullcontext() as err,
         ):
-            summary = run_extract(letters, out, workers, err, on_result=progress)
+            todo = pending(letters, done)
+            kept = len(done)
+            bar = tqdm(total=len(todo), unit="letter", file=sys.stderr, disable=True if quiet else None)
+            summary = run_extract(todo, out, workers, err, on_result=progress)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     if not quiet:
         click.echo(
-            f"{summary.records} letters, {summary.items} items extracted; {len(summary.failures)} failed",
+            f"{summary.records} letters, {summary.items} items extracted; {len(summary.failures)} failed"
+            + (f"; {kept} kept from the earlier run" if resume else ""),
             err=True,
         )
     if summary.failures:

@@ -200,3 +200,64 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def done_letters(path: Path) -> tuple[set[str], int]:
+    """The content hashes of the letters a JSON Lines output already holds, and how many bytes
+    of it are whole lines (a run stopped mid-line leaves a torn last line, which is dropped)."""
+    hashes: set[str] = set()
+    whole = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                hashes.add(str(json.loads(line)["source"]["sha256"]))
+            except (ValueError, KeyError, TypeError):
+                break
+            whole += len(line)
+    return hashes, whole
+
+
+@contextmanager
+def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[str]]]:
+    """Write ``target`` through ``target.part``, line by line; rename it into place at the end.
+
+    An interrupted run leaves ``target.part``. With ``resume``, the lines already there (or in
+    a finished ``target``) are kept and their letters' hashes returned, to be skipped; without
+    it, a new run starts afresh. ``target`` itself only ever appears whole.
+    """
+    partial = target.with_name(target.name + ".part")
+    hashes: set[str] = set()
+    try:
+        if resume and not partial.exists() and target.exists():
+            partial.write_bytes(target.read_bytes())
+        if resume and partial.exists():
+            hashes, whole = done_letters(partial)
+            with partial.open("r+b") as torn:
+                torn.truncate(whole)
+        handle = partial.open("a" if resume else "w", encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"{partial}: cannot write ({err.strerror or err})") from err
+    with handle:
+        yield handle, hashes
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+
+
+def pending(letters: list[str], done: set[str]) -> list[str]:
+    """The letters whose content is not among ``done`` (hashes from an earlier run's output)."""
+    if not done:
+        return letters
+    return [path for path in letters if path == STDIN or letter_sha256(path) not in done]
+
+
+def letter_sha256(path: str) -> str | None:
+    """The SHA-256 of a letter file's bytes, or None when it cannot be read (extraction says why)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
