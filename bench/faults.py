@@ -1,0 +1,116 @@
+"""Mutated letters through `imr-graph extract`: no unhandled exception, every bad letter
+reported, every good letter kept.
+
+Letters are the embedded samples and, when ``../shared/corpus`` is beside the checkout, the
+real ones (the PDFs also as their text). Each mutated letter gets one of: truncation at a
+random point, shuffled lines or blocks, random bytes written over it, a 300 kB line, a wrong
+encoding (UTF-16 without BOM, Latin-1, UTF-32), a duplicated body, garbage bytes under a .pdf
+name, a PDF cut short or overwritten in part.
+The good letters are mixed in unchanged and must all come back as records.
+
+Usage::
+
+    python bench/faults.py --letters 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from imr_graph.extract import Failure, extract_paths, find_letters
+from imr_graph.read import read_letter
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def _blocks(text: str, rng: random.Random) -> str:
+    blocks = text.split("\n\n") if "\n\n" in text else text.splitlines()
+    rng.shuffle(blocks)
+    return "\n\n".join(blocks)
+
+
+def mutate(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes, str]:
+    """One mutated copy: (file name, bytes, what was done)."""
+    pdf = name.endswith(".pdf")
+    if pdf:
+        kind = rng.choice(["cut", "overwrite", "garbage"])
+        if kind == "cut":
+            return name, data[: rng.randrange(1, max(2, len(data)))], "pdf cut short"
+        if kind == "overwrite":
+            spot = rng.randrange(len(data))
+            return name, data[:spot] + rng.randbytes(rng.randrange(1, 4000)) + data[spot + 4000 :], "pdf overwritten"
+        return name, rng.randbytes(rng.randrange(1, 20_000)), "garbage pdf"
+    text = data.decode("utf-8", "replace")
+    kind = rng.choice(["truncate", "shuffle-lines", "shuffle-blocks", "bytes", "huge-line", "encoding", "duplicate"])
+    if kind == "truncate":
+        return name, data[: rng.randrange(0, len(data) + 1)], kind
+    if kind == "shuffle-lines":
+        lines = text.splitlines()
+        rng.shuffle(lines)
+        return name, "\n".join(lines).encode(), kind
+    if kind == "shuffle-blocks":
+        return name, _blocks(text, rng).encode(), kind
+    if kind == "bytes":
+        out = bytearray(data)
+        for _ in range(rng.randrange(1, 200)):
+            out[rng.randrange(len(out))] = rng.randrange(256)
+        return name, bytes(out), kind
+    if kind == "huge-line":
+        spot = rng.randrange(len(text) + 1)
+        return name, (text[:spot] + "x" * 300_000 + text[spot:]).encode(), kind
+    if kind == "encoding":
+        codec = rng.choice(["utf-16-le", "latin-1", "utf-32"])
+        return name, text.encode(codec, "replace"), f"encoding {codec}"
+    return name, (text + "\n" + text).encode(), kind
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--letters", type=int, default=10_000, help="mutated letters to make")
+    parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    sources = find_letters([ROOT / "imr_graph" / "sample" / "letters"])
+    if SHARED.is_dir():
+        sources += find_letters([SHARED / "seeds", SHARED / "real"])
+    originals = [(Path(p).name, Path(p).read_bytes()) for p in sources]
+    # the PDFs' own text as text letters too, so text mutations reach the 2016-17 layouts
+    originals += [(Path(p).stem + ".txt", read_letter(p).text.encode()) for p in sources if p.endswith(".pdf")]
+    with tempfile.TemporaryDirectory(prefix="imr-faults-") as tmp:
+        folder = Path(tmp)
+        kinds: dict[str, str] = {}
+        for n in range(args.letters):
+            name, data = originals[n % len(originals)]
+            mutated_name, mutated, kind = mutate(name, data, rng)
+            path = folder / f"m{n:06d}-{mutated_name}"
+            path.write_bytes(mutated)
+            kinds[str(path)] = kind
+        for n, (name, data) in enumerate(originals):
+            (folder / f"good{n:04d}-{name}").write_bytes(data)
+        start = time.perf_counter()
+        results = list(extract_paths([folder], workers=args.workers))
+        seconds = time.perf_counter() - start
+    failures = [r for r in results if isinstance(r, Failure)]
+    internal = [f for f in failures if f.error == "InternalError"]
+    good_lost = [f for f in failures if Path(f.path).name.startswith("good")]
+    unnamed = [f for f in failures if not f.reason or not f.path]
+    by_kind: Counter[str] = Counter(kinds.get(f.path, "good") for f in failures)
+    print(f"{args.letters:,} mutated + {len(originals)} good letters through extract in {seconds:.0f} s")
+    print(f"records: {len(results) - len(failures):,}; reported failures: {len(failures):,}")
+    print(f"unhandled (InternalError): {len(internal)}; good letters lost: {len(good_lost)}; unnamed: {len(unnamed)}")
+    print("failures by mutation: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))
+    for failure in internal[:10]:
+        print(f"  {failure.path}: {failure.reason}")
+    return 1 if internal or good_lost or unnamed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
