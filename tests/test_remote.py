@@ -5,10 +5,14 @@ and servers that are down."""
 from __future__ import annotations
 
 import dataclasses
+import http.server
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -160,3 +164,65 @@ def test_serve_errors() -> None:
     assert (
         subprocess.run([sys.executable, "-m", "imr_graph.cli", "serve", "--help"], capture_output=True).returncode == 0
     )
+
+
+class _Faulty(http.server.BaseHTTPRequestHandler):
+    """A server that answers every request with an error, or too slowly."""
+
+    calls: ClassVar[list[str]] = []
+    mode: ClassVar[str] = "error"
+
+    def _answer(self) -> None:
+        type(self).calls.append(self.command)
+        if type(self).mode == "slow":
+            time.sleep(1.5)
+        try:
+            self.send_response(503 if type(self).mode == "error" else 200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"overloaded")
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+            pass
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def faulty() -> Iterator[tuple[str, type[_Faulty]]]:
+    handler = type("Handler", (_Faulty,), {"calls": [], "mode": "error"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_failing_server_gets_bounded_retries_and_a_clear_message(faulty: tuple[str, type[_Faulty]]) -> None:
+    base, handler = faulty
+    with pytest.raises(QueryError, match=rf"^{base}/query answered 503 Service Unavailable: overloaded$"):
+        imr_graph.query(Endpoint(f"{base}/query", retries=3), "outcomes")
+    assert handler.calls == ["POST"] * 3
+    handler.calls.clear()
+    store = open_store(None)
+    build(known_records()[:1], store)
+    with pytest.raises(QueryError, match=r"/store: PUT of graph .* answered 503 Service Unavailable: overloaded"):
+        load(store, GraphStore(f"{base}/store", retries=2), Endpoint(f"{base}/query"))
+    assert handler.calls == ["PUT", "PUT"]  # the first letter failed twice; nothing after it was tried
+
+
+def test_a_slow_server_times_out_with_a_clear_message(faulty: tuple[str, type[_Faulty]]) -> None:
+    base, handler = faulty
+    handler.mode = "slow"
+    with pytest.raises(
+        QueryError, match=rf"^{base}/query: no answer after 2 tries \(.*timed out.*\); is the endpoint up\?$"
+    ):
+        imr_graph.query(Endpoint(f"{base}/query", timeout=0.3, retries=2), "outcomes")
+    assert handler.calls == ["POST", "POST"]
+    result = CliRunner().invoke(main, ["query", "outcomes", "--endpoint", f"{base}/query"])
+    assert result.exit_code == 1 and "the answer is not SPARQL JSON results" in result.stderr
