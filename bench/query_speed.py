@@ -86,9 +86,9 @@ def _within(seconds: int, call):  # type: ignore[no-untyped-def]
         signal.alarm(0)
 
 
-def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) -> dict[str, object]:
+def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, raw: bool = True) -> dict[str, object]:
     import imr_graph
-    from imr_graph.questions import bindings, catalog, raw_query, run_rdflib
+    from imr_graph.questions import bindings, catalog, raw_query, run_rdflib, with_slice
     from imr_graph.store import build_jsonl, open_store
 
     records, store_dir = workdir / "cases.jsonl", workdir / "store"
@@ -119,7 +119,7 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) ->
         for name, params in QUESTIONS:
             key = f"{name} {params}"
             timings[key + " stats"] = _timed(lambda n=name, p=params: imr_graph.query(store, n, **p), runs)
-            if catalog()[name].raw is not None:
+            if raw and catalog()[name].raw is not None:
                 raw_runs = runs if letters <= 20_000 else 1
                 timings[key + " raw"] = _timed(
                     lambda n=name, p=params: imr_graph.query(store, n, raw=True, **p), raw_runs
@@ -137,8 +137,9 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) ->
             key = f"{name} {params}"
             query = catalog()[name]
             bound = bindings(query, params)
+            sliced = with_slice(query, bound)
             timings[key + " stats"] = _within(
-                BUDGET, lambda q=query, b=bound, n=name: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
+                BUDGET, lambda q=query, b=sliced, n=name: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
             )
             if query.raw is not None:
                 raw = raw_query(name)
@@ -150,9 +151,9 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) ->
     raise SystemExit(f"unknown task {task}")
 
 
-def run(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int) -> dict[str, object]:
+def run(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, raw: bool) -> dict[str, object]:
     command = [sys.executable, __file__, "--child", task, "--letters", str(letters), "--workdir", str(workdir)]
-    command += ["--rdflib-max", str(rdflib_max)]
+    command += ["--rdflib-max", str(rdflib_max)] + ([] if raw else ["--no-raw"])
     out = subprocess.run([*command, "--runs", str(runs)], capture_output=True, text=True)
     if out.returncode != 0:  # say why, and go on with what the other engines measured
         print(f"{task} at {letters:,} letters failed (exit {out.returncode}): {out.stderr.strip()[-800:]}", flush=True)
@@ -175,10 +176,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--child")
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--no-raw", action="store_true", help="time only the statistics queries")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) each size's store here")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.letters[0], args.workdir, args.runs, args.rdflib_max)))
+        print(json.dumps(child(args.child, args.letters[0], args.workdir, args.runs, args.rdflib_max, not args.no_raw)))
         return 0
     for letters in args.letters:
         with contextlib.ExitStack() as stack:
@@ -187,9 +189,12 @@ def main() -> int:
                 workdir.mkdir(parents=True, exist_ok=True)
             else:
                 workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-query-bench-")))
-            built = run("prepare", letters, workdir, args.runs, args.rdflib_max)
-            ours = run("oxigraph", letters, workdir, args.runs, args.rdflib_max)
-            theirs = run("rdflib", letters, workdir, args.runs, args.rdflib_max) if letters <= args.rdflib_max else {}
+            raw = not args.no_raw
+            built = run("prepare", letters, workdir, args.runs, args.rdflib_max, raw)
+            ours = run("oxigraph", letters, workdir, args.runs, args.rdflib_max, raw)
+            theirs = (
+                run("rdflib", letters, workdir, args.runs, args.rdflib_max, raw) if letters <= args.rdflib_max else {}
+            )
             print(
                 f"\n{letters:,} letters: {built['quads']:,} quads ({built['letter_quads']:,} in letter graphs); "
                 f"build {built['build_s']:.1f} s with statistics; peak RSS: build {built['peak_mb']:,.0f} MB, "

@@ -158,6 +158,13 @@ def dataset(name: str) -> str:
     return f"{ID}statistics/{slug(name)}"
 
 
+def statistics_slice(name: str, by: str, terms: list[str]) -> str:
+    """A slice of data set ``name``: its observations that share the values ``terms`` (N-Triples)
+    of the dimensions slicing ``by`` names, e.g. ``statistics/guideline/by-role-level/3f…``."""
+    digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()[:16]
+    return f"{ID}statistics/{name}/{by}/{digest}"
+
+
 def observation(name: str, key: str) -> str:
     """One observation of a data set, keyed by its dimension values (``key``, any text)."""
     return f"{dataset(name)}/{hashlib.sha256(key.encode()).hexdigest()[:20]}"

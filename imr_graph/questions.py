@@ -70,6 +70,8 @@ class NamedQuery:
     columns: tuple[str, ...]
     text: str
     raw: str | None  # the twin in queries/raw/ that computes it from the letter graphs
+    #: the statistics slice its bound parameters pick: (data set, slicing, variables in order)
+    slice: tuple[str, str, tuple[str, ...]] | None = None
 
     @property
     def uses_statistics(self) -> bool:
@@ -83,6 +85,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
     title, description = name, []
     columns: tuple[str, ...] = ()
     parameters: list[Parameter] = []
+    sliced: tuple[str, str, tuple[str, ...]] | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -95,12 +98,15 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
             parameters.append(Parameter(match["name"], match["kind"], match["default"], ""))
         elif body.startswith("raw:"):
             raw = body.removeprefix("raw:").strip()
+        elif body.startswith("slice:"):
+            dataset, by, *variables = body.removeprefix("slice:").split()
+            sliced = (dataset, by, tuple(variables))
         elif parameters and line.startswith("#     "):
             last = parameters[-1]
             parameters[-1] = Parameter(last.name, last.kind, last.default, f"{last.help} {body}".strip())
         elif body:
             description.append(body)
-    return NamedQuery(name, title, " ".join(description), tuple(parameters), columns, text, raw)
+    return NamedQuery(name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced)
 
 
 @cache
@@ -337,7 +343,7 @@ def _result(
     # a parameter's column says nothing when the parameter is bound, or left open and empty
     unset = _parameter_variables(named(name)) if name in catalog() else set()
     empty = {v for v in unset if all(row.get(v) is None for row in solutions)}
-    shown = [v for v in variables if v not in set(bound) | empty]
+    shown = [v for v in variables if v not in set(bound) | empty | {"slice"}]
     rows = [{k: row.get(k) for k in shown} for row in solutions]
     columns, rows = _with_rates(shown, rows)
     return Result(tuple(columns), tuple(rows), name, {k: str(v) for k, v in bound.items()})
@@ -538,10 +544,24 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
     """
     query = raw_query(name) if raw else named(name)
     bound = bindings(named(name) if raw else query, params)
+    if not raw:
+        bound = with_slice(query, bound)
     where = resolve(target)
     if isinstance(where, ox.Store) and query.uses_statistics:
         ensure_statistics(where)
     return execute(where, query.text, bound, name)
+
+
+def with_slice(query: NamedQuery, bound: Mapping[str, Term]) -> dict[str, Term]:
+    """The bindings plus ``?slice``, the statistics slice they pick, when the query reads one and
+    every value that picks it is bound: the query then starts from that slice's few observations
+    (a store plans a query before it sees the bound values, so it is told where to start)."""
+    out = dict(bound)
+    if query.slice is not None:
+        dataset, by, variables = query.slice
+        if all(v in bound for v in variables):
+            out["slice"] = ox.NamedNode(I.statistics_slice(dataset, by, [str(bound[v]) for v in variables]))
+    return out
 
 
 def execute(

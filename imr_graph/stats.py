@@ -46,6 +46,17 @@ _MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCou
 _ITEMS = I.NS + "itemCount"
 _MARKER = I.NS + "letterCount"
 _XSD_INT = f"<{I.XSD}integer>"
+#: Slices (``qb:Slice``, linked to their observations by ``qb:observation``): how a named
+#: question finds the few observations it needs without reading a whole data set. Each is
+#: (its name, the dimensions whose values it fixes, in the order the questions bind them).
+SLICES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "guideline": (("by-role-level", ("citingRole", "unitLevel")),),
+    "guideline-category": (
+        ("by-category", ("citingRole", "unitLevel", "categoryDetail", "treatmentCategory")),
+        ("by-unit", ("citingRole", "unitLevel", "categoryDetail", "unit")),
+    ),
+    "cocitation": (("by-role-level", ("citingRole", "unitLevel")),),
+}
 
 
 def _iri(value: str) -> str:
@@ -168,10 +179,19 @@ def labels(record: CaseRecord) -> dict[str, str]:
     return found
 
 
+def _slices(cell: Cell) -> list[str]:
+    """The slices an observation belongs to."""
+    name, dims = cell
+    values = dict(dims)
+    return [I.statistics_slice(name, by, [values[d] for d in fixed]) for by, fixed in SLICES.get(name, ())]
+
+
 def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
     name, dims = cell
     node = _iri(I.observation(name, repr(dims)))
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
+    for slice_ in _slices(cell):
+        yield f"<{slice_}> <{I.QB}observation> {node}{tail}"
     yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
     yield f"{node} <{I.QB}dataSet> <{I.dataset(name)}>{tail}"
     for prop, term in dims:
@@ -232,6 +252,9 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
         stale.extend(old)
         if any(counts.values()):
             lines.extend(_observation_lines(cell, counts))
+        else:  # gone: out of its slices too
+            member = ox.NamedNode(I.QB + "observation")
+            stale.extend(ox.Quad(ox.NamedNode(s), member, node, graph) for s in _slices(cell))
     label = ox.NamedNode(I.RDFS + "label")
     for unit, text in sorted(names.items()):
         node = ox.NamedNode(unit)
