@@ -46,6 +46,8 @@ _MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCou
 _ITEMS = I.NS + "itemCount"
 _MARKER = I.NS + "letterCount"
 _XSD_INT = f"<{I.XSD}integer>"
+#: Statistics quads written per transaction when counts are applied.
+_CHUNK = 100_000
 #: Slices (``qb:Slice``, linked to their observations by ``qb:observation``): how a named
 #: question finds the few observations it needs without reading a whole data set. Each is
 #: (its name, the dimensions whose values it fixes, in the order the questions bind them).
@@ -235,8 +237,17 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
     by_cell: dict[Cell, dict[str, int]] = defaultdict(dict)
     for (cell, outcome), n in change.items():
         by_cell[cell][outcome] = by_cell[cell].get(outcome, 0) + n
+    invalidate(store)
     lines: list[str] = []
     stale: list[ox.Quad] = []
+
+    def write() -> None:  # a chunk at a time: a first build changes every cell at once
+        for quad in stale:  # before the new quads: an unchanged count is the same quad
+            store.remove(quad)
+        store.extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+        lines.clear()
+        stale.clear()
+
     for cell, delta in by_cell.items():
         if not any(delta.values()):
             continue
@@ -255,16 +266,15 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
         else:  # gone: out of its slices too
             member = ox.NamedNode(I.QB + "observation")
             stale.extend(ox.Quad(ox.NamedNode(s), member, node, graph) for s in _slices(cell))
+        if len(lines) >= _CHUNK:
+            write()
     label = ox.NamedNode(I.RDFS + "label")
     for unit, text in sorted(names.items()):
         node = ox.NamedNode(unit)
         if not any(True for _ in store.quads_for_pattern(node, label, None, graph)):
             lines.append(f"<{unit}> <{label.value}> {_text(text)} <{I.STATISTICS_GRAPH}> .\n")
-    for quad in stale:
-        store.remove(quad)
-    invalidate(store)
     lines.append(f"<{I.STATISTICS_GRAPH}> <{_MARKER}> {_int(letters)} <{I.STATISTICS_GRAPH}> .\n")
-    store.extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+    write()
 
 
 def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
