@@ -453,23 +453,42 @@ class Endpoint:
         return _result(name, variables, found, bound)
 
     def _send(self, request: urllib.request.Request) -> bytes:
-        for attempt in range(1, self.retries + 1):
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    payload: bytes = response.read()
-                    return payload
-            except urllib.error.HTTPError as err:
-                detail = err.read(2000).decode("utf-8", "replace").strip()
-                if err.code < 500 or attempt == self.retries:
-                    raise QueryError(f"{self.url} answered {err.code} {err.reason}: {detail[:500]}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if attempt == self.retries:
-                    reason = getattr(err, "reason", err)
-                    raise QueryError(
-                        f"{self.url}: no answer after {self.retries} tries ({reason}); is the endpoint up?"
-                    ) from None
-            time.sleep(0.5 * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+        return send(request, self.timeout, self.retries, answered=self.url, service=f"{self.url}: ", what="endpoint")
+
+
+def send(
+    request: urllib.request.Request,
+    timeout: float,
+    retries: int,
+    *,
+    answered: str,
+    service: str,
+    what: str,
+    missing_ok: bool = False,
+) -> bytes:
+    """Send an HTTP request with bounded retries (server errors and no answer are retried).
+
+    Raises :class:`QueryError`: "``answered`` answered CODE REASON: detail" for an HTTP error,
+    "``service``no answer after N tries (…); is the ``what`` up?" when nothing answers. A 404
+    with ``missing_ok`` is a success with no body.
+    """
+    for attempt in range(1, retries + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                payload: bytes = response.read()
+                return payload
+        except urllib.error.HTTPError as err:
+            if missing_ok and err.code == 404:
+                return b""
+            detail = err.read(2000).decode("utf-8", "replace").strip()
+            if err.code < 500 or attempt == retries:
+                raise QueryError(f"{answered} answered {err.code} {err.reason}: {detail[:500]}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+            if attempt == retries:
+                reason = getattr(err, "reason", err)
+                raise QueryError(f"{service}no answer after {retries} tries ({reason}); is the {what} up?") from None
+        time.sleep(0.5 * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
 
 
 def _python_json(binding: Mapping[str, str] | None) -> Value:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -25,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.errors import QueryError, StoreError
-from imr_graph.questions import Endpoint
+from imr_graph.errors import StoreError
+from imr_graph.questions import Endpoint, send
 
 
 @dataclass(frozen=True)
@@ -60,39 +58,23 @@ class GraphStore:
         headers = {"User-Agent": "imr-graph"}
         if body is not None:
             headers["Content-Type"] = "application/n-triples"
-        for attempt in range(1, self.retries + 1):
-            request = urllib.request.Request(target, data=body, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    response.read()
-                    return
-            except urllib.error.HTTPError as err:
-                if missing_ok and err.code == 404:
-                    return
-                detail = err.read(2000).decode("utf-8", "replace").strip()
-                if err.code < 500 or attempt == self.retries:
-                    raise QueryError(
-                        f"{self.url}: {method} of graph {graph} answered {err.code} {err.reason}: {detail[:300]}"
-                    ) from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if attempt == self.retries:
-                    reason = getattr(err, "reason", err)
-                    raise QueryError(
-                        f"{self.url}: no answer after {self.retries} tries ({reason}); is the graph store up?"
-                    ) from None
-            time.sleep(0.5 * 2 ** (attempt - 1))
+        request = urllib.request.Request(target, data=body, method=method, headers=headers)
+        answered = f"{self.url}: {method} of graph {graph}"
+        send(
+            request,
+            self.timeout,
+            self.retries,
+            answered=answered,
+            service=f"{self.url}: ",
+            what="graph store",
+            missing_ok=missing_ok,
+        )
 
 
 def _graph_triples(store: ox.Store, graph: str) -> tuple[bytes, int]:
     quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     text = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
     return text.encode(), len(quads)
-
-
-def _letter_graphs(store: ox.Store) -> list[str]:
-    from imr_graph import stats
-
-    return [graph.value for graph in stats._letter_graphs(store)]
 
 
 def remote_letters(endpoint: Endpoint) -> set[str]:
@@ -121,7 +103,7 @@ def load(
 
     if not stats.is_current(store):
         raise StoreError("the store's statistics are not up to date: run `imr-graph build --store DIR` first")
-    letters = _letter_graphs(store)
+    letters = [graph.value for graph in stats.letter_graphs(store)]
     sent = 0
     for k, graph in enumerate(letters, start=1):
         body, count = _graph_triples(store, graph)

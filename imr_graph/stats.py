@@ -300,7 +300,7 @@ def refresh(store: ox.Store) -> list[str]:
     total: Tally = Counter()
     names: dict[str, str] = {}
     skipped: list[str] = []
-    letters = _letter_graphs(store)
+    letters = letter_graphs(store)
     for letter in letters:
         try:
             record = record_from_quads(store.quads_for_pattern(None, None, None, letter), letter.value)
@@ -314,7 +314,8 @@ def refresh(store: ox.Store) -> list[str]:
     return skipped
 
 
-def _letter_graphs(store: ox.Store) -> list[ox.NamedNode]:
+def letter_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The letters the statistics count: the journaled ones, or every letter graph of a file."""
     journaled = journaled_letters(store)
     if journaled:
         return sorted(journaled, key=lambda n: n.value)

@@ -194,7 +194,7 @@ class _Loader:
         self.letters = self.quads = self.replaced = 0
         recover(store)
         # an earlier build stopped before counting (a store with no letters yet counts nothing)
-        self.recount = not stats.is_current(store) and any(_is_letter(g) for g in store.named_graphs())
+        self.recount = not stats.is_current(store) and not self.fresh
         stats.invalidate(store)
         self.change: stats.Tally = Counter()
         self.names: dict[str, str] = {}

@@ -360,7 +360,8 @@ def citation_matrix(
     for unit in kept:
         if unit not in source_of:
             source_of[unit] = _source(store, unit)
-    cells = {key: cell for key, cell in counted.items() if key[0] in set(kept)}
+    shown = set(kept)
+    cells = {key: cell for key, cell in counted.items() if key[0] in shown}
     by_column: Counter[str] = Counter()
     for (_, category), cell in cells.items():
         by_column[category] += cell.items
@@ -445,11 +446,10 @@ def case_network(store: ox.Store, case: str) -> Network:
         for role_key, basis in (("reviewer", item.reviewer), ("claims-administrator", item.claims_administrator)):
             role = next(k for k, (key, _, _) in enumerate(ROLES) if key == role_key)
             for citation in basis.citations:
-                unit = cited_units(citation).cited
+                units = cited_units(citation)
+                unit = units.cited
                 roles.add(role)
-                nodes.setdefault(
-                    unit, Node(unit, label_of(labels, unit), "guideline", group=cited_units(citation).source)
-                )
+                nodes.setdefault(unit, Node(unit, label_of(labels, unit), "guideline", group=units.source))
                 facts = ((role, year, 1 - outcome, outcome), (ANY_ROLE, year, 1 - outcome, outcome))
                 edges.append(Edge(node, unit, facts, (record.id,), (citation.text,)))
     sources = sorted({n.group for n in nodes.values() if n.kind == "guideline"})
