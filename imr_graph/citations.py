@@ -563,3 +563,24 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
                 best[k] = c
         mentions = list(best.values())
     return mentions
+
+
+def linked_evidence(
+    text: str, mentions: list[Citation], offset: int = 0, page_of: PageOf | None = None
+) -> list[Citation]:
+    """Other evidence cited in prose by its address: each sentence of ``text`` that gives a URL
+    and names no guideline among ``mentions`` (spans as :func:`find_mentions` gives them).
+
+    >>> [(c.guideline.value, c.url) for c in linked_evidence(
+    ...     "A review of bracing, https://evidence.example.org/7.", [])]
+    [('OTHER', 'https://evidence.example.org/7')]
+    """
+    if _URL.search(text) is None:
+        return []
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(text)), len(text)]
+    taken = [(c.span.start - offset, c.span.end - offset) for c in mentions if c.span is not None]
+    found = []
+    for lo, hi in itertools.pairwise(bounds):
+        if _URL.search(text, lo, hi) and not any(lo <= start < hi for start, _ in taken):
+            found.append(_free_citation(text[lo:hi], False, offset + lo, page_of))
+    return found

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from imr_graph import normalize as norm
-from imr_graph.citations import PageOf, find_mentions, parse_basis
+from imr_graph.citations import PageOf, find_mentions, linked_evidence, parse_basis
 from imr_graph.errors import NotAnImrLetter
 from imr_graph.models import (
     Basis,
@@ -87,6 +87,8 @@ _SUMMARY_START = re.compile(r"clinical\s+case\s+summary|case\s+summary\s*:")
 _ISSUES_HEADING = re.compile(r"imr\s+issues,\s+decisions")
 _DIAGNOSIS_LEAD = re.compile(r"^(?:documented\s+(?:as\s+)?|as\s+|is\s+|of\s+|for\s+|an?\s+|the\s+|and\s+)+", re.I)
 _ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|imr\s+issues,\s+decisions\s+and\s+rationales")
+#: The sentence that introduces the items, whichever way its lines were wrapped.
+_SET_FORTH = re.compile(r"set\s+forth\s+below\s*:")
 _DECISION_LINE = re.compile(r":[ \t]*\n?[ \t]*(?P<decision>Upheld|Overturned)\.?[ \t]*$", re.I | re.M)
 _SENTENCE_END = re.compile(r"""[.!?]["”')]*$|set\s+forth\s+below\s*:$|^[A-Z ,]{12,}$""")
 _PARTIAL = re.compile(
@@ -354,6 +356,9 @@ class _Parser:
     def final_items(self) -> list[Item]:
         begin = _ITEMS_START.search(self.low)
         start = begin.end() if begin else 0
+        introduced = _SET_FORTH.search(self.low, start, start + 400)
+        if introduced:  # items start after the sentence, not after the heading above it
+            start = introduced.end()
         heads = [(h, d) for h, d in self._headings(start)]
         items = []
         for index, (head, decision) in enumerate(heads):
@@ -559,6 +564,7 @@ def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
     if re.search(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited", text, re.I):
         return Basis(cited_evidence=False, mtus_based=False, text=text)
     mentions = find_mentions(raw, start, page_of, as_basis=True)
+    mentions += linked_evidence(raw, mentions, start, page_of)
     outside = re.search(
         r"not\s+(?:part\s+of|based\s+on|address(?:ed)?\s+(?:in|by))\s+the\s+MTUS|outside\s+of\s+the\s+MTUS",
         text,

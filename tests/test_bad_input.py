@@ -10,19 +10,19 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pdfmaker import make_pdf
 
 from imr_graph import NotAnImrLetter, UnreadableLetter, extract_letter
 from imr_graph.cli import main
 from imr_graph.extract import atomic_writer
 from imr_graph.read import MAX_BYTES
 from imr_graph.sample import LETTERS_DIR
+from imr_graph.synthetic import pdf_bytes
 
 GOOD = (LETTERS_DIR / "sample-2014.txt").read_bytes()
 
 
 def encrypted_pdf() -> bytes:
-    pdf = make_pdf(["MAXIMUS Federal Services"])
+    pdf = pdf_bytes(["MAXIMUS Federal Services"])
     return pdf.replace(
         b"/Root 1 0 R >>",
         b"/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /O <"
@@ -43,7 +43,7 @@ def encrypted_pdf() -> bytes:
         ("locked.pdf", encrypted_pdf(), UnreadableLetter, "encrypted"),
         (
             "memo.pdf",
-            make_pdf(["Quarterly budget memo", "Nothing about medical review."]),
+            pdf_bytes(["Quarterly budget memo", "Nothing about medical review."]),
             NotAnImrLetter,
             "no sign of an IMR",
         ),

@@ -122,6 +122,33 @@ def test_2014_letter() -> None:
     assert drug_screen.reviewer.citations[0].url == "https://guidelines.example.org/drug-testing"
 
 
+def test_items_start_after_the_introducing_sentence_however_it_wraps() -> None:
+    text = (LETTERS_DIR / "sample-2014.txt").read_text()
+    wrapped = text.replace("items/services set forth below:", "items/services set forth\nbelow:")
+    assert wrapped != text
+    rec = extract_letter("wrapped.txt", wrapped.encode())
+    assert [i.request for i in rec.items] == [
+        "Arthroscopic partial medial meniscectomy of the right knee",
+        "Naproxen 550mg #90",
+        "Urine drug screen",
+    ]
+
+
+def test_2013_prose_basis_keeps_evidence_cited_by_its_address() -> None:
+    text = (LETTERS_DIR / "sample-2013-notice.txt").read_text()
+    cited = text.replace(
+        "The Expert Reviewer relied on the Acupuncture Medical Treatment Guidelines, pages 8-9.",
+        "The Expert Reviewer relied on the Acupuncture Medical Treatment Guidelines, pages 8-9. "
+        "The Expert Reviewer also relied on A trial of needling for back pain, https://evidence.example.org/12.",
+    )
+    assert cited != text
+    reviewer = extract_letter("cited.txt", cited.encode()).items[1].reviewer
+    assert [(c.guideline.value, c.mtus, c.pages, c.url) for c in reviewer.citations] == [
+        ("AMTG", True, ((8, 9),), None),
+        ("OTHER", False, (), "https://evidence.example.org/12"),
+    ]
+
+
 def test_2013_notice_letter() -> None:
     rec = extract_letter(LETTERS_DIR / "sample-2013-notice.txt")
     assert rec.source.format is LetterFormat.NOTICE_2013
