@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 from imr_graph.extract import (
+    STDIN,
     Failure,
     atomic_writer,
     extract_paths,
@@ -60,6 +61,21 @@ def _stdout() -> Iterator[tuple[IO[str], set[str]]]:
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--errors", "errors_path", metavar="FILE", help="Write one JSON line per letter that failed.")
 @click.option("--resume", is_flag=True, help="Keep the letters -o FILE (or FILE.part) already holds; do the rest.")
+@click.option(
+    "--engine",
+    type=click.Choice(["processes", "dask"]),
+    default="processes",
+    show_default=True,
+    help="processes: a pool on this machine. dask: a Dask cluster (local unless --scheduler).",
+)
+@click.option("--scheduler", metavar="URL", help="Dask scheduler to run on (tcp://HOST:PORT); implies --engine dask.")
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Letters per Dask task (and per output part).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
 def extract(
     paths: tuple[str, ...],
@@ -67,6 +83,9 @@ def extract(
     workers: int | None,
     errors_path: str | None,
     resume: bool,
+    engine: str,
+    scheduler: str | None,
+    partition_size: int,
     quiet: bool,
 ) -> None:
     """Extract case records from letters (.pdf, .txt, folders, or - for stdin).
@@ -79,17 +98,27 @@ def extract(
     stopped leaves FILE.part, and --resume goes on from it (letters are matched by the
     SHA-256 of their content).
 
+    With Dask (--engine dask, or --scheduler URL for a running cluster), -o names a folder:
+    each task writes one part-NNNNN-HASH.jsonl there, and `imr-graph build FOLDER` reads
+    them in order. Workers must see the letters and the folder at the same paths (a shared
+    file system) and have imr-graph installed; --resume keeps the parts already written.
+
     \b
     Example:
         imr-graph extract letters/ -o cases.jsonl --errors failed.jsonl
         imr-graph extract letters/ -o cases.jsonl --resume
         cat letter.txt | imr-graph extract - > case.jsonl
+        imr-graph extract /shared/letters --scheduler tcp://10.0.0.5:8786 -o /shared/cases
+        imr-graph extract letters/ --engine dask -o cases/      # a local Dask cluster
     """
     from tqdm import tqdm
 
     if resume and not output:
         raise click.UsageError("--resume needs -o FILE (the output to go on with)")
     letters = find_letters(paths)
+    if engine == "dask" or scheduler is not None:
+        _dask_extract(letters, output, errors_path, resume, scheduler, workers, partition_size, quiet)
+        return
 
     def progress(_line: str | None, failure: Failure | None) -> None:
         assert bar is not None
@@ -117,6 +146,57 @@ def extract(
         click.echo(
             f"{summary.records} letters, {summary.items} items extracted; {len(summary.failures)} failed"
             + (f"; {kept} kept from the earlier run" if resume else ""),
+            err=True,
+        )
+    if summary.failures:
+        sys.exit(1)
+
+
+def _dask_extract(
+    letters: list[str],
+    output: str | None,
+    errors_path: str | None,
+    resume: bool,
+    scheduler: str | None,
+    workers: int | None,
+    partition_size: int,
+    quiet: bool,
+) -> None:
+    """``extract`` on a Dask cluster: partitioned output in the folder ``output``."""
+    import json
+
+    from tqdm import tqdm
+
+    from imr_graph.cluster import dask_client, run_dask_extract
+
+    if not output or output == "-":
+        raise click.UsageError("the Dask engine writes a folder of parts: give -o FOLDER")
+    if STDIN in letters:
+        raise click.UsageError("the Dask engine reads letters from files, not stdin")
+    if Path(output).is_file():
+        raise click.UsageError(f"{output} is a file; the Dask engine writes a folder of parts")
+    bar = tqdm(total=len(letters), unit="letter", file=sys.stderr, disable=True if quiet else None)
+
+    def progress(part: Any, count: int) -> None:
+        bar.update(count)
+        for failure in part.failures:
+            bar.write(f"imr-graph: {failure.path}: {failure.reason}", file=sys.stderr)
+
+    try:
+        with dask_client(scheduler, workers) as client:
+            summary = run_dask_extract(letters, output, client, partition_size, resume, on_part=progress)
+        if errors_path:
+            with _output(errors_path) as err:
+                for failure in summary.failures:
+                    err.write(json.dumps(failure.to_dict(), ensure_ascii=False) + "\n")
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        bar.close()
+    if not quiet:
+        click.echo(
+            f"{summary.records} letters, {summary.items} items extracted into {output}; "
+            f"{len(summary.failures)} failed",
             err=True,
         )
     if summary.failures:

@@ -105,7 +105,8 @@ class _Line:
     items: int
 
 
-def _extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
+def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
+    """Extract one letter into its JSON line (what batch workers send back or write)."""
     result = extract_one(path, data)
     return result if isinstance(result, Failure) else _Line(record_json(result), len(result.items))
 
@@ -180,7 +181,7 @@ def run_extract(
     """
     records = items = 0
     failures: list[Failure] = []
-    for result in _map(_extract_line, find_letters(paths), workers):
+    for result in _map(extract_line, find_letters(paths), workers):
         if isinstance(result, Failure):
             failures.append(result)
             if errors is not None:

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph import stats
-from imr_graph.errors import OutputError, RecordError, StoreError
+from imr_graph.errors import ImrGraphError, OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
 from imr_graph.questions import rows
@@ -53,6 +53,20 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
+
+
+def record_files(paths: Iterable[str | Path]) -> list[str | Path]:
+    """Files of records: each path as given, a folder as its ``*.jsonl`` files in name order."""
+    out: list[str | Path] = []
+    for path in paths:
+        if str(path) != "-" and Path(path).is_dir():
+            found = sorted(Path(path).glob("*.jsonl"))
+            if not found:
+                raise ImrGraphError(f"{path}: no .jsonl files in this folder (a partitioned extract holds parts)")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
 
 
 def read_records(path: str | Path) -> Iterator[CaseRecord]:
@@ -383,11 +397,12 @@ def build_jsonl(
     """Like :func:`build`, from JSON Lines files: workers read, check and convert the lines.
 
     A bad line raises :class:`RecordError` with its file and line number; the batches before
-    it are in the store, the batch holding it and those after are not.
+    it are in the store, the batch holding it and those after are not. A folder stands for
+    the JSON Lines files in it (a partitioned extract), in name order.
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     loader = _Loader(store, resume)
-    chunks = (chunk for path in paths for chunk in _line_chunks(path, batch))
+    chunks = (chunk for path in record_files(paths) for chunk in _line_chunks(path, batch))
     converted = _ordered_map(_batch_of_lines, chunks, count)
     with loader.counting():
         if loader.fresh:
