@@ -244,7 +244,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
     def write() -> None:  # a chunk at a time: a first build changes every cell at once
         for quad in stale:  # before the new quads: an unchanged count is the same quad
             store.remove(quad)
-        store.extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+        store.bulk_extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
         lines.clear()
         stale.clear()
 
@@ -273,8 +273,11 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
         node = ox.NamedNode(unit)
         if not any(True for _ in store.quads_for_pattern(node, label, None, graph)):
             lines.append(f"<{unit}> <{label.value}> {_text(text)} <{I.STATISTICS_GRAPH}> .\n")
-    lines.append(f"<{I.STATISTICS_GRAPH}> <{_MARKER}> {_int(letters)} <{I.STATISTICS_GRAPH}> .\n")
     write()
+    # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
+    # build cut short leaves them unmarked, and the next build counts again
+    count = ox.Literal(str(letters), datatype=ox.NamedNode(I.XSD + "integer"))
+    store.add(ox.Quad(graph, ox.NamedNode(_MARKER), count, graph))
 
 
 def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
