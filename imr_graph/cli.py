@@ -195,8 +195,7 @@ def _dask_extract(
         bar.close()
     if not quiet:
         click.echo(
-            f"{summary.records} letters, {summary.items} items extracted into {output}; "
-            f"{len(summary.failures)} failed",
+            f"{summary.records} letters, {summary.items} items extracted into {output}; {len(summary.failures)} failed",
             err=True,
         )
     if summary.failures:

@@ -165,6 +165,11 @@ def statistics_slice(name: str, by: str, terms: list[str]) -> str:
     return f"{ID}statistics/{name}/{by}/{digest}"
 
 
+def slice_key(name: str, by: str) -> str:
+    """The ``qb:SliceKey`` of a data set's slices ``by`` (declared in ``ontology/statistics.ttl``)."""
+    return f"{ID}statistics/{slug(name)}-structure/{by}"
+
+
 def observation(name: str, key: str) -> str:
     """One observation of a data set, keyed by its dimension values (``key``, any text)."""
     return f"{dataset(name)}/{hashlib.sha256(key.encode()).hexdigest()[:20]}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import cache
 from itertools import combinations
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ from imr_graph import iri as I
 from imr_graph.errors import StoreError
 from imr_graph.models import Basis, CaseRecord, Citation, Guideline
 from imr_graph.rdf import cited_units, record_from_quads
-from imr_graph.vocab import load_vocabulary
+from imr_graph.vocab import load_vocabulary, ontology_dir
 
 #: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
 Cell = tuple[str, tuple[tuple[str, str], ...]]
@@ -45,6 +46,10 @@ OUTCOMES = ("upheld", "overturned")
 _MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCount"}
 _ITEMS = I.NS + "itemCount"
 _MARKER = I.NS + "letterCount"
+#: The form of the statistics this version writes and reads; a store whose statistics are in
+#: another form is counted again (as after an unfinished build).
+_FORM = I.NS + "statisticsForm"
+_FORM_VALUE = ox.Literal("2", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -158,9 +163,23 @@ def tally(record: CaseRecord) -> Tally:
     return out
 
 
+@cache
+def catalog_labels() -> dict[str, str]:
+    """The guideline catalog's names (``skos:prefLabel``) of the units it knows, by IRI."""
+    pref = I.SKOS + "prefLabel"
+    path = ontology_dir() / "guidelines.ttl"
+    return {
+        t.subject.value: t.object.value
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == pref and isinstance(t.object, ox.Literal)
+    }
+
+
 def labels(record: CaseRecord) -> dict[str, str]:
-    """Readable names for the guideline units a letter cites that the catalog may not name."""
+    """Readable names for the guideline units a letter cites: the catalog's name where it has
+    one, else one made from the letter's citation (the questions read only these)."""
     found: dict[str, str] = {}
+    catalog = catalog_labels()
     for item in record.items:
         for citation in (
             *item.claims_administrator.citations,
@@ -172,12 +191,13 @@ def labels(record: CaseRecord) -> dict[str, str]:
             part = f"{citation.guideline.value} {title}" if title else citation.guideline.value
             if citation.guideline is Guideline.OTHER:
                 part = citation.text[:200]
-            found.setdefault(units.cited, part)
+            found.setdefault(units.cited, catalog.get(units.cited, part))
+            found.setdefault(units.source, catalog.get(units.source, citation.guideline.value))
             for name, unit in zip(citation.sections, units.sections, strict=True):
-                found.setdefault(unit, f"{part}: {name}")
+                found.setdefault(unit, catalog.get(unit, f"{part}: {name}"))
             for (start, end), unit in zip(citation.pages, units.pages, strict=True):
                 pages = f"page {start}" if start == end else f"pages {start}-{end}"
-                found.setdefault(unit, f"{part}, {pages}")
+                found.setdefault(unit, catalog.get(unit, f"{part}, {pages}"))
     return found
 
 
@@ -188,10 +208,24 @@ def _slices(cell: Cell) -> list[str]:
     return [I.statistics_slice(name, by, [values[d] for d in fixed]) for by, fixed in SLICES.get(name, ())]
 
 
+def _slice_lines(cell: Cell) -> Iterator[str]:
+    """Each slice of a cell, described: a ``qb:Slice`` with its key and the values it fixes."""
+    name, dims = cell
+    values = dict(dims)
+    tail = f" <{I.STATISTICS_GRAPH}> .\n"
+    for by, fixed in SLICES.get(name, ()):
+        node = _iri(I.statistics_slice(name, by, [values[d] for d in fixed]))
+        yield f"{node} <{I.RDF}type> <{I.QB}Slice>{tail}"
+        yield f"{node} <{I.QB}sliceStructure> <{I.slice_key(name, by)}>{tail}"
+        for dim in fixed:
+            yield f"{node} <{I.NS}{dim}> {values[dim]}{tail}"
+
+
 def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
     name, dims = cell
     node = _iri(I.observation(name, repr(dims)))
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
+    yield from _slice_lines(cell)  # the same quads for every observation of a slice: kept once
     for slice_ in _slices(cell):
         yield f"<{slice_}> <{I.QB}observation> {node}{tail}"
     yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
@@ -219,8 +253,11 @@ def invalidate(store: ox.Store) -> None:
 
 
 def is_current(store: ox.Store) -> bool:
-    """True when the statistics count every letter in the store."""
-    return any(True for _ in store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph()))
+    """True when the statistics count every letter in the store, in this version's form."""
+    graph = _graph()
+    return any(True for _ in store.quads_for_pattern(graph, ox.NamedNode(_MARKER), None, graph)) and any(
+        True for _ in store.quads_for_pattern(graph, ox.NamedNode(_FORM), _FORM_VALUE, graph)
+    )
 
 
 def letter_count(store: ox.Store) -> int | None:
@@ -277,7 +314,9 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
     # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
     # build cut short leaves them unmarked, and the next build counts again
     count = ox.Literal(str(letters), datatype=ox.NamedNode(I.XSD + "integer"))
-    store.add(ox.Quad(graph, ox.NamedNode(_MARKER), count, graph))
+    store.extend(
+        [ox.Quad(graph, ox.NamedNode(_FORM), _FORM_VALUE, graph), ox.Quad(graph, ox.NamedNode(_MARKER), count, graph)]
+    )
 
 
 def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
