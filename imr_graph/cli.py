@@ -294,7 +294,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
     from imr_graph.questions import run
     from imr_graph.render import write as write_view
     from imr_graph.report import table
-    from imr_graph.store import build_jsonl, infer_chapters, open_store, read_records
+    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize, read_records
     from imr_graph.synthetic import check_records, write_corpus
     from imr_graph.view import citation_matrix
 
@@ -324,6 +324,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
         built = build_jsonl([folder / "cases.jsonl"], store, workers=workers)
         infer_chapters(store)
         store.flush()
+        optimize(store)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     elapsed = time.perf_counter() - started
@@ -358,6 +359,11 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 @click.option("--with-vocabulary", is_flag=True, help="Include the ontology, vocabularies and statistics in --output.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes turning records into RDF (default: all cores).")
 @click.option("--resume", is_flag=True, help="Skip letters the store already holds unchanged (same content hash).")
+@click.option(
+    "--no-optimize",
+    is_flag=True,
+    help="Leave the store's files as loaded (quicker build; questions about half as fast).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def build(
     records: tuple[str, ...],
@@ -366,6 +372,7 @@ def build(
     with_vocabulary: bool,
     workers: int | None,
     resume: bool,
+    no_optimize: bool,
     quiet: bool,
 ) -> None:
     """Build the knowledge graph from case records (JSON Lines, - for stdin).
@@ -384,7 +391,7 @@ def build(
     """
     from tqdm import tqdm
 
-    from imr_graph.store import build_jsonl, infer_chapters, open_store, write_graph
+    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize, write_graph
 
     if store is None and output is None:
         raise click.UsageError("give --store DIR, -o FILE, or both")
@@ -397,6 +404,8 @@ def build(
         inferred = infer_chapters(target)
         written = write_graph(target, output, with_vocabulary) if output else 0
         target.flush()
+        if store is not None and summary.letters and not no_optimize:
+            optimize(target)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:

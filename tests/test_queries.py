@@ -385,6 +385,17 @@ def test_a_first_build_counts_as_it_loads(tmp_path: Path, monkeypatch: pytest.Mo
         assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5
 
 
+def test_a_compacted_store_holds_the_same_quads(tmp_path: Path) -> None:
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text("".join(record_json(r) + "\n" for r in known_records()), encoding="utf-8")
+    for name, flags in (("compacted", []), ("as-loaded", ["--no-optimize"])):
+        result = CliRunner().invoke(main, ["build", str(lines), "--store", str(tmp_path / name), "-q", *flags])
+        assert result.exit_code == 0, result.output
+    compacted = open_store(tmp_path / "compacted", read_only=True)
+    assert set(compacted) == set(open_store(tmp_path / "as-loaded", read_only=True))
+    assert imr_graph.query(compacted, "outcomes").rows[0]["items"] == 5
+
+
 def test_statistics_written_in_small_chunks_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = open_store(None)
     build(known_records(), whole)
