@@ -75,6 +75,10 @@ class NamedQuery:
     #: how rows are ordered, (variable, descending) first key first, when the header says so
     #: (sorting here is quicker than the engine's ORDER BY on thousands of rows)
     order: tuple[tuple[str, bool], ...] = ()
+    #: bind its parameters in a VALUES block (``# bind: values``) rather than as substitutions:
+    #: the store plans a query before it sees substitutions, and a listing that must start
+    #: from its bound guideline unit scans every letter otherwise
+    inline: bool = False
 
     @property
     def uses_statistics(self) -> bool:
@@ -90,6 +94,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
     parameters: list[Parameter] = []
     sliced: tuple[str, str, tuple[str, ...]] | None = None
     order: list[tuple[str, bool]] = []
+    inline = False
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -102,6 +107,8 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
             parameters.append(Parameter(match["name"], match["kind"], match["default"], ""))
         elif body.startswith("raw:"):
             raw = body.removeprefix("raw:").strip()
+        elif body == "bind: values":
+            inline = True
         elif body.startswith("order:"):
             for key in body.removeprefix("order:").split(","):
                 variable, *direction = key.split()
@@ -114,7 +121,9 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
             parameters[-1] = Parameter(last.name, last.kind, last.default, f"{last.help} {body}".strip())
         elif body:
             description.append(body)
-    return NamedQuery(name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced, tuple(order))
+    return NamedQuery(
+        name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced, tuple(order), inline
+    )
 
 
 @cache
@@ -393,14 +402,20 @@ def _syntax_error(text: str, err: Exception) -> QueryError:
 
 
 def run_store(
-    store: ox.Store, text: str, bound: Mapping[str, Term], name: str | None = None, union: bool = False
+    store: ox.Store,
+    text: str,
+    bound: Mapping[str, Term],
+    name: str | None = None,
+    union: bool = False,
+    substitute: bool = True,
 ) -> Result:
-    """Run a SELECT on a pyoxigraph store; bound variables are pyoxigraph substitutions.
+    """Run a SELECT on a pyoxigraph store; bound variables are pyoxigraph substitutions
+    (unless ``substitute`` is false: the text already binds them, see :func:`with_values`).
 
     With ``union`` the default graph is the union of all graphs (for the user's own queries,
     which need not name the letter graphs)."""
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(k): v for k, v in bound.items()
+        ox.Variable(k): v for k, v in bound.items() if substitute
     }
     try:
         solutions = store.query(text, substitutions=substitutions or None, use_default_graph_as_union=union)
@@ -593,6 +608,8 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
     where = resolve(target)
     if isinstance(where, ox.Store) and query.uses_statistics:
         ensure_statistics(where)
+    if isinstance(where, ox.Store) and query.inline:
+        return run_store(where, with_values(query.text, bound), bound, name, substitute=False)
     return execute(where, query.text, bound, name)
 
 

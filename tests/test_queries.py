@@ -236,6 +236,28 @@ def test_a_hostile_parameter_value_does_not_change_the_query(known: ox.Store) ->
         imr_graph.query(known, "cases-citing", unit="http://x/> } #")
 
 
+def test_values_bound_listing_equals_substitutions(known: ox.Store) -> None:
+    """cases-citing binds its parameters in VALUES (so the store plans from the unit): the rows
+    are those the same bindings give as substitutions."""
+    from imr_graph.questions import bindings, run_store
+
+    query = catalog()["cases-citing"]
+    assert query.inline
+    cases = [
+        {"unit": "acoem-2004-ch12"},
+        {"unit": "acoem-2004-ch12", "pages": "303-304"},
+        {"unit": "ODG", "role": "claims-administrator"},
+        {"unit": "CPMTG", "contains": "norco"},
+    ]
+    found = 0
+    for params in cases:
+        fast = imr_graph.query(known, "cases-citing", **params)
+        slow = run_store(known, query.text, bindings(query, params), "cases-citing")
+        assert fast.rows == slow.rows, params
+        found += len(fast)
+    assert found > 0
+
+
 def test_parameter_errors_name_the_problem(known: ox.Store) -> None:
     with pytest.raises(QueryError, match=r"no named query 'overturn-by-chapters'; did you mean overturn-by-category"):
         imr_graph.query(known, "overturn-by-chapters")
