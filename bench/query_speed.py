@@ -161,6 +161,15 @@ def run(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, raw:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def work_folder(stack: contextlib.ExitStack, keep: Path | None, letters: int) -> Path:
+    """``keep/letters`` (kept, reused), or a temporary folder removed when ``stack`` closes."""
+    if keep:
+        folder = keep / str(letters)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-bench-")))
+
+
 def _ms(value: object) -> str:
     if isinstance(value, str):
         return value
@@ -184,11 +193,7 @@ def main() -> int:
         return 0
     for letters in args.letters:
         with contextlib.ExitStack() as stack:
-            if args.keep:
-                workdir = args.keep / str(letters)
-                workdir.mkdir(parents=True, exist_ok=True)
-            else:
-                workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-query-bench-")))
+            workdir = work_folder(stack, args.keep, letters)
             raw = not args.no_raw
             built = run("prepare", letters, workdir, args.runs, args.rdflib_max, raw)
             ours = run("oxigraph", letters, workdir, args.runs, args.rdflib_max, raw)

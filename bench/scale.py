@@ -24,13 +24,12 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from query_speed import BUDGET, QUESTIONS
+from query_speed import BUDGET, QUESTIONS, _ms, work_folder
 
 
 def _peak_mb() -> float:
@@ -131,14 +130,6 @@ def rdflib_run(letters: int, workdir: Path) -> dict[str, object]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _ms(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list):
-        return "—"
-    return f"{1000 * value[0]:,.1f}"
-
-
 def report(letters: int, stages: dict[str, dict[str, object]]) -> None:
     compose, text, pdf = stages["compose"], stages["extract-txt"], stages["extract-pdf"]
     build, asked, theirs = stages["build"], stages["questions"], stages.get("rdflib", {})
@@ -198,11 +189,7 @@ def main() -> int:
         return 0
     for letters in args.letters:
         with contextlib.ExitStack() as stack:
-            if args.keep:
-                workdir = args.keep / str(letters)
-                workdir.mkdir(parents=True, exist_ok=True)
-            else:
-                workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imr-scale-bench-")))
+            workdir = work_folder(stack, args.keep, letters)
             stages = {}
             for task in ("compose", "extract-txt", "extract-pdf", "build", "questions"):
                 stages[task] = run(task, letters, workdir, args.pdf_max, args.runs)

@@ -28,6 +28,7 @@ from imr_graph.models import (
     Span,
     Treatment,
 )
+from imr_graph.synthetic import DIAGNOSES as _DIAGNOSES
 from imr_graph.vocab import load_vocabulary
 
 _CHAPTERS = [
@@ -79,16 +80,6 @@ _OTHER_REQUESTS = [
     "Right knee arthroscopy",
     "Chiropractic therapy 8 sessions",
     "Home health care 4 hours a day",
-]
-_DIAGNOSES = [
-    "lumbar radiculopathy",
-    "cervical strain",
-    "right shoulder impingement",
-    "left knee internal derangement",
-    "chronic pain syndrome",
-    "carpal tunnel syndrome",
-    "lumbar disc displacement",
-    "myalgia",
 ]
 
 

@@ -123,7 +123,8 @@ _OTHER_EVIDENCE = (
     "Invented Journal of Pain Research review of topical agents",
     "Sample Orthopaedic Association clinical note on bracing",
 )
-_DIAGNOSES = (
+#: Diagnoses (as letters phrase them) the composed case summaries list.
+DIAGNOSES = (
     "lumbar radiculopathy",
     "cervical strain",
     "right shoulder impingement",
@@ -311,6 +312,18 @@ def _item_count(rng: random.Random) -> int:
     return min(21, 1 + int(rng.expovariate(1 / 1.25)))
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What a letter states, for the writer of its format."""
+
+    items: tuple[SyntheticItem, ...]
+    specialties: tuple[str, ...]
+    states: list[str]  # full names, as letters write them
+    diagnoses: tuple[str, ...]
+    age: int
+    sex: str
+
+
 class _Composer:
     def __init__(self, rng: random.Random, index: int, letter_format: LetterFormat) -> None:
         self.rng = rng
@@ -340,9 +353,9 @@ class _Composer:
             )
         )
         states = tuple(rng.sample(_STATES, rng.choice((1, 1, 1, 2, 3))))
-        diagnoses = tuple(rng.sample(_DIAGNOSES, rng.randint(1, 3)))
+        diagnoses = tuple(rng.sample(DIAGNOSES, rng.randint(1, 3)))
         age, sex = rng.randint(22, 68), rng.choice(("male", "female"))
-        lines = self.lines(items, specialties, states, diagnoses, age, sex)
+        lines = self.lines(_Facts(items, specialties, [name for name, _ in states], diagnoses, age, sex))
         dated = self.format in (LetterFormat.NOTICE_2013, LetterFormat.FINAL_DETERMINATION_2016)
         numbered = self.format is not LetterFormat.FINAL_DETERMINATION_2014
         return SyntheticLetter(
@@ -425,22 +438,14 @@ class _Composer:
         return Cited(Guideline.OTHER, False, url=f"https://evidence.example.org/{n}")
 
     # -- text
-    def lines(
-        self,
-        items: tuple[SyntheticItem, ...],
-        specialties: tuple[str, ...],
-        states: tuple[tuple[str, str], ...],
-        diagnoses: tuple[str, ...],
-        age: int,
-        sex: str,
-    ) -> list[str]:
+    def lines(self, facts: _Facts) -> list[str]:
         write = {
             LetterFormat.NOTICE_2013: self.notice,
             LetterFormat.PROFESSIONAL_REVIEW_2013: self.professional_review,
             LetterFormat.FINAL_DETERMINATION_2014: self.final_2014,
             LetterFormat.FINAL_DETERMINATION_2016: self.final_2016,
         }[self.format]
-        return write(items, specialties, [name for name, _ in states], diagnoses, age, sex)
+        return write(facts)
 
     def wrap(self, paragraph: str) -> list[str]:
         return textwrap.wrap(paragraph, width=self.rng.randint(86, 96), break_long_words=False, break_on_hyphens=False)
@@ -472,14 +477,14 @@ class _Composer:
     def us_date(self, day: date) -> str:
         return f"{day.month:02d}/{day.day:02d}/{day.year}"
 
-    def summary(self, diagnoses: tuple[str, ...], age: int, sex: str, worker: str) -> str:
+    def summary(self, f: _Facts, worker: str) -> str:
         rng = self.rng
         injured = self.injured
         how = rng.choice(("while lifting boxes", "after a fall at work", "from repetitive keyboard use", ""))
-        listed = "; ".join(diagnoses) if rng.random() < 0.5 else ", ".join(diagnoses)
+        listed = "; ".join(f.diagnoses) if rng.random() < 0.5 else ", ".join(f.diagnoses)
         phrase = rng.choice(("The diagnoses include", "The injured worker is undergoing treatment for"))
         return (
-            f"The {worker} is a {age} year old {sex} who sustained an industrial injury on "
+            f"The {worker} is a {f.age} year old {f.sex} who sustained an industrial injury on "
             f"{injured.month:02d}-{injured.day:02d}-{injured.year} {how}".rstrip()
             + f". {phrase} {listed}. "
             + self.slip("Treatment to date has included medication, activity changes and a home exercise program.")
@@ -505,22 +510,14 @@ class _Composer:
             + ending
         )
 
-    def notice(
-        self,
-        items: tuple[SyntheticItem, ...],
-        specialties: tuple[str, ...],
-        states: list[str],
-        diagnoses: tuple[str, ...],
-        age: int,
-        sex: str,
-    ) -> list[str]:
+    def notice(self, f: _Facts) -> list[str]:
         out = [
             "MAXIMUS FEDERAL SERVICES, INC. Notice of Independent Medical Review Determination "
             f"Dated: {self.us_date(self.decided)}",
             f"IMR Case Number: {self.case_number}",
         ]
         decided = []
-        for n, item in enumerate(items, start=1):
+        for n, item in enumerate(f.items, start=1):
             necessary = "medically"
             if item.decision is Decision.UPHELD:  # the 2013 letters often lost the space in "not medically"
                 necessary = self.rng.choice(("not medically", "notmedically"))
@@ -539,11 +536,11 @@ class _Composer:
         out += ["Medical Qualifications of the Expert Reviewer:"]
         out += self.wrap(
             "The independent Medical Doctor who made the decision has no affiliation with the employer, employee, "
-            f"providers or the claims administrator. The physician reviewer is Board Certified in {specialties[0]} "
-            f"and is licensed to practice in {_and(states)}."
+            f"providers or the claims administrator. The physician reviewer is Board Certified in {f.specialties[0]} "
+            f"and is licensed to practice in {_and(f.states)}."
         )
-        out += ["Case Summary:", *self.wrap(self.summary(diagnoses, age, sex, "patient"))]
-        for n, item in enumerate(items, start=1):
+        out += ["Case Summary:", *self.wrap(self.summary(f, "patient"))]
+        for n, item in enumerate(f.items, start=1):
             out += self.wrap(f"{n}) Regarding the request for {item.request}:")
             out += ["Medical Treatment Guideline(s) Relied Upon by the Claims Administrator:"]
             out += self.wrap(
@@ -578,19 +575,11 @@ class _Composer:
             return "the Official Disability Guidelines (ODG), Pain Chapter, which is not part of the MTUS"
         return f"{self.rng.choice(_OTHER_EVIDENCE)}, {cited.url}"
 
-    def professional_review(
-        self,
-        items: tuple[SyntheticItem, ...],
-        specialties: tuple[str, ...],
-        states: list[str],
-        diagnoses: tuple[str, ...],
-        age: int,
-        sex: str,
-    ) -> list[str]:
-        item = items[0]
+    def professional_review(self, f: _Facts) -> list[str]:
+        item = f.items[0]
         out = ["MEDICAL PROFESSIONAL REVIEW", f"IMR Case Number: {self.case_number}", "ISSUE AT DISPUTE:"]
         out += self.wrap(f"Is the request for {item.request} medically necessary?")
-        out += ["CASE SUMMARY:", *self.wrap(self.summary(diagnoses, age, sex, "claimant"))]
+        out += ["CASE SUMMARY:", *self.wrap(self.summary(f, "claimant"))]
         out += ["DOCUMENTS REVIEWED FOR DETERMINATION:"]
         out += self.wrap("Utilization review determination, progress reports and the request for authorization.")
         out += ["MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:"]
@@ -599,47 +588,21 @@ class _Composer:
         out += self.wrap(self.rationale(item))
         out += ["MEDICAL REVIEWER QUALIFICATIONS:"]
         out += self.wrap(
-            f"The reviewer is Board Certified in {specialties[0]} and is licensed to practice in {_and(states)}."
+            f"The reviewer is Board Certified in {f.specialties[0]} and is licensed to practice in {_and(f.states)}."
         )
         return out
 
-    def final_2014(
-        self,
-        items: tuple[SyntheticItem, ...],
-        specialties: tuple[str, ...],
-        states: list[str],
-        diagnoses: tuple[str, ...],
-        age: int,
-        sex: str,
-    ) -> list[str]:
+    def final_2014(self, f: _Facts) -> list[str]:
         run_together = self.rng.random() < 0.1  # "Board Certified inInternal Medicine"
         out = ["HOW THE IMR FINAL DETERMINATION WAS MADE"]
         out += self.wrap(
             "MAXIMUS Federal Services sent the complete case file to a physician reviewer. He/she has no affiliation "
             "with the employer, employee, providers or the claims administrator. The physician reviewer is Board "
-            f"Certified {'in' if run_together else 'in '}{specialties[0]} and is licensed to practice in "
-            f"{_and(states)}. "
+            f"Certified {'in' if run_together else 'in '}{f.specialties[0]} and is licensed to practice in "
+            f"{_and(f.states)}. "
             "He/she has been in active clinical practice for more than five years."
         )
-        out += ["CLINICAL CASE SUMMARY"]
-        out += self.wrap(
-            "The expert reviewer developed the following clinical case summary based on a review of the case file, "
-            "including all medical records:"
-        )
-        out += self.wrap(self.summary(diagnoses, age, sex, "patient"))
-        out += ["IMR ISSUES, DECISIONS AND RATIONALES"]
-        out += self.wrap(
-            "The Final Determination was based on decisions for the disputed items/services set forth below:"
-        )
-        for item in items:
-            out += self.wrap(f"{item.request}: {item.decision.value.capitalize()}")
-            out += self.wrap(
-                "Claims Administrator guideline: "
-                + self.basis_2014(item.claims_administrator or (), "Claims Administrator")
-            )
-            out += self.wrap("MAXIMUS guideline: " + self.basis_2014(item.reviewer, "Expert Reviewer"))
-            out += self.wrap("Decision rationale: " + self.rationale(item))
-        return out
+        return out + self.decisions(f, "patient", self.basis_2014)
 
     def basis_2014(self, cited: tuple[Cited, ...], party: str) -> str:
         if not cited:
@@ -664,15 +627,7 @@ class _Composer:
             return f"Official Disability Guidelines (ODG), {written} Chapter, {self.rng.choice(_ODG_TOPICS)}."
         return f"{self.rng.choice(_OTHER_EVIDENCE)}, {cited.url}."
 
-    def final_2016(
-        self,
-        items: tuple[SyntheticItem, ...],
-        specialties: tuple[str, ...],
-        states: list[str],
-        diagnoses: tuple[str, ...],
-        age: int,
-        sex: str,
-    ) -> list[str]:
+    def final_2016(self, f: _Facts) -> list[str]:
         rng = self.rng
         values = {
             "Case Number:": self.case_number,
@@ -701,19 +656,27 @@ class _Composer:
             "with the employer, employee, providers or the claims administrator."
         )
         out += ["The Expert Reviewer has the following credentials:"]
-        out += [f"State(s) of Licensure: {', '.join(states)}", f"Certification(s)/Specialty: {', '.join(specialties)}"]
-        out += ["CLINICAL CASE SUMMARY"]
+        out += [
+            f"State(s) of Licensure: {', '.join(f.states)}",
+            f"Certification(s)/Specialty: {', '.join(f.specialties)}",
+        ]
+        return out + self.decisions(f, "injured worker", self.basis_2016)
+
+    def decisions(self, f: _Facts, worker: str, basis: Callable[[tuple[Cited, ...], str], str]) -> list[str]:
+        """The case summary and the items of a final determination (2014 and later)."""
+        out = ["CLINICAL CASE SUMMARY"]
         out += self.wrap(
             "The expert reviewer developed the following clinical case summary based on a review of the case file, "
             "including all medical records:"
         )
-        out += self.wrap(self.summary(diagnoses, age, sex, "injured worker"))
+        out += self.wrap(self.summary(f, worker))
         out += ["IMR ISSUES, DECISIONS AND RATIONALES"]
         out += self.wrap(
             "The Final Determination was based on decisions for the disputed items/services set forth below:"
         )
-        for item in items:
+        for item in f.items:
             outcome = item.decision.value.capitalize()
+            head = f"{item.request}: {outcome}"
             if item.partial is not None:
                 p = item.partial
                 head = (
@@ -721,14 +684,11 @@ class _Composer:
                     "Administrator. The remaining IMR eligible portion of the original request, "
                     f"{p.remaining} is: {outcome}"
                 )
-            else:
-                head = f"{item.request}: {outcome}"
             out += self.wrap(head)
             out += self.wrap(
-                "Claims Administrator guideline: "
-                + self.basis_2016(item.claims_administrator or (), "Claims Administrator")
+                "Claims Administrator guideline: " + basis(item.claims_administrator or (), "Claims Administrator")
             )
-            out += self.wrap("MAXIMUS guideline: " + self.basis_2016(item.reviewer, "Expert Reviewer"))
+            out += self.wrap("MAXIMUS guideline: " + basis(item.reviewer, "Expert Reviewer"))
             out += self.wrap("Decision rationale: " + self.rationale(item))
         return out
 
