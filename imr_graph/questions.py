@@ -43,7 +43,7 @@ Term = ox.NamedNode | ox.Literal
 Value = str | int | float | bool | None
 
 _QUERIES = "queries"
-_HIDDEN = ("projection-", "infer-", "model-", "labels")  # internal: projections, inference
+_HIDDEN = ("projection-", "infer-", "model-", "labels", "cases-citing-pages")  # internal: projections, inference, …
 
 
 # -- the catalog ------------------------------------------------------------------------
@@ -79,6 +79,9 @@ class NamedQuery:
     #: the store plans a query before it sees substitutions, and a listing that must start
     #: from its bound guideline unit scans every letter otherwise
     inline: bool = False
+    #: (variable, query): on a store with statistics, when the variable is bound, run that
+    #: query (same columns) instead (``# variant: VARIABLE QUERY``)
+    variant: tuple[str, str] | None = None
 
     @property
     def uses_statistics(self) -> bool:
@@ -95,6 +98,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
     sliced: tuple[str, str, tuple[str, ...]] | None = None
     order: list[tuple[str, bool]] = []
     inline = False
+    variant: tuple[str, str] | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -109,6 +113,9 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
             raw = body.removeprefix("raw:").strip()
         elif body == "bind: values":
             inline = True
+        elif body.startswith("variant:"):
+            variable, other = body.removeprefix("variant:").split()
+            variant = (variable, other)
         elif body.startswith("order:"):
             for key in body.removeprefix("order:").split(","):
                 variable, *direction = key.split()
@@ -122,7 +129,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
         elif body:
             description.append(body)
     return NamedQuery(
-        name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced, tuple(order), inline
+        name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced, tuple(order), inline, variant
     )
 
 
@@ -608,9 +615,13 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
     where = resolve(target)
     if isinstance(where, ox.Store) and query.uses_statistics:
         ensure_statistics(where)
+    text = query.text
+    if isinstance(where, ox.Store) and query.variant is not None and query.variant[0] in bound:
+        ensure_statistics(where)  # a variant starts from what the statistics describe
+        text = query_text(query.variant[1])
     if isinstance(where, ox.Store) and query.inline:
-        return run_store(where, with_values(query.text, bound), bound, name, substitute=False)
-    return execute(where, query.text, bound, name)
+        return run_store(where, with_values(text, bound), bound, name, substitute=False)
+    return execute(where, text, bound, name)
 
 
 def with_slice(query: NamedQuery, bound: Mapping[str, Term]) -> dict[str, Term]:

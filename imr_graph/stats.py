@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
@@ -49,7 +50,7 @@ _MARKER = I.NS + "letterCount"
 #: The form of the statistics this version writes and reads; a store whose statistics are in
 #: another form is counted again (as after an unfinished build).
 _FORM = I.NS + "statisticsForm"
-_FORM_VALUE = ox.Literal("2", datatype=ox.NamedNode(I.XSD + "integer"))
+_FORM_VALUE = ox.Literal("3", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -175,11 +176,27 @@ def catalog_labels() -> dict[str, str]:
     }
 
 
-def labels(record: CaseRecord) -> dict[str, str]:
-    """Readable names for the guideline units a letter cites: the catalog's name where it has
-    one, else one made from the letter's citation (the questions read only these)."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Unit:
+    """What the statistics say of a guideline unit once: its name, what it is part of, and the
+    pages of a page locator (so a question can find the locators of a part that overlap some
+    pages without reading every letter)."""
+
+    label: str
+    part_of: str | None = None
+    pages: tuple[int, int] | None = None
+
+
+def labels(record: CaseRecord) -> dict[str, Unit]:
+    """The guideline units a letter cites, each with a readable name (the catalog's where it
+    has one, else one made from the citation: the questions read only these) and its place."""
+    found: dict[str, Unit] = {}
     catalog = catalog_labels()
+
+    def add(unit: str, label: str, part_of: str | None = None, pages: tuple[int, int] | None = None) -> None:
+        if unit not in found:
+            found[unit] = Unit(catalog.get(unit, label), part_of if part_of != unit else None, pages)
+
     for item in record.items:
         for citation in (
             *item.claims_administrator.citations,
@@ -191,14 +208,26 @@ def labels(record: CaseRecord) -> dict[str, str]:
             part = f"{citation.guideline.value} {title}" if title else citation.guideline.value
             if citation.guideline is Guideline.OTHER:
                 part = citation.text[:200]
-            found.setdefault(units.cited, catalog.get(units.cited, part))
-            found.setdefault(units.source, catalog.get(units.source, citation.guideline.value))
+            add(units.source, citation.guideline.value)
+            add(units.cited, part, units.source if citation.guideline is not Guideline.OTHER else None)
+            if citation.sections or citation.pages:
+                add(units.base, part, units.source if units.base != units.cited else None)
             for name, unit in zip(citation.sections, units.sections, strict=True):
-                found.setdefault(unit, catalog.get(unit, f"{part}: {name}"))
+                add(unit, f"{part}: {name}", units.base)
             for (start, end), unit in zip(citation.pages, units.pages, strict=True):
                 pages = f"page {start}" if start == end else f"pages {start}-{end}"
-                found.setdefault(unit, catalog.get(unit, f"{part}, {pages}"))
+                add(unit, f"{part}, {pages}", units.base, (start, end))
     return found
+
+
+def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
+    tail = f" <{I.STATISTICS_GRAPH}> .\n"
+    yield f"<{unit}> <{I.RDFS}label> {_text(facts.label)}{tail}"
+    if facts.part_of is not None:
+        yield f"<{unit}> <{I.DCT}isPartOf> <{facts.part_of}>{tail}"
+    if facts.pages is not None:
+        yield f"<{unit}> <{I.NS}startPage> {_int(facts.pages[0])}{tail}"
+        yield f"<{unit}> <{I.NS}endPage> {_int(facts.pages[1])}{tail}"
 
 
 def _slices(cell: Cell) -> list[str]:
@@ -267,7 +296,7 @@ def letter_count(store: ox.Store) -> int | None:
     return None
 
 
-def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -> None:
+def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) -> None:
     """Add ``change`` to the counts in ``store``, name new units, and mark the counts complete
     for ``letters`` letters. Observations whose counts fall to zero are removed."""
     graph = _graph()
@@ -306,10 +335,9 @@ def apply(store: ox.Store, change: Tally, names: dict[str, str], letters: int) -
         if len(lines) >= _CHUNK:
             write()
     label = ox.NamedNode(I.RDFS + "label")
-    for unit, text in sorted(names.items()):
-        node = ox.NamedNode(unit)
-        if not any(True for _ in store.quads_for_pattern(node, label, None, graph)):
-            lines.append(f"<{unit}> <{label.value}> {_text(text)} <{I.STATISTICS_GRAPH}> .\n")
+    for unit, facts in sorted(names.items()):
+        if not any(True for _ in store.quads_for_pattern(ox.NamedNode(unit), label, None, graph)):
+            lines.extend(_unit_lines(unit, facts))
     write()
     # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
     # build cut short leaves them unmarked, and the next build counts again
@@ -340,7 +368,7 @@ def refresh(store: ox.Store) -> list[str]:
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     total: Tally = Counter()
-    names: dict[str, str] = {}
+    names: dict[str, Unit] = {}
     skipped: list[str] = []
     letters = letter_graphs(store)
     for letter in letters:
@@ -350,8 +378,8 @@ def refresh(store: ox.Store) -> list[str]:
             skipped.append(letter.value)
             continue
         total.update(tally(record))
-        for unit, text in labels(record).items():
-            names.setdefault(unit, text)
+        for unit, facts in labels(record).items():
+            names.setdefault(unit, facts)
     apply(store, total, names, len(letters) - len(skipped))
     return skipped
 

@@ -156,7 +156,7 @@ class _Batch:
     parts: tuple[bytes, ...]
     quads: int
     tallies: tuple[stats.Tally, ...]  # each letter's contribution to the statistics
-    names: dict[str, str]  # labels of the guideline units the letters cite
+    names: dict[str, stats.Unit]  # the guideline units the letters cite: name, part, pages
 
     @property
     def nquads(self) -> bytes:
@@ -178,10 +178,10 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
     latest = {record.id: record for record in records}  # the same letter twice: the later one wins
     parts = tuple(record_nquads(record).encode() for record in latest.values())
     count = sum(part.count(b"\n") for part in parts)
-    names: dict[str, str] = {}
+    names: dict[str, stats.Unit] = {}
     for record in latest.values():
-        for unit, text in stats.labels(record).items():
-            names.setdefault(unit, text)
+        for unit, facts in stats.labels(record).items():
+            names.setdefault(unit, facts)
     return _Batch(
         tuple((r.id, r.source.sha256) for r in latest.values()),
         parts,
@@ -211,7 +211,7 @@ class _Loader:
         self.recount = not stats.is_current(store) and not self.fresh
         stats.invalidate(store)
         self.change: stats.Tally = Counter()
-        self.names: dict[str, str] = {}
+        self.names: dict[str, stats.Unit] = {}
         vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
         if store.contains_named_graph(vocabulary):
             store.remove_graph(vocabulary)
@@ -246,13 +246,13 @@ class _Loader:
         self.letters += len(batch.letters)
         self.quads += batch.quads
 
-    def _count(self, tallies: Iterable[stats.Tally], names: dict[str, str]) -> None:
+    def _count(self, tallies: Iterable[stats.Tally], names: dict[str, stats.Unit]) -> None:
         if self.recount:
             return
         for one in tallies:
             self.change.update(one)
-        for unit, text in names.items():
-            self.names.setdefault(unit, text)
+        for unit, facts in names.items():
+            self.names.setdefault(unit, facts)
 
     @contextmanager
     def counting(self) -> Iterator[None]:

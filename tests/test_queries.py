@@ -566,6 +566,32 @@ def test_statistics_give_the_raw_rows_in_the_raw_order(shared_store: tuple[ox.St
                 assert theirs.get(column) is None or ours[column] == theirs[column], (name, column)
 
 
+def test_the_pages_variant_lists_what_the_general_query_lists(
+    shared_store: tuple[ox.Store, list[CaseRecord]],
+) -> None:
+    """cases-citing with pages runs its variant (from the locators the statistics describe):
+    the same rows as the general text on the real corpus, for parts, whole guidelines and roles."""
+    from imr_graph.questions import bindings, run_store
+
+    store, _ = shared_store
+    query = catalog()["cases-citing"]
+    assert query.variant == ("firstPage", "cases-citing-pages")
+    found = 0
+    for params in (
+        {"unit": "acoem-2004-ch12", "pages": "290-310"},
+        {"unit": "ACOEM", "pages": "1-400"},
+        {"unit": "CPMTG", "pages": "60-80"},
+        {"unit": "CPMTG", "pages": "1-200", "role": "claims-administrator"},
+        {"unit": "CPMTG", "pages": "1-200", "contains": "tramadol"},
+        {"unit": "acoem-2004-ch8", "pages": "170"},
+    ):
+        fast = imr_graph.query(store, "cases-citing", **params)
+        general = run_store(store, query.text, bindings(query, params), "cases-citing")
+        assert fast.rows == general.rows, params
+        found += len(fast)
+    assert found > 30
+
+
 def test_counts_agree_with_the_case_records(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
     """An independent path: count straight from the records, in plain Python."""
     store, records = shared_store
