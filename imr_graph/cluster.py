@@ -136,7 +136,12 @@ def run_dask_extract(
     sizes = {p.name: len(p.letters) for p in todo}
     futures = client.map(extract_partition, todo, folder=str(root.resolve()), pure=False)
     for future in as_completed(futures):
-        summary = future.result()
+        try:
+            summary = future.result()
+        except ImrGraphError:
+            raise
+        except Exception as err:  # a worker lost for good (KilledWorker), a folder it cannot see, …
+            raise ImrGraphError(f"a partition failed on the cluster: {type(err).__name__}: {err}") from err
         summaries.append(summary)
         if on_part is not None:
             on_part(summary, sizes[summary.name])

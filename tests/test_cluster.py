@@ -114,3 +114,22 @@ def test_bad_dask_use_is_a_clear_error(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, output = run("build", str(tmp_path / "empty"), "--store", str(tmp_path / "s"))
     assert code == 1 and "no .jsonl files" in output
+
+
+def test_a_partition_that_fails_on_a_worker_is_a_clear_error(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imr_graph import cluster
+    from imr_graph.errors import ImrGraphError
+
+    def broken(path: object) -> object:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(cluster, "atomic_writer", broken)  # seen by in-process workers
+    letters = [str(p) for p in sorted(corpus.glob("00000/*.txt"))[:5]]
+    with (
+        distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as local,
+        distributed.Client(local) as client,
+        pytest.raises(ImrGraphError, match="a partition failed on the cluster: RuntimeError: the disk went away"),
+    ):
+        cluster.run_dask_extract(letters, tmp_path / "parts", client, size=2)
