@@ -6,13 +6,14 @@ and the reason, and the other letters go on. Output files are written atomically
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import os
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,16 +86,47 @@ def extract_paths(paths: Iterable[str | Path], workers: int | None = None) -> It
 
 
 def _map(work: Callable[[str, bytes | None], _T], letters: list[str], workers: int | None) -> Iterator[_T]:
-    """Apply ``work`` to each letter in order, in this process or in a pool of ``workers``."""
+    """Apply ``work`` to each letter in order, in this process or in a pool of ``workers``.
+
+    Letters go to the pool a chunk at a time, only a few chunks ahead of the results read
+    back, so memory does not grow with the number of letters."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     stdin_data = sys.stdin.buffer.read() if STDIN in letters else None
     if count <= 1 or len(letters) < 2 or stdin_data is not None:
         for path in letters:
             yield work(path, stdin_data if path == STDIN else None)
         return
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        chunk = max(1, min(64, len(letters) // (count * 8) or 1))
-        yield from pool.map(work, letters, itertools.repeat(None), chunksize=chunk)
+    size = max(1, min(64, len(letters) // (count * 8) or 1))
+    chunks = (letters[k : k + size] for k in range(0, len(letters), size))
+    for results in ordered_map(functools.partial(_each, work), chunks, count):
+        yield from results
+
+
+def _each(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_T]:
+    return [work(path, None) for path in letters]
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int) -> Iterator[_Out]:
+    """``map`` in order, over at most ``workers`` processes, reading ``items`` only a little ahead
+    (so memory stays flat however long the input)."""
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        pending: deque[Future[_Out]] = deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 @dataclass(frozen=True)

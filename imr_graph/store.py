@@ -12,20 +12,19 @@ import io
 import json
 import os
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph import stats
 from imr_graph.errors import ImrGraphError, OutputError, RecordError, StoreError
-from imr_graph.extract import atomic_binary_writer
+from imr_graph.extract import atomic_binary_writer, ordered_map
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
 from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads
@@ -379,7 +378,7 @@ def build(
     """
     loader = _Loader(store, resume)
     with loader.counting():
-        for converted in _ordered_map(_batch_of, _chunked(records, batch), workers):
+        for converted in ordered_map(_batch_of, _chunked(records, batch), workers):
             loader.write(converted)
             if on_batch is not None:
                 on_batch(len(converted.letters))
@@ -403,7 +402,7 @@ def build_jsonl(
     count = workers if workers is not None else (os.cpu_count() or 1)
     loader = _Loader(store, resume)
     chunks = (chunk for path in record_files(paths) for chunk in _line_chunks(path, batch))
-    converted = _ordered_map(_batch_of_lines, chunks, count)
+    converted = ordered_map(_batch_of_lines, chunks, count)
     with loader.counting():
         if loader.fresh:
             loader.stream(converted, on_batch)
@@ -439,29 +438,6 @@ def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[str, int, list[s
             raise RecordError(path, first + len(lines), f"not UTF-8 text (byte {err.start})") from err
         if lines:
             yield str(path), first, lines
-
-
-_In = TypeVar("_In")
-_Out = TypeVar("_Out")
-
-
-def _ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int) -> Iterator[_Out]:
-    """``map`` in order, over at most ``workers`` processes, reading ``items`` only a little ahead
-    (so memory stays flat however long the input)."""
-    if workers <= 1:
-        yield from map(work, items)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        pending: deque[Future[_Out]] = deque()
-        for item in items:
-            pending.append(pool.submit(work, item))
-            if len(pending) > 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 def recover(store: ox.Store) -> int:
