@@ -124,7 +124,7 @@ def extract(
         assert bar is not None
         bar.update(1)
         if failure is not None:
-            bar.write(f"imr-graph: {failure.path}: {failure.reason}", file=sys.stderr)
+            bar.write(f"imr-graph: {failure}", file=sys.stderr)
 
     kept = 0
     bar = None
@@ -163,8 +163,6 @@ def _dask_extract(
     quiet: bool,
 ) -> None:
     """``extract`` on a Dask cluster: partitioned output in the folder ``output``."""
-    import json
-
     from tqdm import tqdm
 
     from imr_graph.cluster import dask_client, run_dask_extract
@@ -180,7 +178,7 @@ def _dask_extract(
     def progress(part: Any, count: int) -> None:
         bar.update(count)
         for failure in part.failures:
-            bar.write(f"imr-graph: {failure.path}: {failure.reason}", file=sys.stderr)
+            bar.write(f"imr-graph: {failure}", file=sys.stderr)
 
     try:
         with dask_client(scheduler, workers) as client:
@@ -188,7 +186,7 @@ def _dask_extract(
         if errors_path:
             with _output(errors_path) as err:
                 for failure in summary.failures:
-                    err.write(json.dumps(failure.to_dict(), ensure_ascii=False) + "\n")
+                    err.write(failure.to_json() + "\n")
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -314,7 +312,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
         f"extracted {summary.records} letters in {elapsed:.1f} s ({summary.records / max(elapsed, 1e-9):.0f} letters/s)"
     )
     for failure in summary.failures[:10]:
-        click.echo(f"imr-graph: {failure.path}: {failure.reason}", err=True)
+        click.echo(f"imr-graph: {failure}", err=True)
     checked, differences = check_records(read_records(folder / "cases.jsonl"), seed)
     for difference in differences[:10]:
         click.echo(f"imr-graph: {difference}", err=True)

@@ -77,7 +77,7 @@ def extract_partition(partition: Partition, folder: str) -> PartSummary:
             items += result.items
             out.write(result.json + "\n")
     with atomic_writer(_failures_of(part)) as out:
-        out.writelines(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in failures)
+        out.writelines(f.to_json() + "\n" for f in failures)
     os.replace(part.with_suffix(".part"), part)  # the part appears last: it marks the partition done
     return PartSummary(partition.name, records, items, tuple(failures))
 
@@ -151,11 +151,6 @@ def run_dask_extract(
             _failures_of(stale).unlink(missing_ok=True)
     failures = tuple(f for s in sorted(summaries, key=lambda s: s.name) for f in s.failures)
     return BatchSummary(sum(s.records for s in summaries), sum(s.items for s in summaries), failures)
-
-
-def part_files(folder: str | Path) -> list[Path]:
-    """The JSON Lines parts of a partitioned output, in letter order."""
-    return sorted(Path(folder).glob(PART_GLOB))
 
 
 @contextmanager

@@ -39,6 +39,13 @@ class Failure:
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "error": self.error, "reason": self.reason}
 
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def to_json(self) -> str:
+        """One line of an ``--errors`` file."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
 
 Result = CaseRecord | Failure
 _T = TypeVar("_T")
@@ -219,7 +226,7 @@ def run_extract(
         if isinstance(result, Failure):
             failures.append(result)
             if errors is not None:
-                errors.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                errors.write(result.to_json() + "\n")
             if on_result is not None:
                 on_result(None, result)
             continue

@@ -380,8 +380,9 @@ def _result(
     name: str | None, variables: list[str], solutions: list[dict[str, Value]], bound: Mapping[str, Term]
 ) -> Result:
     # a parameter's column says nothing when the parameter is bound, or left open and empty
-    unset = _parameter_variables(named(name)) if name in catalog() else set()
+    unset: set[str] = set()
     if name in catalog():
+        unset = _parameter_variables(named(name))
         solutions = _ordered(solutions, named(name).order)
     empty = {v for v in unset if all(row.get(v) is None for row in solutions)}
     shown = [v for v in variables if v not in set(bound) | empty | {"slice"}]
@@ -613,12 +614,11 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
     if not raw:
         bound = with_slice(query, bound)
     where = resolve(target)
-    if isinstance(where, ox.Store) and query.uses_statistics:
-        ensure_statistics(where)
     text = query.text
     if isinstance(where, ox.Store) and query.variant is not None and query.variant[0] in bound:
-        ensure_statistics(where)  # a variant starts from what the statistics describe
         text = query_text(query.variant[1])
+    if isinstance(where, ox.Store) and I.STATISTICS_GRAPH in text:
+        ensure_statistics(where)
     if isinstance(where, ox.Store) and query.inline:
         return run_store(where, with_values(text, bound), bound, name, substitute=False)
     return execute(where, text, bound, name)

@@ -230,32 +230,34 @@ def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
         yield f"<{unit}> <{I.NS}endPage> {_int(facts.pages[1])}{tail}"
 
 
-def _slices(cell: Cell) -> list[str]:
-    """The slices an observation belongs to."""
+def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The slices an observation belongs to: each one's IRI, key name and fixed dimensions."""
     name, dims = cell
     values = dict(dims)
-    return [I.statistics_slice(name, by, [values[d] for d in fixed]) for by, fixed in SLICES.get(name, ())]
+    return [(I.statistics_slice(name, by, [values[d] for d in fixed]), by, fixed) for by, fixed in SLICES.get(name, ())]
 
 
-def _slice_lines(cell: Cell) -> Iterator[str]:
-    """Each slice of a cell, described: a ``qb:Slice`` with its key and the values it fixes."""
+def _slice_lines(cell: Cell, described: set[str]) -> Iterator[str]:
+    """The slices of a cell not yet in ``described``, described: a ``qb:Slice`` with its key and
+    the values it fixes (once per slice, however many observations it holds)."""
     name, dims = cell
     values = dict(dims)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
-    for by, fixed in SLICES.get(name, ()):
-        node = _iri(I.statistics_slice(name, by, [values[d] for d in fixed]))
-        yield f"{node} <{I.RDF}type> <{I.QB}Slice>{tail}"
-        yield f"{node} <{I.QB}sliceStructure> <{I.slice_key(name, by)}>{tail}"
+    for node, by, fixed in _slices(cell):
+        if node in described:
+            continue
+        described.add(node)
+        yield f"<{node}> <{I.RDF}type> <{I.QB}Slice>{tail}"
+        yield f"<{node}> <{I.QB}sliceStructure> <{I.slice_key(name, by)}>{tail}"
         for dim in fixed:
-            yield f"{node} <{I.NS}{dim}> {values[dim]}{tail}"
+            yield f"<{node}> <{I.NS}{dim}> {values[dim]}{tail}"
 
 
 def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
     name, dims = cell
     node = _iri(I.observation(name, repr(dims)))
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
-    yield from _slice_lines(cell)  # the same quads for every observation of a slice: kept once
-    for slice_ in _slices(cell):
+    for slice_, _, _ in _slices(cell):
         yield f"<{slice_}> <{I.QB}observation> {node}{tail}"
     yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
     yield f"{node} <{I.QB}dataSet> <{I.dataset(name)}>{tail}"
@@ -306,6 +308,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     invalidate(store)
     lines: list[str] = []
     stale: list[ox.Quad] = []
+    described: set[str] = set()  # slices already described by this change
 
     def write() -> None:  # a chunk at a time: a first build changes every cell at once
         for quad in stale:  # before the new quads: an unchanged count is the same quad
@@ -328,10 +331,11 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
             raise StoreError(f"statistics would go negative for {cell}; run a full refresh")
         stale.extend(old)
         if any(counts.values()):
+            lines.extend(_slice_lines(cell, described))
             lines.extend(_observation_lines(cell, counts))
         else:  # gone: out of its slices too
             member = ox.NamedNode(I.QB + "observation")
-            stale.extend(ox.Quad(ox.NamedNode(s), member, node, graph) for s in _slices(cell))
+            stale.extend(ox.Quad(ox.NamedNode(s), member, node, graph) for s, _, _ in _slices(cell))
         if len(lines) >= _CHUNK:
             write()
     label = ox.NamedNode(I.RDFS + "label")

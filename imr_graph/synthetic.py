@@ -764,8 +764,7 @@ def write_corpus(
     """
     root = Path(folder)
     written: list[Path] = []
-    for letter in synthetic_letters(count, seed, start):
-        number = int(letter.name.rsplit("-", 1)[1])
+    for number, letter in enumerate(synthetic_letters(count, seed, start), start=start):
         part = root / f"{number // FOLDER_SIZE:05d}"
         part.mkdir(parents=True, exist_ok=True)
         for kind in kinds:

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from conftest import free_port
 
 from imr_graph.cli import main
-from imr_graph.cluster import part_files
-from imr_graph.store import build_jsonl, open_store
+from imr_graph.store import build_jsonl, open_store, record_files
 from imr_graph.synthetic import write_corpus
 
 distributed = pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed] (the test extra)")
@@ -53,7 +52,7 @@ def test_parts_equal_the_single_machine_output(scheduler: str, corpus: Path, tmp
     )  # fmt: skip
     assert code == 1
     assert "230 letters, " in output and "3 failed" in output
-    parts = part_files(tmp_path / "parts")
+    parts = record_files([tmp_path / "parts"])
     assert [p.name[:10] for p in parts] == [f"part-{k:05d}" for k in range(6)]  # 233 letters / 40
     joined = b"".join(p.read_bytes() for p in parts)
     assert joined == (tmp_path / "one.jsonl").read_bytes()
@@ -77,17 +76,17 @@ def test_build_reads_the_parts_folder(scheduler: str, corpus: Path, tmp_path: Pa
 def test_resume_keeps_finished_parts_and_removes_stale_ones(scheduler: str, corpus: Path, tmp_path: Path) -> None:
     parts_dir = tmp_path / "parts"
     run("extract", str(corpus), "--scheduler", scheduler, "-o", str(parts_dir), "--partition-size", "50", "-q")
-    before = {p.name: p.read_bytes() for p in part_files(parts_dir)}
-    kept = part_files(parts_dir)[0]
+    before = {p.name: p.read_bytes() for p in record_files([parts_dir])}
+    kept = record_files([parts_dir])[0]
     kept_inode = kept.stat().st_ino
-    part_files(parts_dir)[2].unlink()  # as if the run had stopped before this part was written
+    record_files([parts_dir])[2].unlink()  # as if the run had stopped before this part was written
     stale = parts_dir / "part-00099-000000000000.jsonl"
     stale.write_text("")
     code, output = run(
         "extract", str(corpus), "--scheduler", scheduler, "-o", str(parts_dir), "--partition-size", "50", "--resume"
     )
     assert code == 1 and "230 letters, " in output
-    assert {p.name: p.read_bytes() for p in part_files(parts_dir)} == before
+    assert {p.name: p.read_bytes() for p in record_files([parts_dir])} == before
     assert kept.stat().st_ino == kept_inode  # not written again
     assert not stale.exists()
 
@@ -97,7 +96,7 @@ def test_the_local_engine_starts_its_own_cluster(corpus: Path, tmp_path: Path) -
     code, output = run("extract", *map(str, letters), "--engine", "dask", "--workers", "1", "-o", str(tmp_path / "p"))
     assert code == 0, output
     assert "20 letters, " in output
-    assert sum(len(p.read_text().splitlines()) for p in part_files(tmp_path / "p")) == 20
+    assert sum(len(p.read_text().splitlines()) for p in record_files([tmp_path / "p"])) == 20
 
 
 def test_bad_dask_use_is_a_clear_error(corpus: Path, tmp_path: Path) -> None:
