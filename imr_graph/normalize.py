@@ -153,16 +153,22 @@ def _region_words() -> tuple[dict[tuple[str, ...], str], int]:
 def body_region(diagnosis: str) -> str | None:
     """Return the body region a diagnosis names first (the longest keyword there), or None.
 
+    Plural words are read as their singular ("knees"), and a bone's part is the bone's
+    region: "fracture of the left radius head" is the elbow, not the head.
+
     >>> body_region("left knee internal derangement")
     'knee'
     >>> body_region("low back pain")
     'lumbar spine'
+    >>> body_region("nondisplaced fracture of the left radius head")
+    'elbow'
     """
     table, longest = _region_words()
     words = tokens(diagnosis)
+    singular = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "is", "us")) else w for w in words]
     for start in range(len(words)):
         for end in range(min(len(words), start + longest), start, -1):
-            label = table.get(tuple(words[start:end]))
+            label = table.get(tuple(words[start:end])) or table.get(tuple(singular[start:end]))
             if label is not None:
                 return label
     return None

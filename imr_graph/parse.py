@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from imr_graph import normalize as norm
 from imr_graph.citations import PageOf, find_mentions, linked_evidence, parse_basis
+from imr_graph.diagnoses import diagnosis_lists, split_conditions
 from imr_graph.errors import NotAnImrLetter
 from imr_graph.models import (
     Basis,
@@ -72,20 +73,8 @@ _INJURY = re.compile(
     rf"""(?:date\s+of\s+injury|injur(?:y|ies|ed)|doi)\b[^.]{{0,40}}?(?:on|of|dated|:)?\s*(?P<date>{DATE})""",
     re.X,
 )
-_DIAGNOSES = re.compile(
-    r"""(?:diagnos(?:es|is)(?:,?\s+and[-/]or\s+impressions,?)?\s+(?:that\s+)?(?:(?:were|was)\s+noted\s+to\s+)?
-          (?:include[sd]?|are|is|was|were|of)(?:\s+(?:documented|listed|noted))?
-          (?:\s+(?:as|is|of|for|with))*
-        |diagnosed\s+(?:as\s+having|with)|dx\s+of|has\s+had\s+diagnoses\s+of
-        |(?:undergoing|being)\s+(?:treatments?\s+for|treated\s+for)(?:\s+the\s+diagnos[ie]s\s+of)?
-        |(?:filed|has\s+filed)\s+a\s+claim\s+for)
-        [\s:]+(?P<list>[^.]+?)
-        (?=\s+(?:reportedly\s+)?associated\s+with|\s+secondary\s+to|\.(?:\s|$)|$)""",
-    re.X,
-)
 _SUMMARY_START = re.compile(r"clinical\s+case\s+summary|case\s+summary\s*:")
 _ISSUES_HEADING = re.compile(r"imr\s+issues,\s+decisions")
-_DIAGNOSIS_LEAD = re.compile(r"^(?:documented\s+(?:as\s+)?|as\s+|is\s+|of\s+|for\s+|an?\s+|the\s+|and\s+)+", re.I)
 _ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|imr\s+issues,\s+decisions\s+and\s+rationales")
 #: The sentence that introduces the items, whichever way its lines were wrapped.
 _SET_FORTH = re.compile(r"set\s+forth\s+below\s*:")
@@ -335,14 +324,14 @@ class _Parser:
     def diagnoses(self, region: _Region) -> tuple[Diagnosis, ...]:
         out: list[Diagnosis] = []
         seen: set[str] = set()
-        for match in _diagnosis_lists(self.low, region.start, region.end):
-            for start, end in _split_diagnoses(self.text, *match.span("list")):
-                text = " ".join(self.text[start:end].split())
+        for match in diagnosis_lists(self.low, region.start, region.end):
+            for condition in split_conditions(self.text, *match.span("list")):
+                text = " ".join(condition.text.split())
                 key = text.lower()
-                if len(text) < 3 or key in seen:
+                if key in seen:
                     continue
                 seen.add(key)
-                out.append(Diagnosis(text, norm.body_region(text), self.span(start, end)))
+                out.append(Diagnosis(text, norm.body_region(text), self.span(condition.start, condition.end)))
         return tuple(out)
 
     # -- items ----------------------------------------------------------------
@@ -576,56 +565,6 @@ def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
         citations=tuple(mentions),
         text=text,
     )
-
-
-#: Words one of which begins every diagnosis phrase _DIAGNOSES knows; str.find is far
-#: quicker than letting the regex try its alternatives at every character.
-_DIAGNOSIS_WORDS = ("diagnos", "dx", "undergoing", "being", "filed")
-
-
-def _diagnosis_lists(low: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Where diagnosis lists stand in ``low[start:end]``, in order, without overlaps."""
-    candidates = set()
-    for word in _DIAGNOSIS_WORDS:
-        at = low.find(word, start, end)
-        while at >= 0:
-            candidates.add(at)
-            at = low.find(word, at + 1, end)
-    reached = start
-    for at in sorted(candidates):
-        if at < reached:
-            continue
-        match = _DIAGNOSES.match(low, at, end)
-        if match:
-            reached = match.end()
-            yield match
-
-
-def _split_diagnoses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a diagnosis list at ';' and ','; a lone word joins the next ('cervical, lumbar, …')."""
-    pieces: list[tuple[int, int]] = []
-    cursor = start
-    for sep in re.finditer(r"[;,]", text[start:end]):
-        pieces.append((cursor, start + sep.start()))
-        cursor = start + sep.end()
-    pieces.append((cursor, end))
-    merged: list[tuple[int, int]] = []
-    carry: int | None = None
-    for i, (a, b) in enumerate(pieces):
-        words = text[a:b].split()
-        if carry is not None:
-            a = carry
-            carry = None
-        if len(words) <= 1 and i + 1 < len(pieces) and not re.search(r";", text[b : b + 1]):
-            carry = a
-            continue
-        merged.append((a, b))
-    out = []
-    for a, b in merged:
-        lead = _DIAGNOSIS_LEAD.match(text[a:b].lstrip())
-        a += len(text[a:b]) - len(text[a:b].lstrip()) + (lead.end() if lead else 0)
-        out.append((a, b))
-    return out
 
 
 def _field_key(label: str) -> str:

@@ -257,7 +257,7 @@ _LETTER = (
         ),
         (
             "The current diagnoses are documented as cervical strain and lumbar strain.",
-            ["cervical strain and lumbar strain"],
+            ["cervical strain", "lumbar strain"],
             (None, None),
         ),
     ],
