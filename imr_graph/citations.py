@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from imr_graph.models import Basis, Citation, Guideline, Span
+from imr_graph.names import name_words, split_sections, trie_pattern
+from imr_graph.odg import parse_odg
 from imr_graph.read import lowered
 from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
 
@@ -44,7 +46,6 @@ _SECTIONS = re.compile(r",?\s*Section\(s\)\s*:\s*", re.I)
 _EDITION = re.compile(r"\b(?P<ed>\d+(?:st|nd|rd|th))\s+ed(?:ition|\.)?", re.I)
 _YEAR = re.compile(r"\((?P<paren>(?:19|20)\d\d)\)|,\s*(?P<comma>(?:19|20)\d\d)\b")
 _URL = re.compile(r"(?P<url>(?:https?://|www\.)[^\s<>\"')]+)", re.I)
-_NUMBERED_SECTION = re.compile(r",\s+(?=\d+(?:\.\d+)*\.?\s+[A-Z])")
 _OTHER_GUIDELINES = "other medical treatment guidelines"
 _GENERIC = {"MTUS", "OTHER"}
 
@@ -66,41 +67,9 @@ def _patterns() -> tuple[_Names, _Names, re.Pattern[str]]:
     vocab = load_vocabulary()
     code_re = _Names([*vocab.guideline_codes, _OTHER_GUIDELINES])
     title_re = _Names(list(vocab.chapter_names))
-    titles = _trie_pattern(list(vocab.chapter_names))
+    titles = trie_pattern(list(vocab.chapter_names))
     part_re = re.compile(rf"(?:^|,?\s*\band\s+|,\s*)(?P<title>{titles})\s+(?P<year>(?:19|20)\d\d)\b")
     return code_re, title_re, part_re
-
-
-#: Between the words of a name letters put spaces, commas, hyphens, '&' or 'and'.
-_NAME_GAP = r"[\s,&\-:()]*(?:and\s+)?"
-
-
-def _name_words(name: str) -> tuple[str, ...]:
-    """A name's words for matching; 'and' is left out because the gap between words allows it."""
-    return tuple(w for w in fold(name).split() if w != "and")
-
-
-def _trie_pattern(names: list[str]) -> str:
-    """One regex for many names, built as a word trie so shared beginnings are tried once."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for name in names:
-        node = trie
-        for word in _name_words(name):
-            node = node.setdefault(word, {})
-        node[""] = {}  # a name ends here
-
-    def pattern(node: dict) -> str:  # type: ignore[type-arg]
-        options = []
-        for word in sorted(w for w in node if w):
-            child = node[word]
-            head = re.escape(word).replace("/", r"\s*/\s*")
-            rest = pattern(child) if any(child) else ""
-            if rest:
-                rest = f"(?:{_NAME_GAP}{rest})" + ("?" if "" in child else "")
-            options.append(head + rest)
-        return "(?:" + "|".join(options) + ")"
-
-    return pattern(trie)
 
 
 @lru_cache(maxsize=1)
@@ -113,14 +82,14 @@ def _numbered_titles() -> _Names:
 @lru_cache(maxsize=1)
 def _lookups() -> tuple[dict[tuple[str, ...], ChapterName], dict[tuple[str, ...], str]]:
     vocab = load_vocabulary()
-    chapters = {_name_words(k): v for k, v in vocab.chapter_names.items()}
-    codes = {_name_words(k): v for k, v in vocab.guideline_codes.items()}
+    chapters = {name_words(k): v for k, v in vocab.chapter_names.items()}
+    codes = {name_words(k): v for k, v in vocab.guideline_codes.items()}
     return chapters, codes
 
 
 def _chapter_named(text: str) -> ChapterName:
     """The chapter a matched title names (the title pattern only matches catalog names)."""
-    return _lookups()[0][_name_words(text)]
+    return _lookups()[0][name_words(text)]
 
 
 class _Names:
@@ -129,8 +98,8 @@ class _Names:
     faster than a large alternation tried at every character."""
 
     def __init__(self, names: list[str]) -> None:
-        self.pattern = re.compile(rf"(?P<name>{_trie_pattern(names)})(?![\w-])")
-        self.starts = tuple(sorted({re.split(r"[^a-z0-9]", w[0])[0] for n in names if (w := _name_words(n))}))
+        self.pattern = re.compile(rf"(?P<name>{trie_pattern(names)})(?![\w-])")
+        self.starts = tuple(sorted({re.split(r"[^a-z0-9]", w[0])[0] for n in names if (w := name_words(n))}))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         low = lowered(text)
@@ -286,7 +255,37 @@ def parse_non_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) ->
     body = text.rstrip()
     if not body.strip(" .;"):
         return []
-    return [_free_citation(body[start:end], False, offset + start, page_of) for start, end, _ in _segments(body)]
+    return [
+        c for start, end, _ in _segments(body) for c in _free_citations(body[start:end], False, offset + start, page_of)
+    ]
+
+
+def _free_citations(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> list[Citation]:
+    """One free-text source; an ODG statement gives one citation per chapter it names."""
+    citation = _free_citation(raw, mtus, offset, page_of)
+    if citation.guideline is not Guideline.ODG:
+        return [citation]
+    parts = parse_odg(raw)
+    if len(parts) == 1:
+        part = parts[0]
+        title = part.chapter_title or citation.chapter_title
+        return [dataclasses.replace(citation, chapter_title=title, sections=part.topics, updated=part.updated)]
+    out = []
+    for k, part in enumerate(parts):
+        start = 0 if k == 0 else part.start
+        text = raw[start : part.end]
+        out.append(
+            dataclasses.replace(
+                citation,
+                text=_tidy(text),
+                chapter_title=part.chapter_title,
+                sections=part.topics,
+                updated=part.updated,
+                pages=parse_pages(text),
+                span=_span(offset + start, offset + start + len(text.rstrip()), page_of),
+            )
+        )
+    return out
 
 
 def _segments(text: str) -> list[tuple[int, int, str]]:
@@ -311,12 +310,12 @@ def _anchors(text: str, vocab: Vocabulary) -> Iterator[_Anchor]:
     code_re, _, _ = _patterns()
     for match in code_re.finditer(text):
         name = fold(match.group("name"))
-        code = "OTHER" if _name_words(name) == _name_words(_OTHER_GUIDELINES) else _code_of(name, vocab)
+        code = "OTHER" if name_words(name) == name_words(_OTHER_GUIDELINES) else _code_of(name, vocab)
         yield _Anchor(match.start(), match.end(), code, None)
 
 
 def _code_of(name: str, vocab: Vocabulary) -> str:
-    return _lookups()[1].get(_name_words(name), "OTHER")
+    return _lookups()[1].get(name_words(name), "OTHER")
 
 
 def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> Citation:
@@ -368,18 +367,18 @@ def _odg_chapter(text: str, vocab: Vocabulary, anywhere: bool) -> str | None:
     """The ODG chapter a citation names: at its start, or (when it names ODG) anywhere."""
     pattern = _odg_pattern()
     match = pattern.search(text) if anywhere else pattern.match(text.lstrip(" :-,"))
-    return _odg_lookup()[_name_words(match.group("name"))] if match else None
+    return _odg_lookup()[name_words(match.group("name"))] if match else None
 
 
 @lru_cache(maxsize=1)
 def _odg_pattern() -> re.Pattern[str]:
-    names = _trie_pattern(list(load_vocabulary().odg_chapters))
+    names = trie_pattern(list(load_vocabulary().odg_chapters))
     return re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])", re.I)
 
 
 @lru_cache(maxsize=1)
 def _odg_lookup() -> dict[tuple[str, ...], str]:
-    return {_name_words(k): v for k, v in load_vocabulary().odg_chapters.items()}
+    return {name_words(k): v for k, v in load_vocabulary().odg_chapters.items()}
 
 
 def parse_pages(text: str) -> tuple[tuple[int, int], ...]:
@@ -410,68 +409,6 @@ def _expand_end(start: str, end: str | None) -> int:
     if len(end) < len(start) and int(end) < int(start):
         return int(start[: len(start) - len(end)] + end)
     return int(end)
-
-
-def split_sections(text: str) -> tuple[str, ...]:
-    """Split a ``Section(s):`` list, keeping names that contain commas whole.
-
-    >>> split_sections("TENS, chronic pain (transcutaneous electrical nerve stimulation).")
-    ('TENS, chronic pain (transcutaneous electrical nerve stimulation)',)
-    >>> split_sections("Knee, Forearm, Wrist, & Hand.")
-    ('Knee', 'Forearm, Wrist, & Hand')
-    """
-    body = " ".join(text.split()).strip().rstrip(".,; ")
-    body = re.sub(r",?\s*\band$", "", body)
-    if not body:
-        return ()
-    if re.match(r"\d+(?:\.\d+)*\.?\s", body):
-        return tuple(s.strip() for s in _NUMBERED_SECTION.split(body) if s.strip())
-    known = _known_sections()
-    pieces = _split_top_level(body)
-    out: list[str] = []
-    i = 0
-    while i < len(pieces):
-        for count in sorted(known, reverse=True):
-            if fold(", ".join(pieces[i : i + count])) in known[count]:
-                out.append(", ".join(pieces[i : i + count]))
-                i += count
-                break
-        else:
-            piece = pieces[i]
-            if out and (piece[:1].islower() or piece.startswith(("&", "and "))):
-                out[-1] = f"{out[-1]}, {piece}"
-            else:
-                out.append(piece)
-            i += 1
-    return tuple(out)
-
-
-@lru_cache(maxsize=1)
-def _known_sections() -> dict[int, frozenset[str]]:
-    """Folded section names that hold commas, by how many comma-separated pieces they span."""
-    by_count: dict[int, set[str]] = {}
-    for name in load_vocabulary().section_names:
-        by_count.setdefault(name.count(",") + 1, set()).add(fold(name))
-    return {count: frozenset(names) for count, names in by_count.items()}
-
-
-def _split_top_level(text: str) -> list[str]:
-    """Split at ", " outside parentheses and brackets."""
-    pieces: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for i, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(0, depth - 1)
-        if char == "," and depth == 0 and text[i + 1 : i + 2] == " ":
-            pieces.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    pieces.append("".join(current).strip())
-    return [p for p in pieces if p]
 
 
 def _edition(text: str) -> str | None:

@@ -298,9 +298,11 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def split_conditions(text: str, start: int, end: int) -> list[Condition]:
     """Read ``text[start:end]``, a diagnosis list, as one entry per condition.
 
-    >>> [c.text for c in split_conditions(s := "cervical, lumbar, and thoracic strain", 0, len(s))]
+    >>> written = "cervical, lumbar, and thoracic strain"
+    >>> [c.text for c in split_conditions(written, 0, len(written))]
     ['cervical strain', 'lumbar strain', 'thoracic strain']
-    >>> [c.text for c in split_conditions(s := "strain of muscle, fascia and tendon of lower back", 0, len(s))]
+    >>> written = "strain of muscle, fascia and tendon of lower back"
+    >>> [c.text for c in split_conditions(written, 0, len(written))]
     ['strain of muscle, fascia and tendon of lower back']
     """
     semicolons = len(_top_level(text, start, end, ";")) > 1

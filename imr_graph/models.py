@@ -68,6 +68,7 @@ class Citation:
     edition: str | None = None
     year: int | None = None
     url: str | None = None
+    updated: str | None = None  # ODG: the online edition's date, ISO
     span: Span | None = None
 
 
@@ -327,6 +328,7 @@ def _citations(data: Any, where: str) -> tuple[Citation, ...]:
                 edition=_opt_str(d.get("edition"), f"{at}.edition"),
                 year=None if d.get("year") is None else _int(d.get("year"), f"{at}.year"),
                 url=_opt_str(d.get("url"), f"{at}.url"),
+                updated=_opt_str(d.get("updated"), f"{at}.updated"),
                 span=_span(d.get("span"), f"{at}.span"),
             )
         )

@@ -33,6 +33,7 @@ from imr_graph.models import (
     Span,
     Treatment,
 )
+from imr_graph.odg import topic_concept
 from imr_graph.vocab import load_vocabulary
 
 _IMR = I.NS
@@ -277,9 +278,25 @@ def cited_units(citation: Citation) -> CitedUnits:
         guideline,
         cited,
         base,
-        tuple(I.section(base, name) for name in citation.sections),
+        tuple(I.section(base, _section_key(code, name)) for name in citation.sections),
         tuple(I.pages(base, start, end) for start, end in citation.pages),
     )
+
+
+def _section_key(code: str, name: str) -> str:
+    """What a section unit is minted from: an ODG topic the catalog knows by its concept, so
+    the names letters give one topic make one unit; any other section by its name."""
+    if code == "ODG":
+        concept = topic_concept(name)
+        if concept is not None:
+            return concept[0].rsplit("/", 1)[-1]
+    return name
+
+
+def _section_label(code: str, name: str) -> tuple[str, str | None]:
+    """A section unit's label, and the catalog concept it matches (ODG topics the catalog knows)."""
+    concept = topic_concept(name) if code == "ODG" else None
+    return (concept[1], concept[0]) if concept else (name, None)
 
 
 def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Citation, source: str) -> None:
@@ -304,6 +321,8 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
             w.add(node, _p(prop), text)
     if citation.url:
         w.add(node, I.SCHEMA + "url", citation.url)
+    if citation.updated:
+        w.add(node, _p("updated"), _date(citation.updated))
     part = cited_part(citation)
     cited, base = units.cited, units.base
     if code == "OTHER":
@@ -327,7 +346,10 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.add(slot, _p("sectionName"), name)
         w.link(slot, _p("section"), shared)
         w.link(shared, _TYPE, _IMR + "GuidelineSection")
-        w.add(shared, I.SKOS + "prefLabel", name)
+        label, concept = _section_label(code, name)
+        w.add(shared, I.SKOS + "prefLabel", label)
+        if concept is not None:
+            w.link(shared, I.SKOS + "exactMatch", concept)
         w.link(shared, I.DCT + "isPartOf", base)
     for j, ((start, end), shared) in enumerate(zip(citation.pages, units.pages, strict=True), start=1):
         slot = f"{node}/pages/{j}"
@@ -535,5 +557,6 @@ def _read_citation(g: _Index, node: str) -> Citation:
         edition=g.one(node, imr + "edition"),
         year=g.int(node, imr + "year"),
         url=g.one(node, I.SCHEMA + "url"),
+        updated=g.one(node, imr + "updated"),
         span=_context(g, node),
     )

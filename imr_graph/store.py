@@ -35,6 +35,7 @@ BATCH = 500
 ONTOLOGY_FILES = (
     "imr.ttl",
     "guidelines.ttl",
+    "odg-topics.ttl",
     "specialties.ttl",
     "categories.ttl",
     "states.ttl",

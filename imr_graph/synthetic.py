@@ -433,7 +433,9 @@ class _Composer:
                 else self.citation()
             )
         if roll < 0.95 and self.format is not LetterFormat.PROFESSIONAL_REVIEW_2013:
-            return Cited(Guideline.ODG, False, None)
+            # ODG by chapter and topic; the 2013 notices name only the guideline, in prose
+            topic = () if self.format is LetterFormat.NOTICE_2013 else (rng.choice(_ODG_TOPICS),)
+            return Cited(Guideline.ODG, False, None, topic)
         n = rng.randint(1, 999)
         return Cited(Guideline.OTHER, False, url=f"https://evidence.example.org/{n}")
 
@@ -624,7 +626,7 @@ class _Composer:
     def non_mtus(self, cited: Cited) -> str:
         if cited.guideline is Guideline.ODG:
             written, _ = self.rng.choice(_ODG_CHAPTERS)
-            return f"Official Disability Guidelines (ODG), {written} Chapter, {self.rng.choice(_ODG_TOPICS)}."
+            return f"Official Disability Guidelines (ODG), {written} Chapter, {cited.sections[0]}."
         return f"{self.rng.choice(_OTHER_EVIDENCE)}, {cited.url}."
 
     def final_2016(self, f: _Facts) -> list[str]:

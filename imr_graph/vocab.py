@@ -57,6 +57,7 @@ class Vocabulary:
     guideline_codes: dict[str, str]
     chapter_names: dict[str, ChapterName]
     odg_chapters: dict[str, str]
+    odg_topics: dict[str, tuple[str, str]]  # folded label → (concept IRI, preferred label)
     section_names: tuple[str, ...]
     categories: tuple[Category, ...]
     category_words: dict[str, int]
@@ -74,6 +75,28 @@ def fold(label: str) -> str:
     """
     label = label.lower().replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9/]+", " ", label).split())
+
+
+@lru_cache(maxsize=65536)
+def topic_fold(name: str) -> str:
+    """Fold a topic name so that the ways letters write one topic meet: case, punctuation,
+    plurals and possessives, and word order.
+
+    >>> topic_fold("MRI's") == topic_fold("MRIs") == topic_fold("mri")
+    True
+    >>> topic_fold("Cervical pillows") == topic_fold("pillow, cervical")
+    True
+    """
+    words = fold(name.replace("'s", "").replace("’s", "")).replace("/", " ").split()
+    singular = [_singular(w) for w in words]
+    return " ".join(sorted(singular))
+
+
+def _singular(word: str) -> str:
+    """"mris" → "mri", "pillows" → "pillow"; "analysis", "stenosis", "press" stay."""
+    if len(word) < 3 or not word.endswith("s") or word.endswith(("ss", "us")):
+        return word
+    return word if word.endswith("is") and len(word) > 4 else word[:-1]
 
 
 _TOKEN = re.compile(r"[a-z0-9#%+]+")
@@ -118,7 +141,8 @@ def load_vocabulary() -> Vocabulary:
     """Parse the SKOS files once per process and build the lookup tables."""
     folder = ontology_dir()
     graph = _Triples(
-        folder / f"{name}.ttl" for name in ("specialties", "states", "guidelines", "categories", "body-regions")
+        folder / f"{name}.ttl"
+        for name in ("specialties", "states", "guidelines", "odg-topics", "categories", "body-regions")
     )
     pref, alt, hidden = (SKOS + n for n in ("prefLabel", "altLabel", "hiddenLabel"))
     notation, broader, in_scheme = (SKOS + n for n in ("notation", "broader", "inScheme"))
@@ -174,6 +198,11 @@ def load_vocabulary() -> Vocabulary:
             else:
                 chapter_names.setdefault(fold(label), ChapterName(title, code, chapter))
 
+    odg_topics: dict[str, tuple[str, str]] = {}
+    for c in scheme("odg-topic"):
+        for label in labels(c, pref, alt):
+            odg_topics.setdefault(topic_fold(label), (c, one(c, pref)))
+
     section_names = tuple(sorted((one(c, pref) for c in scheme("section")), key=len, reverse=True))
 
     categories = []
@@ -197,6 +226,7 @@ def load_vocabulary() -> Vocabulary:
         guideline_codes=guideline_codes,
         chapter_names=chapter_names,
         odg_chapters=odg_chapters,
+        odg_topics=odg_topics,
         section_names=section_names,
         categories=tuple(categories),
         category_words=words,

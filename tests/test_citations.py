@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imr_graph.citations import find_mentions, parse_basis, parse_pages, split_sections
+from imr_graph.citations import find_mentions, parse_basis, parse_pages
+from imr_graph.names import split_sections
 
 # (statement, cited_evidence, mtus_based, [(guideline, mtus, chapter, sections, pages, url)])
 CASES = [
@@ -98,7 +99,7 @@ CASES = [
         True,
         False,
         [
-            ("ODG", False, None, (), (), None),
+            ("ODG", False, None, ("MRI",), (), None),
             ("OTHER", False, None, (), (), "http://example.org/policy.html"),
         ],
     ),
@@ -112,7 +113,7 @@ CASES = [
         "Decision based on Non-MTUS Citation Neck and Upper Back (Cervical collar).",
         True,
         False,
-        [("ODG", False, None, (), (), None)],
+        [("ODG", False, None, ("Cervical collar",), (), None)],
     ),
     (
         "Decision based on Non-MTUS Citation A textbook of orthopedics, vol 2, pgs. 211-19.",

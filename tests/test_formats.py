@@ -68,7 +68,7 @@ def test_2016_header_inline_partial_request_and_multi_part_citation() -> None:
     assert third.decision.value == "overturned"
     assert cites(third.claims_administrator) == [
         ("ACOEM", True, 12, ("Special Studies",), ()),
-        ("ODG", False, None, (), ()),
+        ("ODG", False, None, ("MRIs (magnetic resonance imaging)",), ()),
     ]
     assert cites(third.reviewer) == [
         ("ACOEM", True, 12, ("Special Studies", "Summary"), ()),

@@ -1,0 +1,112 @@
+"""Catalog names in letters: matching many names at once, and splitting lists of names.
+
+Letters write a name with varying gaps ("Forearm, Wrist & Hand", "Forearm, Wrist, and
+hand") and list names separated by commas, though some names hold commas of their own
+("TENS, chronic pain (transcutaneous electrical nerve stimulation)"). Both the citation
+grammar (``citations.py``) and the ODG grammar (``odg.py``) read names this way.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from imr_graph.vocab import fold, load_vocabulary
+
+_NUMBERED_SECTION = re.compile(r",\s+(?=\d+(?:\.\d+)*\.?\s+[A-Z])")
+
+
+#: Between the words of a name letters put spaces, commas, hyphens, '&' or 'and'.
+NAME_GAP = r"[\s,&\-:()]*(?:and\s+)?"
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words for matching; 'and' is left out because the gap between words allows it."""
+    return tuple(w for w in fold(name).split() if w != "and")
+
+
+def trie_pattern(names: list[str]) -> str:
+    """One regex for many names, built as a word trie so shared beginnings are tried once."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for name in names:
+        node = trie
+        for word in name_words(name):
+            node = node.setdefault(word, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        options = []
+        for word in sorted(w for w in node if w):
+            child = node[word]
+            head = re.escape(word).replace("/", r"\s*/\s*")
+            rest = pattern(child) if any(child) else ""
+            if rest:
+                rest = f"(?:{NAME_GAP}{rest})" + ("?" if "" in child else "")
+            options.append(head + rest)
+        return "(?:" + "|".join(options) + ")"
+
+    return pattern(trie)
+
+
+def split_sections(text: str) -> tuple[str, ...]:
+    """Split a ``Section(s):`` list, keeping names that contain commas whole.
+
+    >>> split_sections("TENS, chronic pain (transcutaneous electrical nerve stimulation).")
+    ('TENS, chronic pain (transcutaneous electrical nerve stimulation)',)
+    >>> split_sections("Knee, Forearm, Wrist, & Hand.")
+    ('Knee', 'Forearm, Wrist, & Hand')
+    """
+    body = " ".join(text.split()).strip().rstrip(".,; ")
+    body = re.sub(r",?\s*\band$", "", body)
+    if not body:
+        return ()
+    if re.match(r"\d+(?:\.\d+)*\.?\s", body):
+        return tuple(s.strip() for s in _NUMBERED_SECTION.split(body) if s.strip())
+    known = known_sections()
+    pieces = split_top_level(body)
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for count in sorted(known, reverse=True):
+            if fold(", ".join(pieces[i : i + count])) in known[count]:
+                out.append(", ".join(pieces[i : i + count]))
+                i += count
+                break
+        else:
+            piece = pieces[i]
+            if out and (piece[:1].islower() or piece.startswith(("&", "and "))):
+                out[-1] = f"{out[-1]}, {piece}"
+            else:
+                out.append(piece)
+            i += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def known_sections() -> dict[int, frozenset[str]]:
+    """Folded section names that hold commas, by how many comma-separated pieces they span."""
+    by_count: dict[int, set[str]] = {}
+    for name in load_vocabulary().section_names:
+        by_count.setdefault(name.count(",") + 1, set()).add(fold(name))
+    return {count: frozenset(names) for count, names in by_count.items()}
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split at ", " outside parentheses and brackets."""
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        if char == "," and depth == 0 and text[i + 1 : i + 2] == " ":
+            pieces.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    pieces.append("".join(current).strip())
+    return [p for p in pieces if p]
+
+
