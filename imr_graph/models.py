@@ -114,6 +114,8 @@ class Item:
     rationale: str = ""
     rationale_citations: tuple[Citation, ...] = ()
     partial: PartialAuthorization | None = None
+    dependent: bool = False  # decided only because another item of the letter was
+    depends_on: int | None = None  # that item's number, when the letter names it
     span: Span | None = None
 
 
@@ -292,6 +294,8 @@ def _item(d: dict[str, Any], where: str) -> Item:
                 for k in ("original", "authorized", "remaining")
             )
         ),
+        dependent=_bool(d.get("dependent", False), f"{where}.dependent"),
+        depends_on=None if d.get("depends_on") is None else _int(d.get("depends_on"), f"{where}.depends_on"),
         span=_span(d.get("span"), f"{where}.span"),
     )
 

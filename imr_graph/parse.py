@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from imr_graph import normalize as norm
 from imr_graph.citations import PageOf, find_mentions, linked_evidence, parse_basis
+from imr_graph.dependent import mark_dependent
 from imr_graph.diagnoses import diagnosis_lists, split_conditions
 from imr_graph.errors import NotAnImrLetter
 from imr_graph.models import (
@@ -161,7 +162,7 @@ class _Parser:
             if injury:
                 header["date_of_injury"] = norm.iso_date(injury.group("date"))
                 self.provenance["date_of_injury"] = self.span(*injury.span("date"))
-        items = self.items()
+        items = mark_dependent(self.items())
         if not items:
             self.warn("no disputed items found")
         if self.format is LetterFormat.UNKNOWN:

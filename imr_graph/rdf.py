@@ -220,6 +220,10 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
         w.add(node, _p("originalRequest"), item.partial.original)
         w.add(node, _p("authorizedPortion"), item.partial.authorized)
         w.add(node, _p("remainingPortion"), item.partial.remaining)
+    if item.dependent:
+        w.add(node, _p("dependent"), _bool(True))
+    if item.depends_on is not None:
+        w.link(node, _p("dependsOn"), I.item(letter, item.depends_on))
     if item.span is not None:
         w.context(node, item.span, source)
     for field, role in ROLE_KEYS.items():
@@ -517,8 +521,15 @@ def _read_item(g: _Index, node: str) -> Item:
         rationale=g.one(node, imr + "rationale") or "",
         rationale_citations=_read_citations(g, rationale_basis),
         partial=partial,
+        dependent=g.bool(node, imr + "dependent"),
+        depends_on=_item_number(g.one(node, imr + "dependsOn")),
         span=_context(g, node),
     )
+
+
+def _item_number(iri: str | None) -> int | None:
+    """The number of the item an item IRI names (``…/item/3`` is 3)."""
+    return None if iri is None else int(iri.rsplit("/", 1)[-1])
 
 
 def _read_basis(g: _Index, node: str | None) -> Basis:
