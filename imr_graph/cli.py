@@ -143,11 +143,7 @@ def extract(
         if bar is not None:
             bar.close()
     if not quiet:
-        click.echo(
-            f"{summary.records} letters, {summary.items} items extracted; {len(summary.failures)} failed"
-            + (f"; {kept} kept from the earlier run" if resume else ""),
-            err=True,
-        )
+        click.echo(summary.line() + (f"; {kept} kept from the earlier run" if resume else ""), err=True)
     if summary.failures:
         sys.exit(1)
 

@@ -6,12 +6,14 @@ and the reason, and the other letters go on. Output files are written atomically
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
+import re
 import sys
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -144,12 +146,30 @@ class _Line:
 
     json: str
     items: int
+    warnings: tuple[str, ...] = ()  # their kinds (see warning_kind)
+
+
+_WARNING_DETAIL = re.compile(r"^item \d+: |\s*\(?\bat (?:page|char)\b.*$| ['\"].*$| \d+.*$")
+
+
+def warning_kind(warning: str) -> str:
+    """What a warning is about, without the values and places it names.
+
+    >>> warning_kind("item 2: the reviewer's guideline statement is missing")
+    "the reviewer's guideline statement is missing"
+    >>> warning_kind("unreadable date of injury '13/45/2016'")
+    'unreadable date of injury'
+    """
+    return _WARNING_DETAIL.sub("", warning).strip() or warning
 
 
 def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
     """Extract one letter into its JSON line (what batch workers send back or write)."""
     result = extract_one(path, data)
-    return result if isinstance(result, Failure) else _Line(record_json(result), len(result.items))
+    if isinstance(result, Failure):
+        return result
+    kinds = tuple(sorted({warning_kind(w) for w in result.warnings}))
+    return _Line(record_json(result), len(result.items), kinds)
 
 
 def record_json(record: CaseRecord) -> str:
@@ -206,6 +226,16 @@ class BatchSummary:
     records: int
     items: int
     failures: tuple[Failure, ...]
+    #: how many letters had a warning of each kind
+    warnings: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def line(self) -> str:
+        """The batch in one line, as ``extract`` ends: letters, items, failures, warnings by kind."""
+        text = f"{self.records} letters, {self.items} items extracted; {len(self.failures)} failed"
+        if self.warnings:
+            kinds = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.warnings.items(), key=lambda kv: -kv[1]))
+            text += f"; letters with warnings: {kinds}"
+        return text
 
 
 def run_extract(
@@ -222,6 +252,7 @@ def run_extract(
     """
     records = items = 0
     failures: list[Failure] = []
+    warned: Counter[str] = Counter()
     for result in _map(extract_line, find_letters(paths), workers):
         if isinstance(result, Failure):
             failures.append(result)
@@ -232,10 +263,11 @@ def run_extract(
             continue
         records += 1
         items += result.items
+        warned.update(result.warnings)
         output.write(result.json + "\n")
         if on_result is not None:
             on_result(result.json, None)
-    return BatchSummary(records, items, tuple(failures))
+    return BatchSummary(records, items, tuple(failures), dict(warned))
 
 
 def _umask() -> int:

@@ -163,6 +163,9 @@ class _Parser:
                 header["date_of_injury"] = norm.iso_date(injury.group("date"))
                 self.provenance["date_of_injury"] = self.span(*injury.span("date"))
         items = mark_dependent(self.items())
+        if not items and self.format is LetterFormat.UNKNOWN:
+            # IMR words but neither a letter's format nor an item: a web page, a cover sheet
+            raise NotAnImrLetter(self.letter.path, "not an IMR determination letter (no letter format, no items)")
         if not items:
             self.warn("no disputed items found")
         if self.format is LetterFormat.UNKNOWN:

@@ -139,3 +139,22 @@ def test_mutated_letters_never_raise_unexpectedly(order: list[int], noise: bytes
     for data in (shuffled, GOOD[:cut] + noise + GOOD[cut:], GOOD[:cut]):
         with contextlib.suppress(UnreadableLetter, NotAnImrLetter):
             extract_letter("mutant.txt", data)
+
+
+def test_a_document_with_imr_words_but_no_letter_is_a_failure(tmp_path: Path) -> None:
+    page = tmp_path / "printed-page.txt"
+    page.write_text("Independent Medical Review\nMAXIMUS Federal Services\nFrequently asked questions.\n")
+    result = CliRunner().invoke(main, ["extract", str(page), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    assert f"{page}: not an IMR determination letter (no letter format, no items)" in result.output
+    assert result.output.splitlines()[-1] == "0 letters, 0 items extracted; 1 failed"
+
+
+def test_extract_summarises_warnings_by_kind(tmp_path: Path) -> None:
+    from imr_graph.extract import BatchSummary
+
+    summary = BatchSummary(3, 5, (), {"reviewer qualifications not found": 1, "no disputed items found": 2})
+    assert summary.line() == (
+        "3 letters, 5 items extracted; 0 failed; letters with warnings: "
+        "no disputed items found: 2, reviewer qualifications not found: 1"
+    )
