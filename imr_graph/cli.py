@@ -410,7 +410,13 @@ def build(
             f"{summary.letters} letters ({summary.replaced} replaced"
             + (f", {summary.skipped} already there skipped" if resume else "")
             + f"), {summary.quads} quads, "
-            f"{inferred} chapters inferred from pages → {where}",
+            f"{inferred.placed} chapters inferred from pages"
+            + (
+                f" ({inferred.unplaced} ACOEM citation(s) with pages in no known chapter left unplaced)"
+                if inferred.unplaced
+                else ""
+            )
+            + f" → {where}",
             err=True,
         )
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -26,6 +26,7 @@ from imr_graph import stats
 from imr_graph.errors import ImrGraphError, OutputError, RecordError, StoreError
 from imr_graph.extract import atomic_binary_writer, ordered_map
 from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
+from imr_graph.pages import chapter_ranges, place
 from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads
 from imr_graph.vocab import ontology_dir
@@ -455,31 +456,37 @@ def _is_letter(graph: object) -> bool:
     return isinstance(graph, ox.NamedNode) and graph.value.startswith(I.ID + "letter/")
 
 
-def infer_chapters(store: ox.Store) -> int:
-    """Place ACOEM citations that give pages but no chapter, from the page ranges that other
-    citations give together with a chapter; mark each as inferred (``imr:inferredPart``).
+class Placement(NamedTuple):
+    """What the chapter inference did: citations placed in a chapter, and left unplaced."""
 
-    A citation is placed only when exactly one chapter's learned range holds all its pages.
+    placed: int
+    unplaced: int
+
+
+def infer_chapters(store: ox.Store) -> Placement:
+    """Place ACOEM citations that give pages but no chapter (``imr:inferredPart``), by the
+    published page ranges of the 2004 chapters and, where the book's range is not known, the
+    dense core of the pages letters cite with a chapter (see :mod:`imr_graph.pages`).
+
     Earlier inferences are replaced, so running this after every build keeps them current.
-    Returns how many citations were placed.
     """
     inferred = ox.NamedNode(I.NS + "inferredPart")
     for quad in list(store.quads_for_pattern(None, inferred, None, None)):
         store.remove(quad)
-    ranges: dict[str, tuple[int, int]] = {}
+    stated: dict[str, list[tuple[int, int]]] = {}
     for row in rows(store, "infer-stated-pages"):
-        low, high = ranges.get(row["part"], (10**9, -1))
-        ranges[row["part"]] = (min(low, int(row["start"])), max(high, int(row["end"])))
+        stated.setdefault(row["part"], []).append((int(row["start"]), int(row["end"])))
+    ranges = chapter_ranges(stated)
     pages: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for row in rows(store, "infer-unplaced-pages"):
         pages.setdefault((row["letter"], row["citation"]), []).append((int(row["start"]), int(row["end"])))
     placed = []
     for (graph, citation), spans in sorted(pages.items()):
-        fits = [part for part, (low, high) in ranges.items() if all(low <= a and b <= high for a, b in spans)]
-        if len(fits) == 1:
-            placed.append(ox.Quad(ox.NamedNode(citation), inferred, ox.NamedNode(fits[0]), ox.NamedNode(graph)))
+        part = place(spans, ranges)
+        if part is not None:
+            placed.append(ox.Quad(ox.NamedNode(citation), inferred, ox.NamedNode(part), ox.NamedNode(graph)))
     store.extend(placed)
-    return len(placed)
+    return Placement(len(placed), len(pages) - len(placed))
 
 
 def optimize(store: ox.Store) -> None:

@@ -58,6 +58,7 @@ class Vocabulary:
     chapter_names: dict[str, ChapterName]
     odg_chapters: dict[str, str]
     odg_topics: dict[str, tuple[str, str]]  # folded label → (concept IRI, preferred label)
+    published_pages: dict[str, tuple[int, int]]  # chapter IRI → the book's first and last page
     section_names: tuple[str, ...]
     categories: tuple[Category, ...]
     category_words: dict[str, int]
@@ -203,6 +204,13 @@ def load_vocabulary() -> Vocabulary:
         for label in labels(c, pref, alt):
             odg_topics.setdefault(topic_fold(label), (c, one(c, pref)))
 
+    page_start, page_end = "https://schema.org/pageStart", "https://schema.org/pageEnd"
+    published_pages = {
+        c: (int(str(graph.value(c, page_start))), int(str(graph.value(c, page_end))))
+        for c in scheme("guideline")
+        if graph.value(c, page_start) is not None and graph.value(c, page_end) is not None
+    }
+
     section_names = tuple(sorted((one(c, pref) for c in scheme("section")), key=len, reverse=True))
 
     categories = []
@@ -227,6 +235,7 @@ def load_vocabulary() -> Vocabulary:
         chapter_names=chapter_names,
         odg_chapters=odg_chapters,
         odg_topics=odg_topics,
+        published_pages=published_pages,
         section_names=section_names,
         categories=tuple(categories),
         category_words=words,

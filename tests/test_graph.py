@@ -386,7 +386,7 @@ def test_chapter_is_inferred_from_pages(tmp_path: Path) -> None:
     build([stated, other], store)
     # the unplaced reviewer citation, and the rationale's "ACOEM … 2nd Edition (2004), pages
     # 344-345" (no chapter) in both letters
-    assert infer_chapters(store) == 3
+    assert infer_chapters(store) == (3, 0)
     placed = {
         (q.subject.value, q.object.value)
         for q in store.quads_for_pattern(None, ox.NamedNode(iri.NS + "inferredPart"), None, None)
@@ -398,7 +398,7 @@ def test_chapter_is_inferred_from_pages(tmp_path: Path) -> None:
         (iri.citation(item, "rationale", 1), chapter13),
         (iri.citation(iri.item(iri.letter(stated.id), 1), "rationale", 1), chapter13),
     }
-    assert infer_chapters(store) == 3  # idempotent
+    assert infer_chapters(store) == (3, 0)  # idempotent
 
 
 # -- projections --------------------------------------------------------------------------
