@@ -32,7 +32,9 @@ _NOT_MTUS = re.compile(
     r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+mtus"
     r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside"
 )
-_STATEMENT = re.compile(r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus\s+citation:?)|(?P<mtus>mtus\b:?))")
+_STATEMENT = re.compile(
+    r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus(?:\s+citations?)?\b:?)|(?P<mtus>mtus\b:?))"
+)
 _PAGES = re.compile(
     r"""\b(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*:?\s*
         (?P<list>\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?
@@ -256,8 +258,28 @@ def parse_non_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) ->
     if not body.strip(" .;"):
         return []
     return [
-        c for start, end, _ in _segments(body) for c in _free_citations(body[start:end], False, offset + start, page_of)
+        c
+        for start, end, code in _segments(body)
+        for s_start, s_end in (_outside_sources(body, start, end) if code == "OTHER" else [(start, end)])
+        for c in _free_citations(body[s_start:s_end], False, offset + s_start, page_of)
     ]
+
+
+#: Where one outside source ends after its address and another begins: "…/syncope.html; UpToDate, …".
+_AFTER_ADDRESS = re.compile(r"[\s.,]*[;.,]\s+(?=\S+\s+\S)")
+
+
+def _outside_sources(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut other evidence where a source's address ends and more text follows: each address
+    closes one source. Sources without addresses are not cut (their parts hold semicolons too)."""
+    cuts = [start]
+    for url in _URL.finditer(text, start, end):
+        address_end = url.start() + len(url.group().rstrip(".,;:"))
+        after = _AFTER_ADDRESS.match(text, address_end, end)
+        if after is not None and text[after.end() : end].strip(" .;,"):
+            cuts.append(after.end())
+    cuts.append(end)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" .;,")]
 
 
 def _free_citations(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> list[Citation]:
@@ -460,6 +482,20 @@ def _mention(
     )
 
 
+_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as\s+well\s+as)\s+(?:the\s+)?|\s*,\s*(?:the\s+)?", re.I)
+
+
+def _coordinated(generic: tuple[int, int], specific: list[tuple[int, int, str]], text: str) -> bool:
+    """Whether a generic name ("MTUS") is coordinated with a specific one ("MTUS and ACOEM"),
+    so that both are cited, rather than part of its name ("MTUS ACOEM") or a gloss on it."""
+    start, end = generic
+    for s_start, s_end, _ in specific:
+        between = text[end:s_start] if s_start >= end else text[s_end:start] if start >= s_end else None
+        if between is not None and _COORDINATION.fullmatch(between):
+            return True
+    return False
+
+
 def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False) -> list[Citation]:
     """Find guidelines named in prose (a rationale, or a 2013 letter's basis).
 
@@ -481,9 +517,9 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
         anchors = [a for a in names if lo <= a[0] < hi]
         if sentence_titles and _GUIDELINE_WORDS.search(text, lo, hi):
             anchors += [(t0, t1, "ACOEM") for t0, t1, _ in sentence_titles]
-        specific = any(a[2] not in _GENERIC for a in anchors)
+        specific = [a for a in anchors if a[2] not in _GENERIC]
         for a_start, a_end, code in sorted(anchors):
-            if code in _GENERIC and specific:
+            if code in _GENERIC and specific and not _coordinated((a_start, a_end), specific, text):
                 continue
             citation = _mention(text, lo, hi, a_start, a_end, code, sentence_titles)
             key = (citation.guideline, citation.chapter, citation.pages)

@@ -128,6 +128,28 @@ CASES = [
         True,
         [("ACOEM", True, 5, ("Cornerstones of Disability Prevention and Management",), (), None)],
     ),
+    (  # two outside sources in one statement: the first address closes the first source
+        "Decision based on Non-MTUS Citation National Institute of Examples, Fainting, "
+        "https://www.example.gov/health/fainting; ReviewSource, Doe, Fainting in adults: causes.",
+        True,
+        False,
+        [
+            ("OTHER", False, None, (), (), "https://www.example.gov/health/fainting"),
+            ("OTHER", False, None, (), (), None),
+        ],
+    ),
+    (  # one source whose parts are set apart by semicolons stays one
+        "Decision based on Non-MTUS Citation Example Fee Schedule (EFS); Chapter 3-Surgeons; 4.1- Global package.",
+        True,
+        False,
+        [("OTHER", False, None, (), (), None)],
+    ),
+    (  # "Non-MTUS" without "Citation"
+        "Decision based on Non-MTUS Official Disability Guidelines (ODG), Pain.",
+        True,
+        False,
+        [("ODG", False, None, (), (), None)],
+    ),
 ]
 
 
@@ -219,3 +241,16 @@ def test_page_ranges_round_trip(ranges: list[tuple[int, int]]) -> None:
 def test_basis_never_raises(text: str) -> None:
     parse_basis("Decision based on MTUS " + text)
     parse_basis("Decision based on Non-MTUS Citation " + text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "codes"),
+    [
+        ("The request is supported by the California MTUS and ACOEM guidelines.", ["MTUS", "ACOEM"]),
+        ("Per the ACOEM and MTUS recommendations, an MRI is indicated.", ["ACOEM", "MTUS"]),
+        ("According to the MTUS ACOEM guidelines, an MRI is indicated.", ["ACOEM"]),
+        ("The MTUS Chronic Pain Medical Treatment Guidelines recommend against it.", ["CPMTG"]),
+    ],
+)
+def test_mtus_named_beside_a_part_is_cited_too(sentence: str, codes: list[str]) -> None:
+    assert [c.guideline.value for c in find_mentions(sentence)] == codes
