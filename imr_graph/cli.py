@@ -60,6 +60,12 @@ def _stdout() -> Iterator[tuple[IO[str], set[str]]]:
 @click.option("-o", "--output", metavar="FILE", help="Write JSON Lines here (default: stdout).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--errors", "errors_path", metavar="FILE", help="Write one JSON line per letter that failed.")
+@click.option(
+    "--warnings",
+    "warnings_path",
+    metavar="FILE",
+    help="Write one JSON line per warning of a record (path, id, kind, warning).",
+)
 @click.option("--resume", is_flag=True, help="Keep the letters -o FILE (or FILE.part) already holds; do the rest.")
 @click.option(
     "--engine",
@@ -82,6 +88,7 @@ def extract(
     output: str | None,
     workers: int | None,
     errors_path: str | None,
+    warnings_path: str | None,
     resume: bool,
     engine: str,
     scheduler: str | None,
@@ -92,7 +99,9 @@ def extract(
 
     Writes one JSON object per letter (the case-record contract). Letters that
     cannot be read are reported on stderr and in --errors; the others are
-    still written. Exit code 1 when any letter failed.
+    still written. Exit code 1 when any letter failed. The last line on stderr counts
+    letters, items, failures and letters with warnings by kind; --warnings FILE lists
+    each warning (the records carry them too).
 
     -o FILE is written through FILE.part and appears whole at the end; a run that was
     stopped leaves FILE.part, and --resume goes on from it (letters are matched by the
@@ -105,7 +114,7 @@ def extract(
 
     \b
     Example:
-        imr-graph extract letters/ -o cases.jsonl --errors failed.jsonl
+        imr-graph extract letters/ -o cases.jsonl --errors failed.jsonl --warnings warned.jsonl
         imr-graph extract letters/ -o cases.jsonl --resume
         cat letter.txt | imr-graph extract - > case.jsonl
         imr-graph extract /shared/letters --scheduler tcp://10.0.0.5:8786 -o /shared/cases
@@ -117,6 +126,8 @@ def extract(
         raise click.UsageError("--resume needs -o FILE (the output to go on with)")
     letters = find_letters(paths)
     if engine == "dask" or scheduler is not None:
+        if warnings_path:
+            raise click.UsageError("--warnings is for this machine's engine; with Dask the records carry them")
         _dask_extract(letters, output, errors_path, resume, scheduler, workers, partition_size, quiet)
         return
 
@@ -132,11 +143,12 @@ def extract(
         with (
             resumable_writer(Path(output), resume) if output and output != "-" else _stdout() as (out, done),
             _output(errors_path) if errors_path else contextlib.nullcontext() as err,
+            _output(warnings_path) if warnings_path else contextlib.nullcontext() as warned,
         ):
             todo = pending(letters, done)
             kept = len(done)
             bar = tqdm(total=len(todo), unit="letter", file=sys.stderr, disable=True if quiet else None)
-            summary = run_extract(todo, out, workers, err, on_result=progress)
+            summary = run_extract(todo, out, workers, err, on_result=progress, warnings=warned)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:

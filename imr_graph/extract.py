@@ -146,21 +146,30 @@ class _Line:
 
     json: str
     items: int
-    warnings: tuple[str, ...] = ()  # their kinds (see warning_kind)
+    path: str = ""
+    id: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def warning_lines(self) -> Iterator[str]:
+        """The lines of a ``--warnings`` file for this letter: path, id, kind, warning."""
+        for warning in self.warnings:
+            row = {"path": self.path, "id": self.id, "kind": warning_kind(warning), "warning": warning}
+            yield json.dumps(row, ensure_ascii=False)
 
 
-_WARNING_DETAIL = re.compile(r"^item \d+: |\s*\(?\bat (?:page|char)\b.*$| ['\"].*$| \d+.*$")
+_WARNING_PLACE = re.compile(r"^item \d+: | \(page \d+, offset \d+\)$")
+_WARNING_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\b\d+\b")
 
 
 def warning_kind(warning: str) -> str:
     """What a warning is about, without the values and places it names.
 
-    >>> warning_kind("item 2: the reviewer's guideline statement is missing")
+    >>> warning_kind("item 2: the reviewer's guideline statement is missing (page 3, offset 1200)")
     "the reviewer's guideline statement is missing"
-    >>> warning_kind("unreadable date of injury '13/45/2016'")
-    'unreadable date of injury'
+    >>> warning_kind("specialty 'Sports Medicinea' read as 'Sports Medicine' (a slip?) (page 1, offset 80)")
+    'specialty … read as … (a slip?)'
     """
-    return _WARNING_DETAIL.sub("", warning).strip() or warning
+    return _WARNING_VALUE.sub("…", _WARNING_PLACE.sub("", warning)).strip()
 
 
 def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
@@ -168,8 +177,7 @@ def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
     result = extract_one(path, data)
     if isinstance(result, Failure):
         return result
-    kinds = tuple(sorted({warning_kind(w) for w in result.warnings}))
-    return _Line(record_json(result), len(result.items), kinds)
+    return _Line(record_json(result), len(result.items), result.source.path, result.id, result.warnings)
 
 
 def record_json(record: CaseRecord) -> str:
@@ -244,11 +252,13 @@ def run_extract(
     workers: int | None = None,
     errors: IO[str] | None = None,
     on_result: Callable[[str | None, Failure | None], Any] | None = None,
+    warnings: IO[str] | None = None,
 ) -> BatchSummary:
     """Extract every letter under ``paths`` and write JSON Lines to ``output``.
 
     Workers serialize their own records, so the writing process only writes lines.
-    ``on_result(line, failure)`` is called once per letter (one of the two is None).
+    ``on_result(line, failure)`` is called once per letter (one of the two is None); each
+    warning a record carries is also written to ``warnings`` as a JSON line when given.
     """
     records = items = 0
     failures: list[Failure] = []
@@ -263,7 +273,9 @@ def run_extract(
             continue
         records += 1
         items += result.items
-        warned.update(result.warnings)
+        warned.update({warning_kind(w) for w in result.warnings})
+        if warnings is not None:
+            warnings.writelines(line + "\n" for line in result.warning_lines())
         output.write(result.json + "\n")
         if on_result is not None:
             on_result(result.json, None)

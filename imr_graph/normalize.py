@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from imr_graph.models import Treatment
@@ -62,19 +63,75 @@ def iso_date(text: str, pivot_year: int = 2030) -> str | None:
     return None
 
 
-def state_codes(text: str) -> tuple[str, ...]:
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``limit + 1`` once it must exceed ``limit``.
+
+    >>> edit_distance("sports medicinea", "sports medicine", 2), edit_distance("surgery", "urology", 2)
+    (1, 3)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def nearest(written: str, table: dict[str, str]) -> str | None:
+    """The value of the one key of ``table`` (folded labels) within two edits of ``written``
+    (one for labels under eight letters), or None when none is, or several are, that close.
+
+    >>> nearest("Sports Medicinea", {"sports medicine": "Sports Medicine", "family medicine": "Family Medicine"})
+    'Sports Medicine'
+    """
+    key = fold(written)
+    limit = 1 if len(key) < 8 else 2
+    if len(key) < 5:
+        return None  # too short to tell a slip from another name
+    found = {table[k] for k in table if edit_distance(key, k, limit) <= limit}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Labels read from a phrase of a letter: the vocabulary's, and what needed care."""
+
+    labels: tuple[str, ...]
+    corrected: tuple[tuple[str, str], ...] = ()  # (as written, label): read through a slip
+    unknown: tuple[str, ...] = ()  # in no vocabulary; kept as written where the field allows
+
+
+def state_codes(text: str) -> Normalized:
     """Return USPS codes for a list of state names or codes, in the letter's order.
 
-    >>> state_codes("California,North Carolina")
+    >>> state_codes("California,North Carolina").labels
     ('CA', 'NC')
+    >>> state_codes("Californa, Atlantis")
+    Normalized(labels=('CA',), corrected=(('Californa', 'CA'),), unknown=('Atlantis',))
     """
     states = load_vocabulary().states
     codes: list[str] = []
+    corrected: list[tuple[str, str]] = []
+    unknown: list[str] = []
     for piece in re.split(r",|;|\band\b|/", text):
-        code = states.get(fold(piece))
+        written = " ".join(piece.split()).strip(" .")
+        if not written:
+            continue
+        code = states.get(fold(written))
+        if code is None:
+            code = nearest(written, states)
+            if code is not None:
+                corrected.append((written, code))
+            elif re.search(r"[A-Za-z]{2}", written):
+                unknown.append(written)
         if code and code not in codes:
             codes.append(code)
-    return tuple(codes)
+    return Normalized(tuple(codes), tuple(corrected), tuple(unknown))
 
 
 @lru_cache(maxsize=1)
@@ -85,30 +142,52 @@ def _specialty_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z])(?:" + "|".join(flex) + r")(?![A-Za-z])", re.I)
 
 
-def specialties(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the canonical specialties a phrase names, and the phrases it could not place.
+def specialties(text: str) -> Normalized:
+    """Return the canonical specialties a phrase names; a phrase one or two edits from a
+    specialty is read as it, with a note; any other phrase is unknown.
 
-    >>> specialties("Physical Medicine & Rehabilitation, Pain Management")
-    (('Physical Medicine and Rehabilitation', 'Pain Medicine'), ())
+    >>> specialties("Physical Medicine & Rehabilitation, Pain Management").labels
+    ('Physical Medicine and Rehabilitation', 'Pain Medicine')
+    >>> specialties("Sports Medicinea").corrected
+    (('Sports Medicinea', 'Sports Medicine'),)
     """
     table = load_vocabulary().specialties
     found: list[str] = []
+    corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
     last = 0
+
+    def leftovers(gap: str) -> None:
+        for phrase in _leftovers(gap):
+            label = nearest(phrase, table)
+            if label is None:
+                unknown.append(phrase)
+                continue
+            corrected.append((phrase, label))
+            if label not in found:
+                found.append(label)
+
     for match in _specialty_pattern().finditer(text):
-        gap = text[last : match.start()]
-        unknown.extend(_leftovers(gap))
+        leftovers(text[last : match.start()])
         label = table[fold(match.group())]
         if label not in found:
             found.append(label)
         last = match.end()
-    unknown.extend(_leftovers(text[last:]))
-    return tuple(found), tuple(unknown)
+    leftovers(text[last:])
+    return Normalized(tuple(found), tuple(corrected), tuple(unknown))
 
 
 def _leftovers(gap: str) -> list[str]:
     words = re.split(r",|;|\band\b|&", gap)
     return [" ".join(w.split()) for w in words if re.search(r"[A-Za-z]{4,}", w)]
+
+
+#: Several strengths in one product: "4%-27.5%-0.0325%", "flurbiprofen 20%/lidocaine 5%".
+_COMPOUNDED = re.compile(r"\d(?:\.\d+)?\s*%\s*(?:[-/,+]|and)\s*(?:[a-z]+\s+)?\d(?:\.\d+)?\s*%")
+#: A topical form with a strength: "12% gel".
+_TOPICAL = re.compile(
+    r"\b(?:cream|ointment|lotion|gel|liniment)\b.*\d\s*%|\d\s*%.*\b(?:cream|ointment|lotion|gel|liniment)\b"
+)
 
 
 def treatment(request: str) -> Treatment:
@@ -135,6 +214,12 @@ def treatment(request: str) -> Treatment:
     if hits:
         category = vocab.categories[min(hits)]
         return Treatment(label, category.category, category.subcategory)
+    if _COMPOUNDED.search(core):
+        # an unknown product: several strengths in one is a compound; one strength in a
+        # topical form, a topical analgesic
+        return Treatment(label, "Pharmaceuticals", "Topical Compounds")
+    if _TOPICAL.search(core):
+        return Treatment(label, "Pharmaceuticals", "Topical Analgesics")
     if re.search(r"\d\s*(?:mg|mcg|ml|%)\b|#\s*\d", core):
         return Treatment(label, "Pharmaceuticals", None)
     return Treatment(label, None, None)

@@ -257,26 +257,25 @@ class _Parser:
         pieces: list[tuple[int, int]] = []
         licensure = _LICENSURE.search(self.text)
         if licensure:
-            found_states = norm.state_codes(licensure.group("states"))
+            found_states = self.normalized(norm.state_codes(licensure.group("states")), "license state", licensure)
             pieces.append(licensure.span())
         certification = _CERTIFICATION.search(self.text)
         board = None if certification else _BOARD.search(self.text)
         if certification:
-            specs, unknown = norm.specialties(certification.group("specs"))
-            specs += tuple(unknown)
+            specs = self.normalized(norm.specialties(certification.group("specs")), "specialty", certification)
             pieces.append(certification.span())
         elif board:
-            specs, unknown = norm.specialties(board.group("specs"))
-            specs += tuple(unknown)
+            specs = self.normalized(norm.specialties(board.group("specs")), "specialty", board)
             if board.group("subs"):
-                subs, unknown_subs = norm.specialties(board.group("subs"))
-                subs += tuple(unknown_subs)
-            found_states = found_states or norm.state_codes(board.group("states"))
+                subs = self.normalized(norm.specialties(board.group("subs")), "subspecialty", board)
+            found_states = found_states or self.normalized(
+                norm.state_codes(board.group("states")), "license state", board
+            )
             pieces.append(board.span())
         if not found_states:
             licensed = _LICENSED.search(self.text)
             if licensed:
-                found_states = norm.state_codes(licensed.group("states"))
+                found_states = self.normalized(norm.state_codes(licensed.group("states")), "license state", licensed)
                 pieces.append(licensed.span())
         if not pieces:
             self.warn("reviewer qualifications not found")
@@ -289,6 +288,16 @@ class _Parser:
             text=" ".join(self.text[start:end].split()),
             span=self.span(start, end),
         )
+
+    def normalized(self, found: norm.Normalized, field: str, where: re.Match[str]) -> tuple[str, ...]:
+        """The labels of ``found``, warning of each slip read through and each phrase in no
+        vocabulary; an unknown specialty is kept as written, an unknown state is dropped."""
+        for written, label in found.corrected:
+            self.warn(f"{field} {written!r} read as {label!r} (a slip?)", where.start())
+        for written in found.unknown:
+            kept = "kept as written" if field != "license state" else "left out"
+            self.warn(f"{field} {written!r} is in no vocabulary; {kept}", where.start())
+        return found.labels + (found.unknown if field != "license state" else ())
 
     # -- case summary ---------------------------------------------------------
     def summary_region(self) -> _Region:

@@ -39,6 +39,7 @@ ONTOLOGY_FILES = (
     "odg-topics.ttl",
     "specialties.ttl",
     "categories.ttl",
+    "drugs.ttl",
     "states.ttl",
     "outcomes.ttl",
     "body-regions.ttl",

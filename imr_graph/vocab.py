@@ -143,7 +143,7 @@ def load_vocabulary() -> Vocabulary:
     folder = ontology_dir()
     graph = _Triples(
         folder / f"{name}.ttl"
-        for name in ("specialties", "states", "guidelines", "odg-topics", "categories", "body-regions")
+        for name in ("specialties", "states", "guidelines", "odg-topics", "categories", "drugs", "body-regions")
     )
     pref, alt, hidden = (SKOS + n for n in ("prefLabel", "altLabel", "hiddenLabel"))
     notation, broader, in_scheme = (SKOS + n for n in ("notation", "broader", "inScheme"))
@@ -213,19 +213,27 @@ def load_vocabulary() -> Vocabulary:
 
     section_names = tuple(sorted((one(c, pref) for c in scheme("section")), key=len, reverse=True))
 
-    categories = []
+    placed = []
     for c in scheme("category"):
         order = graph.value(c, MATCH_ORDER)
         parent = graph.value(c, broader)
         if order is None or parent is None:
             continue
-        categories.append(Category(int(str(order)), one(parent, pref), one(c, pref), tuple(labels(c, hidden))))
-    categories.sort(key=lambda k: k.order)
+        placed.append((Category(int(str(order)), one(parent, pref), one(c, pref), tuple(labels(c, hidden))), c))
+    placed.sort(key=lambda k: k[0].order)
+    categories = [category for category, _ in placed]
     # each hidden label as its word sequence → the first subcategory (by match order) using it
     words: dict[str, int] = {}
     for index, category in enumerate(categories):
         for label in category.labels:
             words.setdefault(" ".join(tokens(label)), index)
+    # then the drug products of ontology/drugs.ttl, each a word of its ingredient's subcategory
+    index_of = {iri: i for i, (_, iri) in enumerate(placed)}
+    for c in scheme("drug"):
+        target = index_of.get(str(graph.value(c, SKOS + "broadMatch")))
+        if target is not None:
+            for label in labels(c, pref, alt):
+                words.setdefault(" ".join(tokens(label)), target)
     regions = tuple((one(c, pref), tuple(labels(c, hidden))) for c in scheme("body-region"))
     return Vocabulary(
         specialties=specialties,

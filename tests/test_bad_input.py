@@ -158,3 +158,22 @@ def test_extract_summarises_warnings_by_kind(tmp_path: Path) -> None:
         "3 letters, 5 items extracted; 0 failed; letters with warnings: "
         "no disputed items found: 2, reviewer qualifications not found: 1"
     )
+
+
+def test_warnings_file_lists_each_warning_with_its_kind(tmp_path: Path) -> None:
+    from imr_graph.sample import LETTERS_DIR
+
+    warned = tmp_path / "warned.jsonl"
+    args = ["extract", str(LETTERS_DIR), "-o", str(tmp_path / "out.jsonl"), "--warnings", str(warned)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in warned.read_text().splitlines()]
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(rows) == sum(len(r["warnings"]) for r in records) > 0
+    assert {(r["path"], r["id"], r["warning"]) for r in rows} == {
+        (r["source"]["path"], r["id"], w) for r in records for w in r["warnings"]
+    }
+    kinds = sorted({row["kind"] for row in rows})
+    assert result.output.splitlines()[-1].endswith(
+        "letters with warnings: " + ", ".join(f"{kind}: 1" for kind in kinds)
+    )

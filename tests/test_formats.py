@@ -267,3 +267,19 @@ def test_case_summary_phrases(summary: str, diagnoses: list[str], patient: tuple
     assert [d.text for d in rec.diagnoses] == diagnoses
     assert (rec.patient.age, rec.patient.sex) == patient
     assert rec.reviewer.license_states == ("NV",)
+
+
+def test_slips_in_a_vocabulary_label_are_read_through_with_a_warning() -> None:
+    letter = (LETTERS_DIR / "sample-2016-a.txt").read_text()
+    slipped = letter.replace("State(s) of Licensure: California, Oregon", "State(s) of Licensure: Californa, Atlantis")
+    slipped = slipped.replace("Physical Medicine & Rehabilitation, Pain Management", "Sports Medicinea, Zoology")
+    record = extract_letter("slipped.txt", slipped.encode())
+    assert record.reviewer.license_states == ("CA",)
+    assert record.reviewer.specialties == ("Sports Medicine", "Zoology")
+    kinds = [w.split(" (page")[0] for w in record.warnings]
+    assert kinds == [
+        "license state 'Californa' read as 'CA' (a slip?)",
+        "license state 'Atlantis' is in no vocabulary; left out",
+        "specialty 'Sports Medicinea' read as 'Sports Medicine' (a slip?)",
+        "specialty 'Zoology' is in no vocabulary; kept as written",
+    ]
