@@ -17,6 +17,7 @@ the first chapter after them, or of none ("MRI shoulder" names a topic, not the 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,7 +96,10 @@ def parse_odg(text: str) -> list[OdgPart]:
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         name = _ODG_NAME.match(low, start)
         body_start = name.end() if name and name.start() == start else start
-        parts.extend(_statement(text, body_start, end))
+        found = _statement(text, body_start, end)
+        if found:  # the first part of a statement begins where it names ODG
+            found[0] = dataclasses.replace(found[0], start=start)
+        parts.extend(found)
     if not parts:
         return [OdgPart(None, (), None, 0, len(text))]
     return parts
