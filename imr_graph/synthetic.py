@@ -123,6 +123,7 @@ _OTHER_EVIDENCE = (
     "Invented Journal of Pain Research review of topical agents",
     "Sample Orthopaedic Association clinical note on bracing",
 )
+_POST_OPERATIVE = "Post-operative physical therapy 12 sessions"
 #: Diagnoses (as letters phrase them) the composed case summaries list.
 DIAGNOSES = (
     "lumbar radiculopathy",
@@ -135,6 +136,18 @@ DIAGNOSES = (
     "myofascial pain",
     "right wrist sprain",
     "thoracic strain",
+)
+#: Diagnoses written as one phrase for several conditions (or one long ICD-10 description),
+#: and the conditions a correct extraction reads from each.
+DIAGNOSIS_GROUPS = (
+    ("cervical, thoracic and lumbar strain", ("cervical strain", "thoracic strain", "lumbar strain")),
+    ("neck sprain and right wrist pain", ("neck sprain", "right wrist pain")),
+    ("left knee and right ankle pain", ("left knee pain", "right ankle pain")),
+    ("right and left shoulder joint sprain", ("right and left shoulder joint sprain",)),
+    (
+        "strain of muscle, fascia and tendon of lower back, initial encounter",
+        ("strain of muscle, fascia and tendon of lower back, initial encounter",),
+    ),
 )
 _SPECIALTIES = (
     "Orthopedic Surgery",
@@ -210,6 +223,7 @@ class SyntheticItem:
     claims_administrator: tuple[Cited, ...] | None
     reviewer: tuple[Cited, ...]
     partial: PartialAuthorization | None = None
+    follows: tuple[int, str] | None = None  # a dependent item: the item it follows, and its request
 
 
 @dataclass(frozen=True)
@@ -269,6 +283,8 @@ def _check_item(check: _Check, n: int, item: Item, truth: SyntheticItem) -> None
     check(f"item {n} partial", item.partial, truth.partial)
     check(f"item {n} decision", item.decision, truth.decision)
     check(f"item {n} category", item.treatment.category, truth.category)
+    follows = truth.follows[0] if truth.follows else None
+    check(f"item {n} dependent", (item.dependent, item.depends_on), (follows is not None, follows))
     if truth.claims_administrator is not None:
         check(
             f"item {n} claims administrator cited",
@@ -319,7 +335,7 @@ class _Facts:
     items: tuple[SyntheticItem, ...]
     specialties: tuple[str, ...]
     states: list[str]  # full names, as letters write them
-    diagnoses: tuple[str, ...]
+    diagnoses: tuple[str, ...]  # as the letter writes them (a phrase may hold several conditions)
     age: int
     sex: str
 
@@ -353,9 +369,17 @@ class _Composer:
             )
         )
         states = tuple(rng.sample(_STATES, rng.choice((1, 1, 1, 2, 3))))
-        diagnoses = tuple(rng.sample(DIAGNOSES, rng.randint(1, 3)))
+        written = list(rng.sample(DIAGNOSES, rng.randint(1, 3)))
+        diagnoses = list(written)
+        groups = [g for g in DIAGNOSIS_GROUPS if not set(g[1]) & set(written)]
+        if rng.random() < 0.3:  # one phrase that holds several conditions, or one long description
+            group, conditions = rng.choice(groups)
+            at = rng.randint(0, len(written))
+            written.insert(at, group)
+            diagnoses[at:at] = conditions
+        items = self.dependent_item(items)
         age, sex = rng.randint(22, 68), rng.choice(("male", "female"))
-        lines = self.lines(_Facts(items, specialties, [name for name, _ in states], diagnoses, age, sex))
+        lines = self.lines(_Facts(items, specialties, [name for name, _ in states], tuple(written), age, sex))
         dated = self.format in (LetterFormat.NOTICE_2013, LetterFormat.FINAL_DETERMINATION_2016)
         numbered = self.format is not LetterFormat.FINAL_DETERMINATION_2014
         return SyntheticLetter(
@@ -368,10 +392,21 @@ class _Composer:
             sex=sex,
             specialties=specialties,
             states=tuple(code for _, code in states),
-            diagnoses=diagnoses,
+            diagnoses=tuple(diagnoses),
             items=items,
             pages=self.paginate(lines),
         )
+
+    def dependent_item(self, items: tuple[SyntheticItem, ...]) -> tuple[SyntheticItem, ...]:
+        """Sometimes add post-operative care decided only because the letter's surgery was."""
+        final = (LetterFormat.FINAL_DETERMINATION_2014, LetterFormat.FINAL_DETERMINATION_2016)
+        surgeries = [n for n, i in enumerate(items, start=1) if i.category == "Surgery" and i.follows is None]
+        if self.format not in final or not surgeries or self.rng.random() > 0.5:
+            return items
+        primary = surgeries[0]
+        truth = items[primary - 1]
+        dependent = SyntheticItem(_POST_OPERATIVE, "Surgery", truth.decision, (), (), follows=(primary, truth.request))
+        return (*items, dependent)
 
     def item(self, n: int) -> SyntheticItem:
         rng = self.rng
@@ -483,7 +518,8 @@ class _Composer:
         rng = self.rng
         injured = self.injured
         how = rng.choice(("while lifting boxes", "after a fall at work", "from repetitive keyboard use", ""))
-        listed = "; ".join(f.diagnoses) if rng.random() < 0.5 else ", ".join(f.diagnoses)
+        commas = any("," in d for d in f.diagnoses)
+        listed = "; ".join(f.diagnoses) if commas or rng.random() < 0.5 else ", ".join(f.diagnoses)
         phrase = rng.choice(("The diagnoses include", "The injured worker is undergoing treatment for"))
         return (
             f"The {worker} is a {f.age} year old {f.sex} who sustained an industrial injury on "
@@ -499,6 +535,12 @@ class _Composer:
 
     def rationale(self, item: SyntheticItem) -> str:
         rng = self.rng
+        if item.follows is not None:
+            no = "not " if item.decision is Decision.UPHELD else ""
+            return (
+                f"As the requested {item.follows[1]} is {no}medically necessary, the associated "
+                f"post-operative physical therapy is also {no}medically necessary."
+            )
         ending = (
             "the request is not medically necessary."
             if item.decision is Decision.UPHELD

@@ -76,6 +76,12 @@ def test_letters_vary_the_way_real_ones_do(letters: list[SyntheticLetter]) -> No
         [t for t in texts if t.startswith("Case Number: CM")],
     )
     assert all(both_layouts)  # header labels and values in two blocks, and inline
+    # what extraction must read past the surface: ODG topics, dependent items, several conditions in a phrase
+    odg = [c for letter in letters for i in letter.items for c in i.reviewer if c.guideline.value == "ODG"]
+    assert sum(1 for c in odg if c.sections) > 100  # ODG cited by chapter and topic
+    assert sum(1 for letter in letters for i in letter.items if i.follows) > 50  # dependent items
+    assert any("cervical, thoracic and lumbar strain" in t for t in texts)
+    assert any("strain of muscle, fascia and tendon of lower back, initial encounter" in t for t in texts)
 
 
 def test_same_seed_same_letters_in_any_part() -> None:
