@@ -22,6 +22,7 @@ import dataclasses
 import re
 
 from imr_graph.models import Item
+from imr_graph.read import lowered
 from imr_graph.vocab import tokens
 
 _DECIDED = r"""(?:is|was|were|are|has\s+been|have\s+been)\s+(?:not\s+)?
@@ -31,16 +32,21 @@ _DECIDED = r"""(?:is|was|were|are|has\s+been|have\s+been)\s+(?:not\s+)?
 _PREMISE = re.compile(
     rf"""\b(?:as|since|because|given(?:\s+that)?|in\s+that)\s+(?:the\s+)?(?:request(?:ed)?\s+for\s+(?:the\s+|a\s+|an\s+)?|(?:requested|proposed)\s+)?
         (?P<primary>[^.;,]{{2,120}}?)\s+{_DECIDED}""",
-    re.I | re.X,
+    re.X,  # run on lowercased text
 )
 #: What says this item follows from that decision, not from its own merits.
 _FOLLOWS = re.compile(
     r"""\b(?:also|likewise|consequently|none\s+of\s+the\s+(?:associated|related|requested)
         |associated|ancillary|adjunct|concurrent|post-?\s?operative|pre-?\s?operative|peri-?\s?operative)\b""",
-    re.I | re.X,
+    re.X,  # run on lowercased text
 )
 #: Words that name the other item in general terms: surgery, the primary procedure.
 _PROCEDURE_WORDS = {"surgery", "surgical", "procedure", "procedures", "operation", "primary"}
+_DECISION_WORDS = ("necessary", "certified", "supported", "authorized", "approved")
+#: Words one of which a sentence tying this decision to another uses (str.find is far quicker
+#: than the patterns below on the many sentences that have none).
+_CUES = ("also", "likewise", "consequently", "associated", "ancillary", "adjunct", "concurrent", "operative",
+         "surg", "procedure", "operation", "primary", "none of the")  # fmt: skip
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]|$)")
 _STOP = {"the", "a", "an", "of", "for", "and", "with", "to", "in", "on", "request", "requested", "mg", "x",
          "intervention", "service", "services", "per", "documentation"}  # fmt: skip
@@ -54,13 +60,20 @@ def dependency(rationale: str, request: str = "") -> str | None:
     'surgery'
     >>> dependency("Physical therapy is not medically necessary as no functional gains were documented.")
     """
-    for sentence in _SENTENCE.finditer(rationale):
+    low = lowered(rationale)  # offsets kept, so the primary is read from the rationale as written
+    if not any(cue in low for cue in _CUES):
+        return None
+    for sentence in _SENTENCE.finditer(low):
         text = sentence.group()
+        # a cheap first look: a word that ties this decision to another, and a decision word
+        if not any(cue in text for cue in _CUES) or not any(word in text for word in _DECISION_WORDS):
+            continue
         premise = _PREMISE.search(text)
         if premise is None:
             continue
         rest = text[: premise.start()] + text[premise.end() :]
-        primary = premise.group("primary")
+        at = sentence.start() + premise.start("primary")
+        primary = rationale[at : at + len(premise.group("primary"))]
         own = _content(primary) <= set(tokens(request)) and not set(tokens(primary)) & _PROCEDURE_WORDS
         if own:
             continue  # "as the <this request> is not medically necessary": its own decision

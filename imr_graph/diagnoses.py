@@ -24,6 +24,7 @@ one entry per place. What counts as a place comes from the body-region vocabular
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -266,6 +267,12 @@ def _split_place(text: str) -> tuple[str, str]:
 
 def _top_level(text: str, start: int, end: int, separator: str) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` at ``separator`` outside parentheses."""
+    if text.find(separator, start, end) < 0:
+        return [(start, end)]
+    if text.find("(", start, end) < 0 and text.find("[", start, end) < 0:
+        cuts = [m.start() for m in re.finditer(re.escape(separator), text[start:end])]
+        bounds = [start - 1, *(start + c for c in cuts), end]
+        return [(a + 1, b) for a, b in itertools.pairwise(bounds)]
     pieces = []
     depth = 0
     cursor = start

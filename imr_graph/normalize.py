@@ -231,14 +231,17 @@ def _region_words() -> tuple[dict[tuple[str, ...], str], int]:
     table: dict[tuple[str, ...], str] = {}
     for label, words in load_vocabulary().body_regions:
         for word in words:
-            table.setdefault(tuple(tokens(word)), label)
+            key = tuple(tokens(word))
+            table.setdefault(key, label)
+            if not key[-1].endswith("s"):  # "knees", "hands": plurals name the same place
+                table.setdefault((*key[:-1], key[-1] + "s"), label)
     return table, max(len(k) for k in table)
 
 
 def body_region(diagnosis: str) -> str | None:
     """Return the body region a diagnosis names first (the longest keyword there), or None.
 
-    Plural words are read as their singular ("knees"), and a bone's part is the bone's
+    Plural places are the same places ("knees"), and a bone's part is the bone's
     region: "fracture of the left radius head" is the elbow, not the head.
 
     >>> body_region("left knee internal derangement")
@@ -250,10 +253,9 @@ def body_region(diagnosis: str) -> str | None:
     """
     table, longest = _region_words()
     words = tokens(diagnosis)
-    singular = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "is", "us")) else w for w in words]
     for start in range(len(words)):
         for end in range(min(len(words), start + longest), start, -1):
-            label = table.get(tuple(words[start:end])) or table.get(tuple(singular[start:end]))
+            label = table.get(tuple(words[start:end]))
             if label is not None:
                 return label
     return None

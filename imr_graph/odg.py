@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from imr_graph.names import name_words, split_sections, trie_pattern
+from imr_graph.names import NameFinder, name_words, split_sections, trie_pattern
 from imr_graph.normalize import iso_date
 from imr_graph.vocab import fold, load_vocabulary, topic_fold
 
@@ -31,7 +31,7 @@ _ODG_NAME = re.compile(
     r"""(?:official\s+disability\s+guidelines?|\bodg\b)(?:\s*\(\s*odg\s*\))?(?:\s+guidelines?\b)?
         (?:[\s,:;-]*(?:work\s+loss\s+data\s+institute|treatment\s+in\s+workers'?\s+comp(?:ensation)?
             |\(?\d+(?:st|nd|rd|th)\s+(?:annual\s+)?edition\)?|(?:19|20)\d\d\b(?!\s*/)))*""",
-    re.I | re.X,
+    re.X,  # run on lowercased text
 )
 _UPDATED = re.compile(
     r"\(?\s*(?:updated|last\s+updated|revised)\s*:?\s*(?P<date>\d{1,2}/\d{1,2}/\d{2,4})\s*\)?"
@@ -73,12 +73,22 @@ def _chapter_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])")
 
 
+@lru_cache(maxsize=1)
+def _chapters() -> NameFinder:
+    return NameFinder(list(load_vocabulary().odg_chapters))
+
+
+@lru_cache(maxsize=1)
+def _chapter_titles() -> dict[tuple[str, ...], str]:
+    return {name_words(k): v for k, v in load_vocabulary().odg_chapters.items()}
+
+
 def _chapter_title(name: str) -> str:
-    table = {name_words(k): v for k, v in load_vocabulary().odg_chapters.items()}
-    return table[name_words(fold(name))]
+    return _chapter_titles()[name_words(fold(name))]
 
 
-def parse_odg(text: str) -> list[OdgPart]:
+@lru_cache(maxsize=4096)  # letters repeat their ODG statements word for word
+def parse_odg(text: str) -> tuple[OdgPart, ...]:
     """Read one ODG statement as its chapters, topics and edition dates.
 
     >>> [(p.chapter_title, p.topics, p.updated) for p in parse_odg(
@@ -101,22 +111,23 @@ def parse_odg(text: str) -> list[OdgPart]:
             found[0] = dataclasses.replace(found[0], start=start)
         parts.extend(found)
     if not parts:
-        return [OdgPart(None, (), None, 0, len(text))]
-    return parts
+        return (OdgPart(None, (), None, 0, len(text)),)
+    return tuple(parts)
 
 
 def _statement(text: str, start: int, end: int) -> list[OdgPart]:
     """One run of an ODG statement between mentions of ODG: its chapters and their topics."""
     low = text.lower()
     chapters: list[tuple[int, int, str]] = []  # where each chapter name stands, and its title
-    for match in _chapter_pattern().finditer(low, start, end):
-        before = low[start : match.start()]
-        after = low[match.end() : end]
+    for found in _chapters().finditer(text[start:end]):
+        match_start, match_end = start + found.start(), start + found.end()
+        before = low[start:match_start]
+        after = low[match_end:end]
         at_start = re.fullmatch(r"[\s,.;:()–-]*", before) is not None
         after_separator = bool(re.search(r"(?:[,;:/–(-]|\band|&)\s*$", before))
         names_chapter = bool(re.match(r"\s*(?:\(.*?\)\s*)?(?:chapters?|sections?)\b", after))
         if at_start or after_separator or names_chapter:
-            chapters.append((match.start(), match.end(), _chapter_title(match.group("name"))))
+            chapters.append((match_start, match_end, _chapter_title(found.group("name"))))
     if not chapters:
         topics, updated = _topics(text, start, end)
         if not topics and not updated:

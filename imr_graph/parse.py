@@ -76,6 +76,8 @@ _INJURY = re.compile(
 )
 _SUMMARY_START = re.compile(r"clinical\s+case\s+summary|case\s+summary\s*:")
 _ISSUES_HEADING = re.compile(r"imr\s+issues,\s+decisions")
+#: Headings that end a 2013 letter's case summary (run on lowercased text).
+_SUMMARY_END = re.compile(r"^(?:documents\s+reviewed|medical\s+treatment\s+guideline|\d{1,2}\)\s*regarding)", re.M)
 _ITEMS_START = re.compile(r"set\s+forth\s+below\s*:|imr\s+issues,\s+decisions\s+and\s+rationales")
 #: The sentence that introduces the items, whichever way its lines were wrapped.
 _SET_FORTH = re.compile(r"set\s+forth\s+below\s*:")
@@ -304,14 +306,8 @@ class _Parser:
         start_match = _SUMMARY_START.search(self.low)
         start = start_match.end() if start_match else 0
         end_match = _ITEMS_START.search(self.low, start)
-        for candidate in (
-            _ISSUES_HEADING,
-            re.compile(
-                r"^(?:DOCUMENTS\s+REVIEWED|MEDICAL\s+TREATMENT\s+GUIDELINE|\d{1,2}\)\s*Regarding)",
-                re.I | re.M,
-            ),
-        ):
-            found = candidate.search(self.text, start)
+        for candidate, text in ((_ISSUES_HEADING, self.text), (_SUMMARY_END, self.low)):
+            found = candidate.search(text, start)
             if found and (end_match is None or found.start() < end_match.start()):
                 end_match = found
         end = end_match.start() if end_match and end_match.start() > start else len(self.text)
