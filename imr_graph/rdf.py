@@ -297,7 +297,7 @@ def _section_key(code: str, name: str) -> str:
     return name
 
 
-def _section_label(code: str, name: str) -> tuple[str, str | None]:
+def section_label(code: str, name: str) -> tuple[str, str | None]:
     """A section unit's label, and the catalog concept it matches (ODG topics the catalog knows)."""
     concept = topic_concept(name) if code == "ODG" else None
     return (concept[1], concept[0]) if concept else (name, None)
@@ -350,7 +350,7 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
         w.add(slot, _p("sectionName"), name)
         w.link(slot, _p("section"), shared)
         w.link(shared, _TYPE, _IMR + "GuidelineSection")
-        label, concept = _section_label(code, name)
+        label, concept = section_label(code, name)
         w.add(shared, I.SKOS + "prefLabel", label)
         if concept is not None:
             w.link(shared, I.SKOS + "exactMatch", concept)

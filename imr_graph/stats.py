@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph.errors import StoreError
 from imr_graph.models import Basis, CaseRecord, Citation, Guideline
-from imr_graph.rdf import cited_units, record_from_quads
+from imr_graph.rdf import cited_units, record_from_quads, section_label
 from imr_graph.vocab import load_vocabulary, ontology_dir
 
 #: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
@@ -213,7 +213,7 @@ def labels(record: CaseRecord) -> dict[str, Unit]:
             if citation.sections or citation.pages:
                 add(units.base, part, units.source if units.base != units.cited else None)
             for name, unit in zip(citation.sections, units.sections, strict=True):
-                add(unit, f"{part}: {name}", units.base)
+                add(unit, f"{part}: {section_label(citation.guideline.value, name)[0]}", units.base)
             for (start, end), unit in zip(citation.pages, units.pages, strict=True):
                 pages = f"page {start}" if start == end else f"pages {start}-{end}"
                 add(unit, f"{part}, {pages}", units.base, (start, end))

@@ -138,6 +138,7 @@ def citations(draw: st.DrawFn) -> Citation:
         edition=draw(_opt_text),
         year=draw(st.none() | st.integers(1990, 2030)),
         url=draw(_opt_text),
+        updated=draw(st.none() | st.dates().map(str)),
         span=draw(_span),
     )
 
@@ -168,6 +169,8 @@ def records(draw: st.DrawFn) -> CaseRecord:
                 rationale=draw(st.text(max_size=60)),
                 rationale_citations=tuple(draw(st.lists(citations(), max_size=2))),
                 partial=draw(st.none() | st.builds(PartialAuthorization, _text, _text, _text)),
+                dependent=draw(st.booleans()),
+                depends_on=draw(st.none() | st.integers(1, len(labels))),
                 span=draw(_span),
             )
         )

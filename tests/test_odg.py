@@ -5,6 +5,7 @@ Every statement here is composed for the tests from the patterns of the format.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -160,3 +161,55 @@ def test_an_unknown_topic_is_kept_as_written() -> None:
 def test_odg_never_crashes(text: str) -> None:
     for part in parse_odg(text):
         assert 0 <= part.start <= part.end <= len(text)
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["statistics", "raw"])
+def test_topic_level_counts_one_unit_per_topic_whatever_its_spelling(raw: bool) -> None:
+    from known import OVERTURNED, UPHELD, basis, cite, item, letter
+
+    import imr_graph
+    from imr_graph import iri
+    from imr_graph.store import build, open_store
+
+    def shoulder(*topics: str) -> object:
+        return basis(cite("ODG", False, title="Shoulder", sections=topics), mtus=False)
+
+    records = [
+        letter(
+            "a",
+            "2016-12-01",
+            (),
+            (),
+            item(1, UPHELD, "Diagnostic Testing", "Other", shoulder(), shoulder("MRI's (magnetic resonance imaging)")),
+        ),  # type: ignore[arg-type]
+        letter(
+            "b",
+            "2016-12-02",
+            (),
+            (),
+            item(
+                1, OVERTURNED, "Diagnostic Testing", "Other", shoulder(), shoulder("Magnetic resonance imaging (MRI)")
+            ),
+        ),  # type: ignore[arg-type]
+        letter(
+            "c",
+            "2016-12-03",
+            (),
+            (),
+            item(1, UPHELD, "Diagnostic Testing", "Other", shoulder(), shoulder("Shoulder widget scan")),
+        ),  # type: ignore[arg-type]
+    ]
+    store = open_store(None)
+    build(records, store)
+    result = imr_graph.query(store, "overturn-by-guideline", raw=raw, level="section", role="reviewer")
+    rows = {row["unit"]: (row["items"], row["overturned"]) for row in result}
+    shoulder_unit = iri.VOCAB + "guideline/odg-shoulder/section/"
+    assert rows == {shoulder_unit + "mri": (2, 1), shoulder_unit + "shoulder-widget-scan": (1, 0)}
+    if not raw:  # the statistics name each unit: the catalog's name of a topic it knows
+        assert {row["unit"]: row["label"] for row in result} == {
+            shoulder_unit + "mri": "ODG Shoulder: Magnetic resonance imaging (MRI)",
+            shoulder_unit + "shoulder-widget-scan": "ODG Shoulder: Shoulder widget scan",
+        }
+    exact = iri.SKOS + "exactMatch"
+    linked = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(exact), None)}
+    assert (shoulder_unit + "mri", iri.VOCAB + "odg-topic/mri") in linked
