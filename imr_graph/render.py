@@ -105,7 +105,12 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     for part, side in zip(parts, sides, strict=True):
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        sub = graph.subgraph(part)
+        # a subgraph view iterates its nodes in set order, which changes from process to
+        # process; the layout starts from node order, so each part is copied in sorted order
+        sub = nx.Graph()
+        sub.add_nodes_from(part)
+        pairs = sorted(tuple(sorted(edge)) for edge in graph.subgraph(part).edges())
+        sub.add_edges_from((a, b, graph.edges[a, b]) for a, b in pairs)
         if len(part) == 1:
             found = {part[0]: (0.0, 0.0)}
         else:
