@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 import imr_graph
 from imr_graph.extract import find_letters, run_extract
 from imr_graph.questions import catalog
-from imr_graph.render import render
+from imr_graph.render import View, render
 from imr_graph.store import build_jsonl, infer_chapters, open_store
 from imr_graph.synthetic import write_corpus
 from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
@@ -73,7 +74,7 @@ def answers(store: ox.Store) -> dict[str, str]:
 
 
 def pages(store: ox.Store, case: str) -> dict[str, str]:
-    views = {
+    views: dict[str, View] = {
         "citations": citation_network(store),
         "citations-sections": citation_network(store, level="section"),
         "specialty": specialty_network(store),
@@ -93,9 +94,13 @@ def main() -> int:
         shared = records([str(args.shared / "seeds"), str(args.shared / "real")])
         print(f"records, shared corpus        {digest(shared)}")
         if args.synthetic:
-            folder = Path(work) / "synthetic"
-            write_corpus(folder, args.synthetic)
-            print(f"records, {args.synthetic} synthetic      {digest(records([str(folder)]))}")
+            write_corpus(Path(work) / "synthetic", args.synthetic)
+            here = os.getcwd()
+            os.chdir(work)  # records name their letters by the path given: the same in every run
+            try:
+                print(f"records, {args.synthetic} synthetic      {digest(records(['synthetic']))}")
+            finally:
+                os.chdir(here)
         cases = Path(work) / "cases.jsonl"
         cases.write_text(shared)
         store = open_store(None)
