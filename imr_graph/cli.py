@@ -17,10 +17,10 @@ from imr_graph.errors import ImrGraphError
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+from imr_graph._atomic import atomic_writer
 from imr_graph.extract import (
     STDIN,
     Failure,
-    atomic_writer,
     extract_paths,
     find_letters,
     pending,

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from imr_graph._atomic import atomic_writer
 from imr_graph.errors import ImrGraphError, OutputError
-from imr_graph.extract import BatchSummary, Failure, atomic_writer, extract_line
+from imr_graph.extract import BatchSummary, Failure, extract_line
 
 #: Letters per partition: big enough that scheduling costs little, small enough to spread.
 PART_SIZE = 2000

@@ -99,7 +99,7 @@ def ontology_html() -> str:
 
 def write_docs(path: str | Path) -> Path:
     """Write the ontology page to ``path`` (atomically)."""
-    from imr_graph.extract import atomic_writer
+    from imr_graph._atomic import atomic_writer
 
     target = Path(path)
     with atomic_writer(target) as handle:

@@ -7,6 +7,7 @@ Every error the library raises derives from :class:`ImrGraphError`::
      │    ├── UnreadableLetter   empty, binary, encrypted, corrupt, too large, bad encoding
      │    └── NotAnImrLetter     readable text, but no sign of an IMR determination
      ├── RecordError            a case-record line that is not JSON or breaks the contract
+ ├── RecordShapeError       a JSON object or letter graph that is not a case record (names the field)
      ├── StoreError             a store directory that is locked, or is not a store
      ├── ValidationError        the graph breaks its SHACL shapes
      ├── QueryError             unknown query, bad parameter, SPARQL syntax, endpoint failure
@@ -48,6 +49,12 @@ class NotAnImrLetter(LetterError):
 
 class OutputError(ImrGraphError):
     """An output file could not be written."""
+
+
+class RecordShapeError(ImrGraphError, ValueError):
+    """A JSON object (or a letter's graph) that is not a case record; the message names the field.
+
+    Also a ``ValueError``, as a malformed value is."""
 
 
 class RecordError(ImrGraphError):

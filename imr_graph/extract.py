@@ -12,15 +12,14 @@ import json
 import os
 import re
 import sys
-import tempfile
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from imr_graph._pool import ordered_map
 from imr_graph.errors import ImrGraphError, LetterError, OutputError
 from imr_graph.models import CaseRecord
 from imr_graph.parse import parse_letter
@@ -117,29 +116,6 @@ def _each(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_
     return [work(path, None) for path in letters]
 
 
-_In = TypeVar("_In")
-_Out = TypeVar("_Out")
-
-
-def ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int) -> Iterator[_Out]:
-    """``map`` in order, over at most ``workers`` processes, reading ``items`` only a little ahead
-    (so memory stays flat however long the input)."""
-    if workers <= 1:
-        yield from map(work, items)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        pending: deque[Future[_Out]] = deque()
-        for item in items:
-            pending.append(pool.submit(work, item))
-            if len(pending) > 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
 @dataclass(frozen=True)
 class _Line:
     """A record already serialized by the worker that extracted it (cheap to send back)."""
@@ -183,48 +159,6 @@ def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
 def record_json(record: CaseRecord) -> str:
     """Serialize a record as one JSON line (the form of :meth:`CaseRecord.to_dict`, key order kept)."""
     return record.to_json()
-
-
-@contextmanager
-def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
-    """Write a text file so that it appears whole or not at all.
-
-    A crash or Ctrl-C leaves the old file (or no file), never half of a new one.
-    """
-    with _atomic(Path(path), binary=False) as handle:
-        yield handle
-
-
-@contextmanager
-def atomic_binary_writer(path: str | Path) -> Iterator[IO[bytes]]:
-    """Like :func:`atomic_writer`, for bytes."""
-    with _atomic(Path(path), binary=True) as handle:
-        yield handle
-
-
-@contextmanager
-def _atomic(target: Path, binary: bool) -> Iterator[Any]:
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            "wb" if binary else "w",
-            encoding=None if binary else "utf-8",
-            dir=target.parent or ".",
-            prefix=f".{target.name}.",
-            suffix=".part",
-            delete=False,
-        )
-    except OSError as err:
-        raise OutputError(f"{target}: cannot write ({err.strerror or err})") from err
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o666 & ~_umask())  # a temporary file is private; the output is not
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -280,12 +214,6 @@ def run_extract(
         if on_result is not None:
             on_result(result.json, None)
     return BatchSummary(records, items, tuple(failures), dict(warned))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def done_letters(path: Path) -> tuple[set[str], int]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
+from imr_graph.errors import RecordShapeError
+
 
 class Decision(str, enum.Enum):
     """What the IMR reviewer decided for one disputed item."""
@@ -212,10 +214,6 @@ def json_fields(value: Any) -> dict[str, Any]:
 
 
 # -- reading records back from JSON -----------------------------------------------------
-
-
-class RecordShapeError(ValueError):
-    """A JSON object that is not a case record; the message names the field."""
 
 
 def record_from_dict(data: Any) -> CaseRecord:

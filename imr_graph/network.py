@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from imr_graph.errors import OutputError
+from imr_graph.errors import OutputError, QueryError
 from imr_graph.questions import rows
 from imr_graph.view import label_map, label_of
 
@@ -46,7 +46,7 @@ def to_networkx(
     import networkx as nx
 
     if kind not in KINDS:
-        raise ValueError(f"unknown projection {kind!r}; choose one of {', '.join(KINDS)}")
+        raise QueryError(f"unknown projection {kind!r}; choose one of {', '.join(KINDS)}")
     labels = label_map(store)
     graph = nx.Graph(kind=kind)
 
@@ -89,7 +89,7 @@ def export(graph: Any, path: str | Path, fmt: Literal["gexf", "graphml"]) -> Non
     """Write a projection for Gephi: GEXF or GraphML, atomically."""
     import networkx as nx
 
-    from imr_graph.extract import atomic_writer
+    from imr_graph._atomic import atomic_writer
 
     target = Path(path)
     try:

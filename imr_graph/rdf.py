@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph._version import __version__
+from imr_graph.errors import RecordShapeError
 from imr_graph.models import (
     Basis,
     CaseRecord,
@@ -410,7 +411,7 @@ def record_from_quads(quads: Iterable[ox.Quad | ox.Triple], letter: str) -> Case
     imr = _IMR
     source = g.one(letter, I.PROV + "wasDerivedFrom")
     if source is None:
-        raise ValueError(f"{letter} is not a letter in this graph")
+        raise RecordShapeError(f"{letter} is not a letter in this graph")
     provenance: dict[str, Span] = {}
     diagnoses: list[tuple[int, Diagnosis]] = []
     for node in g.iris(letter, imr + "fieldContext"):

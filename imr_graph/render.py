@@ -333,7 +333,7 @@ def render(view: View) -> str:
 
 def write(view: View, path: str | Path) -> Path:
     """Render ``view`` to ``path`` atomically; returns the path."""
-    from imr_graph.extract import atomic_writer
+    from imr_graph._atomic import atomic_writer
 
     target = Path(path)
     html = render(view)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from imr_graph import iri as I
+from imr_graph.errors import QueryError
 from imr_graph.questions import Result, Value
 
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -95,7 +96,7 @@ def render(result: Result, fmt: str) -> Iterator[str]:
     elif fmt == "jsonl":
         yield from _lines(result.rows)
     else:
-        raise ValueError(f"unknown format {fmt!r}")
+        raise QueryError(f"unknown format {fmt!r}")
 
 
 def _lines(rows: Iterable[dict[str, Value]]) -> Iterator[str]:

@@ -23,9 +23,10 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph import stats
-from imr_graph.errors import ImrGraphError, OutputError, RecordError, StoreError
-from imr_graph.extract import atomic_binary_writer, ordered_map
-from imr_graph.models import CaseRecord, RecordShapeError, record_from_dict
+from imr_graph._atomic import atomic_binary_writer
+from imr_graph._pool import ordered_map
+from imr_graph.errors import ImrGraphError, OutputError, RecordError, RecordShapeError, StoreError
+from imr_graph.models import CaseRecord, record_from_dict
 from imr_graph.pages import chapter_ranges, place
 from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads

@@ -34,6 +34,7 @@ def test_public_api() -> None:
         "Patient",
         "QueryError",
         "RecordError",
+        "RecordShapeError",
         "Result",
         "Reviewer",
         "Source",

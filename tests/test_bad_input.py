@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imr_graph import NotAnImrLetter, UnreadableLetter, extract_letter
+from imr_graph._atomic import atomic_writer
 from imr_graph.cli import main
-from imr_graph.extract import atomic_writer
 from imr_graph.read import MAX_BYTES
 from imr_graph.sample import LETTERS_DIR
 from imr_graph.synthetic import pdf_bytes
