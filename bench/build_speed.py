@@ -37,8 +37,8 @@ def child(task: str, letters: int, workdir: Path) -> dict[str, float]:
     import pyoxigraph as ox
     from synthetic import synthetic_records
 
-    from imr_graph.extract import record_json
     from imr_graph.rdf import record_quads
+    from imr_graph.records import record_json
     from imr_graph.store import build_jsonl, open_store
 
     records_file = workdir / "cases.jsonl"

@@ -97,7 +97,7 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, ra
             return dict(json.loads((workdir / "prepared.json").read_text()))
         from synthetic import synthetic_records
 
-        from imr_graph.extract import record_json
+        from imr_graph.records import record_json
 
         with open(records, "w", encoding="utf-8") as out:
             for record in synthetic_records(letters):

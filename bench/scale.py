@@ -44,7 +44,8 @@ def _size_mb(folder: Path) -> float:
 
 def child(task: str, letters: int, workdir: Path, pdf_max: int, runs: int) -> dict[str, object]:
     from imr_graph.extract import run_extract
-    from imr_graph.store import build_jsonl, open_store, optimize, read_records
+    from imr_graph.records import read_records
+    from imr_graph.store import build_jsonl, open_store, optimize
     from imr_graph.synthetic import check_records, write_corpus
 
     text_dir, pdf_dir = workdir / "letters-txt", workdir / "letters-pdf"

@@ -12,7 +12,7 @@ import hashlib
 import random
 from collections.abc import Iterator
 
-from imr_graph.models import (
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,

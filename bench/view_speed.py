@@ -41,7 +41,7 @@ FLAGS = [
 
 def _store_of_shared() -> Any:
     from imr_graph.extract import extract_paths
-    from imr_graph.models import CaseRecord
+    from imr_graph.records import CaseRecord
     from imr_graph.store import build, open_store
 
     records = [r for r in extract_paths([SHARED / "seeds", SHARED / "real"]) if isinstance(r, CaseRecord)]

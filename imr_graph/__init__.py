@@ -21,7 +21,13 @@ from imr_graph.errors import (
     ValidationError,
 )
 from imr_graph.extract import Failure, extract_letter, extract_paths, find_letters
-from imr_graph.models import (
+from imr_graph.network import to_networkx
+from imr_graph.parse import parse_letter
+from imr_graph.questions import Endpoint, Result, catalog, sparql, wilson
+from imr_graph.questions import run as query
+from imr_graph.rdf import record_from_quads, record_quads
+from imr_graph.read import Letter, read_letter
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,
@@ -36,18 +42,13 @@ from imr_graph.models import (
     Source,
     Span,
     Treatment,
+    read_records,
     record_from_dict,
 )
-from imr_graph.network import to_networkx
-from imr_graph.parse import parse_letter
-from imr_graph.questions import Endpoint, Result, catalog, sparql, wilson
-from imr_graph.questions import run as query
-from imr_graph.rdf import record_from_quads, record_quads
-from imr_graph.read import Letter, read_letter
 from imr_graph.render import notebook_frame
 from imr_graph.render import render as render_view
 from imr_graph.render import write as write_view
-from imr_graph.store import build, open_graph, open_store, read_records, write_graph
+from imr_graph.store import build, open_graph, open_store, write_graph
 from imr_graph.validate import Violation, validate_quads
 from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
 

@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from imr_graph.models import Basis, Citation, Guideline, Span
 from imr_graph.names import NameFinder, name_words, split_sections, trie_pattern
 from imr_graph.odg import parse_odg
 from imr_graph.read import lowered
+from imr_graph.records import Basis, Citation, Guideline, Span
 from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
 
 # the statement patterns run on lowercased text (see lowered): no re.I needed

@@ -24,10 +24,12 @@ from imr_graph.extract import (
     extract_paths,
     find_letters,
     pending,
-    record_json,
-    resumable_writer,
     run_extract,
 )
+from imr_graph.records import Role, record_json, resumable_writer
+
+#: Citing roles, spelled the one way every command takes them.
+ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -298,9 +300,10 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
     import time
 
     from imr_graph.questions import run
+    from imr_graph.records import read_records
     from imr_graph.render import write as write_view
     from imr_graph.report import table
-    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize, read_records
+    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize
     from imr_graph.synthetic import check_records, write_corpus
     from imr_graph.view import citation_matrix
 
@@ -474,9 +477,9 @@ def validate(graph_file: str | None, store: str | None) -> None:
     "--role",
     "roles",
     multiple=True,
-    default=("claims_administrator", "reviewer"),
+    default=(Role.CLAIMS_ADMINISTRATOR.value, Role.REVIEWER.value),
     show_default=True,
-    type=click.Choice(["claims_administrator", "reviewer", "rationale"]),
+    type=ROLE_CHOICE,
     help="Whose citations count (citations projection); repeat for several.",
 )
 @click.option(
@@ -759,7 +762,7 @@ def sparql(
 )
 @click.option(
     "--role",
-    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    type=ROLE_CHOICE,
     default="reviewer",
     show_default=True,
     help="Whose citations.",
@@ -895,9 +898,9 @@ _MIN_COUNT = click.option(
     "--role",
     "roles",
     multiple=True,
-    default=("reviewer", "claims-administrator"),
+    default=(Role.REVIEWER.value, Role.CLAIMS_ADMINISTRATOR.value),
     show_default=True,
-    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    type=ROLE_CHOICE,
     help="Citing roles the page offers (repeat for several); the page selects among them.",
 )
 def citations(
@@ -951,7 +954,7 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
 @click.option("--top", type=click.IntRange(min=0), default=40, show_default=True, help="Rows: the N most cited units.")
 @click.option(
     "--role",
-    type=click.Choice(["reviewer", "claims-administrator", "rationale"]),
+    type=ROLE_CHOICE,
     default="reviewer",
     show_default=True,
     help="Whose citations.",

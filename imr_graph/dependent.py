@@ -21,8 +21,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from imr_graph.models import Item
 from imr_graph.read import lowered
+from imr_graph.records import Item
 from imr_graph.vocab import tokens
 
 _DECIDED = r"""(?:is|was|were|are|has\s+been|have\s+been)\s+(?:not\s+)?

@@ -14,16 +14,15 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from imr_graph._pool import ordered_map
-from imr_graph.errors import ImrGraphError, LetterError, OutputError
-from imr_graph.models import CaseRecord
+from imr_graph.errors import ImrGraphError, LetterError
 from imr_graph.parse import parse_letter
 from imr_graph.read import read_letter
+from imr_graph.records import CaseRecord, record_json
 
 LETTER_SUFFIXES = (".pdf", ".txt")
 STDIN = "-"
@@ -156,11 +155,6 @@ def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
     return _Line(record_json(result), len(result.items), result.source.path, result.id, result.warnings)
 
 
-def record_json(record: CaseRecord) -> str:
-    """Serialize a record as one JSON line (the form of :meth:`CaseRecord.to_dict`, key order kept)."""
-    return record.to_json()
-
-
 @dataclass(frozen=True)
 class BatchSummary:
     """How a batch went: how many letters became records and which failed."""
@@ -214,50 +208,6 @@ def run_extract(
         if on_result is not None:
             on_result(result.json, None)
     return BatchSummary(records, items, tuple(failures), dict(warned))
-
-
-def done_letters(path: Path) -> tuple[set[str], int]:
-    """The content hashes of the letters a JSON Lines output already holds, and how many bytes
-    of it are whole lines (a run stopped mid-line leaves a torn last line, which is dropped)."""
-    hashes: set[str] = set()
-    whole = 0
-    with path.open("rb") as handle:
-        for line in handle:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                hashes.add(str(json.loads(line)["source"]["sha256"]))
-            except (ValueError, KeyError, TypeError):
-                break
-            whole += len(line)
-    return hashes, whole
-
-
-@contextmanager
-def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[str]]]:
-    """Write ``target`` through ``target.part``, line by line; rename it into place at the end.
-
-    An interrupted run leaves ``target.part``. With ``resume``, the lines already there (or in
-    a finished ``target``) are kept and their letters' hashes returned, to be skipped; without
-    it, a new run starts afresh. ``target`` itself only ever appears whole.
-    """
-    partial = target.with_name(target.name + ".part")
-    hashes: set[str] = set()
-    try:
-        if resume and not partial.exists() and target.exists():
-            partial.write_bytes(target.read_bytes())
-        if resume and partial.exists():
-            hashes, whole = done_letters(partial)
-            with partial.open("r+b") as torn:
-                torn.truncate(whole)
-        handle = partial.open("a" if resume else "w", encoding="utf-8")
-    except OSError as err:
-        raise OutputError(f"{partial}: cannot write ({err.strerror or err})") from err
-    with handle:
-        yield handle, hashes
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
 
 
 def pending(letters: list[str], done: set[str]) -> list[str]:

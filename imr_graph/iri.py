@@ -109,6 +109,11 @@ def outcome(decision: str) -> str:
     return f"{VOCAB}outcome/{decision}"
 
 
+def role(key: str) -> str:
+    """The concept of a citing role: ``claims-administrator`` → ``imr:ClaimsAdministratorRole``."""
+    return NS + "".join(word.capitalize() for word in key.split("-")) + "Role"
+
+
 def category(category_label: str, subcategory: str | None = None) -> str:
     base = f"{VOCAB}category/{slug(category_label)}"
     return f"{base}--{slug(subcategory)}" if subcategory else base

@@ -16,21 +16,18 @@ import pyoxigraph as ox
 
 from imr_graph.errors import OutputError, QueryError
 from imr_graph.questions import rows
+from imr_graph.records import NodeKind, Role
 from imr_graph.view import label_map, label_of
 
 Kind = Literal["citations", "cocitation", "specialty"]
 KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")
-_ROLES = {
-    "https://w3id.org/imr-graph/ns#ClaimsAdministratorRole": "claims_administrator",
-    "https://w3id.org/imr-graph/ns#ReviewerRole": "reviewer",
-    "https://w3id.org/imr-graph/ns#RationaleRole": "rationale",
-}
+_ROLES = {role.concept: role for role in Role}
 
 
 def to_networkx(
     store: ox.Store,
     kind: Kind = "citations",
-    roles: tuple[str, ...] = ("claims_administrator", "reviewer"),
+    roles: tuple[str, ...] = (Role.CLAIMS_ADMINISTRATOR.value, Role.REVIEWER.value),
     level: Literal["chapter", "section"] = "chapter",
 ) -> Any:
     """Project the store's letters into a ``networkx.Graph`` of the given kind.
@@ -38,7 +35,8 @@ def to_networkx(
     Node attributes: ``label`` and ``kind`` (guideline, category, specialty). Edge
     attributes: ``items`` (distinct items) and, for ``citations`` and ``specialty``,
     ``upheld`` and ``overturned``; ``citations`` edges also count the items each citing
-    role cited them for. ``roles`` picks whose citations count (add ``"rationale"`` for
+    role cited them for (``claims_administrator``, ``reviewer``, ``rationale``: the record's
+    field names). ``roles`` picks whose citations count (add ``"rationale"`` for
     guidelines named inside rationales). ``level`` picks the guideline nodes of the
     ``citations`` projection: the chapter or part cited (or the whole guideline when the
     citation names no part), or the named sections.
@@ -50,27 +48,27 @@ def to_networkx(
     labels = label_map(store)
     graph = nx.Graph(kind=kind)
 
-    def node(iri: str, node_kind: str) -> str:
+    def node(iri: str, node_kind: NodeKind) -> str:
         if iri not in graph:
-            graph.add_node(iri, label=label_of(labels, iri), kind=node_kind)
+            graph.add_node(iri, label=label_of(labels, iri), kind=node_kind.value)
         return iri
 
     items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     if kind == "citations":
         for row in rows(store, "projection-citations" if level == "chapter" else "projection-sections"):
-            role = _ROLES.get(row["role"], "other")
-            if role not in roles:
+            role = _ROLES.get(row["role"])
+            if role is None or role.value not in roles:
                 continue
-            key = (node(row["unit"], "guideline"), node(row["category"], "category"))
+            key = (node(row["unit"], NodeKind.GUIDELINE), node(row["category"], NodeKind.CATEGORY))
             items[key][_outcome(row["outcome"])].add(row["item"])
-            items[key][role].add(row["item"])
+            items[key][role.field].add(row["item"])
     elif kind == "cocitation":
         for row in rows(store, "projection-cocitation"):
-            key = (node(row["a"], "guideline"), node(row["b"], "guideline"))
+            key = (node(row["a"], NodeKind.GUIDELINE), node(row["b"], NodeKind.GUIDELINE))
             graph.add_edge(*key, items=int(row["items"]))
     else:
         for row in rows(store, "projection-specialty"):
-            key = (node(row["specialty"], "specialty"), node(row["unit"], "guideline"))
+            key = (node(row["specialty"], NodeKind.SPECIALTY), node(row["unit"], NodeKind.GUIDELINE))
             items[key][_outcome(row["outcome"])].add(row["item"])
     for (a, b), groups in sorted(items.items()):
         attrs = {name: len(members) for name, members in sorted(groups.items())}

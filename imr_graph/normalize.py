@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from imr_graph.models import Treatment
+from imr_graph.records import Treatment
 from imr_graph.vocab import fold, load_vocabulary, tokens
 
 _MONTHS = {

@@ -16,7 +16,8 @@ from imr_graph.citations import PageOf, find_mentions, linked_evidence, parse_ba
 from imr_graph.dependent import mark_dependent
 from imr_graph.diagnoses import diagnosis_lists, split_conditions
 from imr_graph.errors import NotAnImrLetter
-from imr_graph.models import (
+from imr_graph.read import Letter, lowered
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,
@@ -30,7 +31,6 @@ from imr_graph.models import (
     Source,
     Span,
 )
-from imr_graph.read import Letter, lowered
 
 DATE = norm.DATE
 #: Format headings stand in a letter's first pages; looking further only costs time.

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import QueryError, StoreError
+from imr_graph.records import Role
 
 if TYPE_CHECKING:
     import pandas
@@ -175,14 +176,11 @@ def query_text(name: str) -> str:
 
 # -- parameters -------------------------------------------------------------------------
 
-ROLES = {
-    "reviewer": I.NS + "ReviewerRole",
-    "claims-administrator": I.NS + "ClaimsAdministratorRole",
-    "rationale": I.NS + "RationaleRole",
-}
+#: Each citing role's key (as questions take it) and concept.
+ROLES = {role.value: role.concept for role in Role}
 _CHOICES = {
     "role": tuple(ROLES),
-    "basis-role": ("reviewer", "claims-administrator"),
+    "basis-role": tuple(role.value for role in (Role.REVIEWER, Role.CLAIMS_ADMINISTRATOR)),
     "level": ("source", "chapter", "section", "page"),
     "pair-level": ("source", "chapter"),
     "category-level": ("category", "subcategory"),

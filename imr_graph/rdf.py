@@ -18,7 +18,8 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph._version import __version__
 from imr_graph.errors import RecordShapeError
-from imr_graph.models import (
+from imr_graph.odg import topic_concept
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,
@@ -30,20 +31,14 @@ from imr_graph.models import (
     PartialAuthorization,
     Patient,
     Reviewer,
+    Role,
     Source,
     Span,
     Treatment,
 )
-from imr_graph.odg import topic_concept
 from imr_graph.vocab import load_vocabulary
 
 _IMR = I.NS
-ROLE_KEYS = {"claims_administrator": "claims-administrator", "reviewer": "reviewer"}
-_ROLE_CONCEPTS = {
-    "claims-administrator": _IMR + "ClaimsAdministratorRole",
-    "reviewer": _IMR + "ReviewerRole",
-    "rationale": _IMR + "RationaleRole",
-}
 _HEADER_DATES = ("decision_date", "date_of_injury", "ur_denial_date", "date_assigned", "application_received")
 
 
@@ -227,21 +222,21 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
         w.link(node, _p("dependsOn"), I.item(letter, item.depends_on))
     if item.span is not None:
         w.context(node, item.span, source)
-    for field, role in ROLE_KEYS.items():
-        _basis(w, node, role, getattr(item, field), source)
+    for role in Role.parties():
+        _basis(w, node, role, item.basis(role), source)
     rationale = node + "/rationale"
     w.link(node, _p("basis"), rationale)
     w.link(rationale, _TYPE, _IMR + "DecisionBasis")
-    w.link(rationale, _p("citingRole"), _ROLE_CONCEPTS["rationale"])
+    w.link(rationale, _p("citingRole"), Role.RATIONALE.concept)
     for k, citation in enumerate(item.rationale_citations, start=1):
-        _citation(w, node, rationale, "rationale", k, citation, source)
+        _citation(w, node, rationale, Role.RATIONALE, k, citation, source)
 
 
-def _basis(w: _Writer, item: str, role: str, basis: Basis, source: str) -> None:
-    node = f"{item}/{role}"
+def _basis(w: _Writer, item: str, role: Role, basis: Basis, source: str) -> None:
+    node = f"{item}/{role.value}"
     w.link(item, _p("basis"), node)
     w.link(node, _TYPE, _IMR + "DecisionBasis")
-    w.link(node, _p("citingRole"), _ROLE_CONCEPTS[role])
+    w.link(node, _p("citingRole"), role.concept)
     w.add(node, _p("citedEvidence"), _bool(basis.cited_evidence))
     w.add(node, _p("mtusBased"), _bool(basis.mtus_based))
     if basis.text:
@@ -304,8 +299,8 @@ def section_label(code: str, name: str) -> tuple[str, str | None]:
     return (concept[1], concept[0]) if concept else (name, None)
 
 
-def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Citation, source: str) -> None:
-    node = I.citation(item, role, k)
+def _citation(w: _Writer, item: str, basis: str, role: Role, k: int, citation: Citation, source: str) -> None:
+    node = I.citation(item, role.value, k)
     code = citation.guideline.value
     units = cited_units(citation)
     guideline = units.source
@@ -313,7 +308,7 @@ def _citation(w: _Writer, item: str, basis: str, role: str, k: int, citation: Ci
     w.link(node, _TYPE, I.CITO + "Citation")
     w.link(node, I.CITO + "hasCitingEntity", item)
     w.link(node, I.CITO + "hasCitationCharacterization", I.CITO + "citesAsAuthority")
-    w.link(node, _p("citingRole"), _ROLE_CONCEPTS[role])
+    w.link(node, _p("citingRole"), role.concept)
     w.link(node, _p("guideline"), guideline)
     w.add(node, _p("labelledMtus"), _bool(citation.mtus))
     w.add(node, I.DCT + "bibliographicCitation", citation.text)
@@ -511,14 +506,14 @@ def _read_item(g: _Index, node: str) -> Item:
             g.one(node, imr + "remainingPortion") or "",
         )
     bases = {g.one(b, imr + "citingRole"): b for b in g.iris(node, imr + "basis")}
-    rationale_basis = bases.get(_ROLE_CONCEPTS["rationale"])
+    rationale_basis = bases.get(Role.RATIONALE.concept)
     return Item(
         n=g.int(node, imr + "itemNumber") or 0,
         request=g.one(node, imr + "request") or "",
         decision=Decision((g.one(node, imr + "outcome") or "").rsplit("/", 1)[-1]),
         treatment=Treatment(g.one(treatment, I.SKOS + "prefLabel") or "", category, subcategory),
-        claims_administrator=_read_basis(g, bases.get(_ROLE_CONCEPTS["claims-administrator"])),
-        reviewer=_read_basis(g, bases.get(_ROLE_CONCEPTS["reviewer"])),
+        claims_administrator=_read_basis(g, bases.get(Role.CLAIMS_ADMINISTRATOR.concept)),
+        reviewer=_read_basis(g, bases.get(Role.REVIEWER.concept)),
         rationale=g.one(node, imr + "rationale") or "",
         rationale_citations=_read_citations(g, rationale_basis),
         partial=partial,

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from imr_graph.errors import OutputError
 from imr_graph.questions import wilson
+from imr_graph.records import NodeKind, Role
 from imr_graph.view import ANY_ROLE, ROLES, Fact, LetterText, Matrix, Network
 
 View = Network | Matrix | LetterText
@@ -33,16 +34,20 @@ SHARE_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
     (0.5, (221, 107, 32)),
     (1.0, (197, 48, 48)),
 )
-ROLE_COLOURS = {"reviewer": "#2b6cb0", "claims-administrator": "#c53030", "rationale": "#718096"}
+ROLE_COLOURS = {
+    Role.REVIEWER.value: "#2b6cb0",
+    Role.CLAIMS_ADMINISTRATOR.value: "#c53030",
+    Role.RATIONALE.value: "#718096",
+}
 #: Node kinds: label in the legend, colour, shape (vis-network) and legend swatch.
 KINDS: dict[str, tuple[str, str, str, str]] = {
-    "guideline": ("Guideline unit (colour: its source)", "#90cdf4", "dot", "dot"),
-    "category": ("Treatment category", "#9ae6b4", "diamond", "diamond"),
-    "specialty": ("Reviewer specialty", "#d6bcfa", "triangle", "triangle"),
-    "letter": ("The letter", "#4a5568", "box", "square"),
-    "item": ("Disputed item (blue: upheld, orange: overturned)", "#90cdf4", "box", "square"),
-    "reviewer": ("Reviewer", "#d6bcfa", "triangle", "triangle"),
-    "diagnosis": ("Diagnosis", "#fbd38d", "ellipse", "dot"),
+    NodeKind.GUIDELINE.value: ("Guideline unit (colour: its source)", "#90cdf4", "dot", "dot"),
+    NodeKind.CATEGORY.value: ("Treatment category", "#9ae6b4", "diamond", "diamond"),
+    NodeKind.SPECIALTY.value: ("Reviewer specialty", "#d6bcfa", "triangle", "triangle"),
+    NodeKind.LETTER.value: ("The letter", "#4a5568", "box", "square"),
+    NodeKind.ITEM.value: ("Disputed item (blue: upheld, orange: overturned)", "#90cdf4", "box", "square"),
+    NodeKind.REVIEWER.value: ("Reviewer", "#d6bcfa", "triangle", "triangle"),
+    NodeKind.DIAGNOSIS.value: ("Diagnosis", "#fbd38d", "ellipse", "dot"),
 }
 _SOURCE_PALETTE = ("#63b3ed", "#f6ad55", "#68d391", "#fc8181", "#b794f4", "#f687b3", "#4fd1c5", "#a0aec0")
 _OUTCOME_COLOURS = {"upheld": "#90cdf4", "overturned": "#f6ad55"}
@@ -131,10 +136,10 @@ def _network_page(network: Network) -> str:
     net = PyvisNetwork(directed=True)  # directed: pyvis skips its quadratic duplicate check
     index = {node.id: n for n, node in enumerate(network.nodes)}
     for node in network.nodes:
-        _, colour, shape, _ = KINDS.get(node.kind, KINDS["guideline"])
-        if node.kind == "guideline":
+        _, colour, shape, _ = KINDS.get(node.kind, KINDS[NodeKind.GUIDELINE])
+        if node.kind == NodeKind.GUIDELINE:
             colour = sources.get(node.group, colour)
-        elif node.kind == "item":
+        elif node.kind == NodeKind.ITEM:
             colour = _OUTCOME_COLOURS.get(node.group, colour)
         x, y = places.get(node.id, (0.0, 0.0))
         net.add_node(
@@ -147,7 +152,7 @@ def _network_page(network: Network) -> str:
             value=max(1, _items(node.facts)),
             iri=node.id,
             kind=node.kind,
-            sourceKey=node.group if node.kind == "guideline" else "",
+            sourceKey=node.group if node.kind == NodeKind.GUIDELINE else "",
             facts=[list(f) for f in node.facts],
             examples=list(node.examples),
             detail=[line for line in node.detail if line],

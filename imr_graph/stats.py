@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import StoreError
-from imr_graph.models import Basis, CaseRecord, Citation, Guideline
 from imr_graph.rdf import cited_units, record_from_quads, section_label
+from imr_graph.records import Basis, CaseRecord, Citation, Guideline, Role
 from imr_graph.vocab import load_vocabulary, ontology_dir
 
 #: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
@@ -38,11 +38,7 @@ Tally = Counter[tuple[Cell, str]]
 LEVELS = ("source", "chapter", "section", "page")
 #: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
 PAIR_LEVELS = ("source", "chapter")
-ROLES = {
-    "claims-administrator": I.NS + "ClaimsAdministratorRole",
-    "reviewer": I.NS + "ReviewerRole",
-    "rationale": I.NS + "RationaleRole",
-}
+ROLES = {role.value: role.concept for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE)}
 OUTCOMES = ("upheld", "overturned")
 _MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCount"}
 _ITEMS = I.NS + "itemCount"
@@ -136,13 +132,9 @@ def tally(record: CaseRecord) -> Tally:
         for category in categories:
             cells.add(("category", category))
         cited: dict[str, dict[str, set[str]]] = {}
-        for role, citations in (
-            ("claims-administrator", item.claims_administrator.citations),
-            ("reviewer", item.reviewer.citations),
-            ("rationale", item.rationale_citations),
-        ):
-            cited[role] = units = _units(citations)
-            who = ("citingRole", _iri(ROLES[role]))
+        for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE):
+            cited[role.value] = units = _units(item.citations_of(role))
+            who = ("citingRole", _iri(role.concept))
             for level, found in units.items():
                 for unit in found:
                     dims = (who, ("unitLevel", _text(level)), ("unit", _iri(unit)))
@@ -153,11 +145,11 @@ def tally(record: CaseRecord) -> Tally:
                 for a, b in combinations(sorted(units[level]), 2):
                     pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
                     cells.add(("cocitation", (who, ("unitLevel", _text(level)), *pair)))
-        for role, basis in (("claims-administrator", item.claims_administrator), ("reviewer", item.reviewer)):
-            tier = ("evidenceTier", _text(evidence_tier(basis)))
-            cells.add(("evidence", (("citingRole", _iri(ROLES[role])), tier)))
+        for role in Role.parties():
+            tier = ("evidenceTier", _text(evidence_tier(item.basis(role))))
+            cells.add(("evidence", (("citingRole", _iri(role.concept)), tier)))
         for level in PAIR_LEVELS:
-            kind = agreement(cited["claims-administrator"][level], cited["reviewer"][level])
+            kind = agreement(cited[Role.CLAIMS_ADMINISTRATOR.value][level], cited[Role.REVIEWER.value][level])
             cells.add(("agreement", (("unitLevel", _text(level)), ("agreement", _text(kind)))))
         for cell in cells:
             out[(cell, item.decision.value)] += 1

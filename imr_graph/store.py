@@ -9,15 +9,13 @@ deterministically), so a build is idempotent and adding letters is incremental.
 from __future__ import annotations
 
 import io
-import json
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -25,11 +23,11 @@ from imr_graph import iri as I
 from imr_graph import stats
 from imr_graph._atomic import atomic_binary_writer
 from imr_graph._pool import ordered_map
-from imr_graph.errors import ImrGraphError, OutputError, RecordError, RecordShapeError, StoreError
-from imr_graph.models import CaseRecord, record_from_dict
+from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.pages import chapter_ranges, place
 from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads
+from imr_graph.records import CaseRecord, line_chunks, parse_line, record_files
 from imr_graph.vocab import ontology_dir
 
 #: Letters written per transaction: large enough to be fast, small enough to stay flat in memory.
@@ -56,55 +54,6 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
-
-
-def record_files(paths: Iterable[str | Path]) -> list[str | Path]:
-    """Files of records: each path as given, a folder as its ``*.jsonl`` files in name order."""
-    out: list[str | Path] = []
-    for path in paths:
-        if str(path) != "-" and Path(path).is_dir():
-            found = sorted(Path(path).glob("*.jsonl"))
-            if not found:
-                raise ImrGraphError(f"{path}: no .jsonl files in this folder (a partitioned extract holds parts)")
-            out.extend(found)
-        else:
-            out.append(path)
-    return out
-
-
-def read_records(path: str | Path) -> Iterator[CaseRecord]:
-    """Stream case records from a JSON Lines file (``-`` for stdin), checking each line.
-
-    Raises :class:`RecordError` naming the file and line of the first bad line.
-    """
-    for source, first, lines in _line_chunks(path, BATCH):
-        for k, line in enumerate(lines):
-            if line.strip():
-                yield _parse_line(source, first + k, line)
-
-
-def _parse_line(path: str, number: int, line: str) -> CaseRecord:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise RecordError(path, number, f"not JSON ({err.msg} at column {err.colno})") from err
-    try:
-        return record_from_dict(data)
-    except RecordShapeError as err:
-        raise RecordError(path, number, f"not a case record: {err}") from err
-
-
-@contextmanager
-def _open_text(path: str | Path) -> Iterator[IO[str]]:
-    if str(path) == "-":
-        yield sys.stdin
-        return
-    try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
-    except OSError as err:
-        raise RecordError(path, 0, f"cannot open: {err.strerror or err}") from err
-    with handle:
-        yield handle
 
 
 def open_store(path: str | Path | None, read_only: bool = False) -> ox.Store:
@@ -196,7 +145,7 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
 
 def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
     path, first, lines = chunk
-    return _batch_of([_parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
+    return _batch_of([parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
 
 
 class _Loader:
@@ -405,7 +354,7 @@ def build_jsonl(
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     loader = _Loader(store, resume)
-    chunks = (chunk for path in record_files(paths) for chunk in _line_chunks(path, batch))
+    chunks = (chunk for path in record_files(paths) for chunk in line_chunks(path, batch))
     converted = ordered_map(_batch_of_lines, chunks, count)
     with loader.counting():
         if loader.fresh:
@@ -427,21 +376,6 @@ def _chunked(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseReco
             chunk = []
     if chunk:
         yield chunk
-
-
-def _line_chunks(path: str | Path, size: int) -> Iterator[tuple[str, int, list[str]]]:
-    with _open_text(path) as handle:
-        first, lines = 1, []
-        try:
-            for number, line in enumerate(handle, start=1):
-                lines.append(line)
-                if len(lines) >= size:
-                    yield str(path), first, lines
-                    first, lines = number + 1, []
-        except UnicodeDecodeError as err:
-            raise RecordError(path, first + len(lines), f"not UTF-8 text (byte {err.start})") from err
-        if lines:
-            yield str(path), first, lines
 
 
 def recover(store: ox.Store) -> int:

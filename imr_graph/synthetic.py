@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from imr_graph.models import CaseRecord, Citation, Decision, Guideline, Item, LetterFormat, PartialAuthorization
+from imr_graph.records import CaseRecord, Citation, Decision, Guideline, Item, LetterFormat, PartialAuthorization
 
 #: Share of letters in each format (the 2016+ layout dominates the public corpus).
 FORMAT_MIX: tuple[tuple[LetterFormat, float], ...] = (

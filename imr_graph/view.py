@@ -27,16 +27,12 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import QueryError
-from imr_graph.models import CaseRecord, Span
 from imr_graph.questions import rows
+from imr_graph.records import CaseRecord, NodeKind, Role, Span
 
 Level = Literal["chapter", "section"]
 #: Citing roles in the order the page offers them: (key, label, role concept IRI).
-ROLES: tuple[tuple[str, str, str], ...] = (
-    ("reviewer", "IMR reviewer", I.NS + "ReviewerRole"),
-    ("claims-administrator", "Claims administrator", I.NS + "ClaimsAdministratorRole"),
-    ("rationale", "Named in a rationale", I.NS + "RationaleRole"),
-)
+ROLES: tuple[tuple[str, str, str], ...] = tuple((role.value, role.label, role.concept) for role in Role)
 _ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
 _OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
 #: The role index of facts that count an item once whoever cites it ("any role" on the page).
@@ -220,7 +216,7 @@ def _aggregate(store: ox.Store, query: str, other: str, roles: Iterable[str]) ->
     wanted = {_ROLE_INDEX[concept] for key, _, concept in ROLES if key in set(roles)}
     aggregate = _Aggregate()
     for row in rows(store, query):
-        role = _ROLE_INDEX.get(row.get("role", I.NS + "ReviewerRole"))
+        role = _ROLE_INDEX.get(row.get("role", Role.REVIEWER.concept))
         if role is not None and role in wanted:
             aggregate.add(row, row[other], role)
     return aggregate
@@ -248,7 +244,7 @@ def _network(
         Node(
             unit,
             label_of(labels, unit),
-            "guideline",
+            NodeKind.GUIDELINE.value,
             aggregate.source_of[unit],
             t.facts(),
             tuple(t.examples),
@@ -261,8 +257,8 @@ def _network(
         for other, t in sorted(aggregate.others.items())
         if other in linked
     ]
-    sources = sorted({aggregate.source_of[n.id] for n in nodes if n.kind == "guideline"})
-    shown = sum(1 for n in nodes if n.kind == "guideline")
+    sources = sorted({aggregate.source_of[n.id] for n in nodes if n.kind == NodeKind.GUIDELINE})
+    shown = sum(1 for n in nodes if n.kind == NodeKind.GUIDELINE)
     note = f"{shown} of {len(ranked)} guideline units shown (the most cited first)"
     if min_count > 1:
         note += f"; links with fewer than {min_count} items hidden"
@@ -290,7 +286,7 @@ def citation_network(
     level: Level = "chapter",
     top: int = 60,
     min_count: int = 1,
-    roles: Iterable[str] = ("reviewer", "claims-administrator"),
+    roles: Iterable[str] = (Role.REVIEWER.value, Role.CLAIMS_ADMINISTRATOR.value),
 ) -> Network:
     """Guideline units ↔ treatment categories, from every letter in ``store``.
 
@@ -305,7 +301,7 @@ def citation_network(
         label_map(store),
         kind="citations",
         title="Guidelines cited for each kind of treatment",
-        other_kind="category",
+        other_kind=NodeKind.CATEGORY.value,
         top=top,
         min_count=min_count,
     )
@@ -317,9 +313,9 @@ def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Net
     return _network(
         aggregate,
         label_map(store),
-        kind="specialty",
+        kind=NodeKind.SPECIALTY.value,
         title="Guidelines cited by reviewers of each specialty",
-        other_kind="specialty",
+        other_kind=NodeKind.SPECIALTY.value,
         top=top,
         min_count=min_count,
     )
@@ -419,17 +415,19 @@ def case_network(store: ox.Store, case: str) -> Network:
     year = int(record.decision_date[:4]) if record.decision_date else 0
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
-    nodes[letter] = Node(letter, record.case_number or record.id, "letter", detail=_letter_detail(record))
+    nodes[letter] = Node(letter, record.case_number or record.id, NodeKind.LETTER.value, detail=_letter_detail(record))
     reviewer = record.reviewer
     if reviewer.specialties or reviewer.license_states:
         node = I.reviewer(letter)
         text = ", ".join(reviewer.specialties) or "Reviewer"
         states = ", ".join(reviewer.license_states)
-        nodes[node] = Node(node, text, "reviewer", detail=(f"Licensed in {states}",) if states else ())
+        nodes[node] = Node(node, text, NodeKind.REVIEWER.value, detail=(f"Licensed in {states}",) if states else ())
         edges.append(Edge(letter, node))
     for diagnosis in record.diagnoses:
         node = I.diagnosis(diagnosis.text)
-        nodes.setdefault(node, Node(node, diagnosis.text, "diagnosis", detail=(diagnosis.body_region or "",)))
+        nodes.setdefault(
+            node, Node(node, diagnosis.text, NodeKind.DIAGNOSIS.value, detail=(diagnosis.body_region or "",))
+        )
         edges.append(Edge(letter, node))
     roles = set()
     for item in record.items:
@@ -438,21 +436,21 @@ def case_network(store: ox.Store, case: str) -> Network:
         nodes[node] = Node(
             node,
             f"{item.n}. {item.treatment.label or item.request}",
-            "item",
+            NodeKind.ITEM.value,
             group=item.decision.value,
             detail=(item.request, f"Decision: {item.decision.value}", f"Category: {item.treatment.category or '—'}"),
         )
         edges.append(Edge(letter, node))
-        for role_key, basis in (("reviewer", item.reviewer), ("claims-administrator", item.claims_administrator)):
-            role = next(k for k, (key, _, _) in enumerate(ROLES) if key == role_key)
-            for citation in basis.citations:
+        for party in (Role.REVIEWER, Role.CLAIMS_ADMINISTRATOR):
+            role = next(k for k, (key, _, _) in enumerate(ROLES) if key == party.value)
+            for citation in item.citations_of(party):
                 units = cited_units(citation)
                 unit = units.cited
                 roles.add(role)
-                nodes.setdefault(unit, Node(unit, label_of(labels, unit), "guideline", group=units.source))
+                nodes.setdefault(unit, Node(unit, label_of(labels, unit), NodeKind.GUIDELINE.value, group=units.source))
                 facts = ((role, year, 1 - outcome, outcome), (ANY_ROLE, year, 1 - outcome, outcome))
                 edges.append(Edge(node, unit, facts, (record.id,), (citation.text,)))
-    sources = sorted({n.group for n in nodes.values() if n.kind == "guideline"})
+    sources = sorted({n.group for n in nodes.values() if n.kind == NodeKind.GUIDELINE})
     return Network(
         kind="case",
         title=f"Case {record.case_number or record.id}",
@@ -509,8 +507,9 @@ def _marks(record: CaseRecord) -> tuple[tuple[Mark, ...], tuple[str, ...]]:
     for item in record.items:
         node = I.item(letter, item.n)
         found.append(("item", f"item {item.n} ({item.decision.value})", item.request, node, item.span))
-        for role, basis in (("claims-administrator", item.claims_administrator), ("reviewer", item.reviewer)):
-            for k, citation in enumerate(basis.citations, start=1):
+        for party in Role.parties():
+            role = party.value
+            for k, citation in enumerate(item.citations_of(party), start=1):
                 name = f"item {item.n}: {role.replace('-', ' ')} citation {k}"
                 found.append((f"citation-{role}", name, citation.text, I.citation(node, role, k), citation.span))
         for k, citation in enumerate(item.rationale_citations, start=1):

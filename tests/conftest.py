@@ -27,7 +27,7 @@ def shared_path(*parts: str) -> Path:
 def shared_corpus_store() -> object:
     """The shared corpus (seeds and real letters) extracted and built into a store in memory."""
     from imr_graph.extract import extract_paths
-    from imr_graph.models import CaseRecord
+    from imr_graph.records import CaseRecord
     from imr_graph.store import build, open_store
 
     folders = [shared_path("corpus", "seeds"), shared_path("corpus", "real")]

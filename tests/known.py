@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from imr_graph import iri
-from imr_graph.models import (
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from conftest import free_port
 
 from imr_graph.cli import main
-from imr_graph.store import build_jsonl, open_store, record_files
+from imr_graph.records import record_files
+from imr_graph.store import build_jsonl, open_store
 from imr_graph.synthetic import write_corpus
 
 distributed = pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed] (the test extra)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imr_graph.dependent import dependency, mark_dependent
-from imr_graph.models import Basis, Decision, Item, Treatment
+from imr_graph.records import Basis, Decision, Item, Treatment
 
 # (rationale, the decision it says it follows, or None); composed for these tests
 PHRASINGS = [

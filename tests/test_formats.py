@@ -214,7 +214,7 @@ def test_spans_point_back_at_values() -> None:
 
 @pytest.mark.parametrize("path", sample_letters(), ids=lambda p: p.name)
 def test_json_line_is_the_record_dict(path: Path) -> None:
-    from imr_graph.extract import record_json
+    from imr_graph.records import record_json
 
     record = extract_letter(path)
     assert json.loads(record_json(record)) == record.to_dict()

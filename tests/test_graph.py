@@ -21,8 +21,9 @@ from rdflib.compare import isomorphic
 from imr_graph import extract_letter, iri, stats
 from imr_graph.cli import main
 from imr_graph.errors import RecordError, StoreError
-from imr_graph.extract import record_json
-from imr_graph.models import (
+from imr_graph.network import to_networkx
+from imr_graph.rdf import record_from_quads, record_quads
+from imr_graph.records import (
     Basis,
     CaseRecord,
     Citation,
@@ -37,9 +38,9 @@ from imr_graph.models import (
     Source,
     Span,
     Treatment,
+    read_records,
+    record_json,
 )
-from imr_graph.network import to_networkx
-from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.sample import LETTERS_DIR
 from imr_graph.store import (
     FORMATS,
@@ -49,7 +50,6 @@ from imr_graph.store import (
     load_graph_file,
     open_graph,
     open_store,
-    read_records,
     write_graph,
 )
 from imr_graph.validate import validate_quads

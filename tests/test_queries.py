@@ -24,15 +24,16 @@ from imr_graph import iri, stats
 from imr_graph.cli import main
 from imr_graph.drivers import design, fit_logistic
 from imr_graph.errors import ModelError, QueryError, StoreError
-from imr_graph.extract import extract_paths, find_letters, record_json
-from imr_graph.models import (
+from imr_graph.extract import extract_paths, find_letters
+from imr_graph.questions import catalog, run_rdflib, with_values
+from imr_graph.rdf import cited_units
+from imr_graph.records import (
     CaseRecord,
     Citation,
     Guideline,
     Item,
+    record_json,
 )
-from imr_graph.questions import catalog, run_rdflib, with_values
-from imr_graph.rdf import cited_units
 from imr_graph.store import build, open_store, write_graph
 from imr_graph.vocab import load_vocabulary
 

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from imr_graph.cli import main
 from imr_graph.extract import extract_letter
-from imr_graph.models import Decision, LetterFormat
-from imr_graph.store import read_records
+from imr_graph.records import Decision, LetterFormat, read_records
 from imr_graph.synthetic import SyntheticLetter, check_records, synthetic_letters, write_corpus
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imr_graph.extract import extract_paths
-from imr_graph.models import CaseRecord
+from imr_graph.records import CaseRecord
 from imr_graph.store import build, open_store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "imr_graph" / "sample" / "letters"

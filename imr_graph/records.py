@@ -10,12 +10,69 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Mapping
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
-from imr_graph.errors import RecordShapeError
+from imr_graph.errors import ImrGraphError, OutputError, RecordError, RecordShapeError
+
+#: Lines read from a record file at a time.
+_LINES = 500
+
+
+class Role(str, enum.Enum):
+    """Who cites a guideline for an item: the one definition every stage and command uses."""
+
+    REVIEWER = "reviewer"  # the IMR reviewer's basis ("MAXIMUS guideline")
+    CLAIMS_ADMINISTRATOR = "claims-administrator"  # what the claims administrator relied on
+    RATIONALE = "rationale"  # named in the reviewer's rationale
+
+    @property
+    def field(self) -> str:
+        """The record field of its basis (``claims_administrator``); the rationale's citations are
+        ``rationale_citations``."""
+        return self.value.replace("-", "_")
+
+    @property
+    def concept(self) -> str:
+        """Its concept in the graph (``imr:ReviewerRole``)."""
+        from imr_graph.iri import role
+
+        return role(self.value)
+
+    @property
+    def label(self) -> str:
+        """How pages name it."""
+        return _ROLE_LABELS[self]
+
+    @classmethod
+    def parties(cls) -> tuple[Role, Role]:
+        """The two parties whose stated basis a letter records, in record order."""
+        return (cls.CLAIMS_ADMINISTRATOR, cls.REVIEWER)
+
+
+_ROLE_LABELS = {
+    Role.REVIEWER: "IMR reviewer",
+    Role.CLAIMS_ADMINISTRATOR: "Claims administrator",
+    Role.RATIONALE: "Named in a rationale",
+}
+
+
+class NodeKind(str, enum.Enum):
+    """What a node of a network or case view stands for."""
+
+    GUIDELINE = "guideline"
+    CATEGORY = "category"
+    SPECIALTY = "specialty"
+    LETTER = "letter"
+    ITEM = "item"
+    REVIEWER = "reviewer"
+    DIAGNOSIS = "diagnosis"
 
 
 class Decision(str, enum.Enum):
@@ -119,6 +176,16 @@ class Item:
     dependent: bool = False  # decided only because another item of the letter was
     depends_on: int | None = None  # that item's number, when the letter names it
     span: Span | None = None
+
+    def basis(self, role: Role) -> Basis:
+        """The basis one party states (the rationale has citations, not a stated basis)."""
+        if role is Role.RATIONALE:
+            raise ValueError("the rationale states no basis; see citations_of")
+        return self.reviewer if role is Role.REVIEWER else self.claims_administrator
+
+    def citations_of(self, role: Role) -> tuple[Citation, ...]:
+        """The citations one role makes for this item."""
+        return self.rationale_citations if role is Role.RATIONALE else self.basis(role).citations
 
 
 @dataclass(frozen=True)
@@ -401,3 +468,119 @@ def _enum(kind: type[_E], data: Any, where: str) -> _E:
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in kind)
         raise RecordShapeError(f"{where}: {data!r} is not one of {allowed}") from None
+
+
+# -- record files: JSON Lines, read and written -------------------------------------------
+
+
+def record_json(record: CaseRecord) -> str:
+    """Serialize a record as one JSON line (the form of :meth:`CaseRecord.to_dict`, key order kept)."""
+    return record.to_json()
+
+
+def record_files(paths: Iterable[str | Path]) -> list[str | Path]:
+    """Files of records: each path as given, a folder as its ``*.jsonl`` files in name order."""
+    out: list[str | Path] = []
+    for path in paths:
+        if str(path) != "-" and Path(path).is_dir():
+            found = sorted(Path(path).glob("*.jsonl"))
+            if not found:
+                raise ImrGraphError(f"{path}: no .jsonl files in this folder (a partitioned extract holds parts)")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def read_records(path: str | Path) -> Iterator[CaseRecord]:
+    """Stream case records from a JSON Lines file (``-`` for stdin), checking each line.
+
+    Raises :class:`RecordError` naming the file and line of the first bad line.
+    """
+    for source, first, lines in line_chunks(path, _LINES):
+        for k, line in enumerate(lines):
+            if line.strip():
+                yield parse_line(source, first + k, line)
+
+
+def parse_line(path: str, number: int, line: str) -> CaseRecord:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise RecordError(path, number, f"not JSON ({err.msg} at column {err.colno})") from err
+    try:
+        return record_from_dict(data)
+    except RecordShapeError as err:
+        raise RecordError(path, number, f"not a case record: {err}") from err
+
+
+@contextmanager
+def open_text(path: str | Path) -> Iterator[IO[str]]:
+    if str(path) == "-":
+        yield sys.stdin
+        return
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as err:
+        raise RecordError(path, 0, f"cannot open: {err.strerror or err}") from err
+    with handle:
+        yield handle
+
+
+def line_chunks(path: str | Path, size: int) -> Iterator[tuple[str, int, list[str]]]:
+    with open_text(path) as handle:
+        first, lines = 1, []
+        try:
+            for number, line in enumerate(handle, start=1):
+                lines.append(line)
+                if len(lines) >= size:
+                    yield str(path), first, lines
+                    first, lines = number + 1, []
+        except UnicodeDecodeError as err:
+            raise RecordError(path, first + len(lines), f"not UTF-8 text (byte {err.start})") from err
+        if lines:
+            yield str(path), first, lines
+
+
+def done_letters(path: Path) -> tuple[set[str], int]:
+    """The content hashes of the letters a JSON Lines output already holds, and how many bytes
+    of it are whole lines (a run stopped mid-line leaves a torn last line, which is dropped)."""
+    hashes: set[str] = set()
+    whole = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                hashes.add(str(json.loads(line)["source"]["sha256"]))
+            except (ValueError, KeyError, TypeError):
+                break
+            whole += len(line)
+    return hashes, whole
+
+
+@contextmanager
+def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[str]]]:
+    """Write ``target`` through ``target.part``, line by line; rename it into place at the end.
+
+    An interrupted run leaves ``target.part``. With ``resume``, the lines already there (or in
+    a finished ``target``) are kept and their letters' hashes returned, to be skipped; without
+    it, a new run starts afresh. ``target`` itself only ever appears whole.
+    """
+    partial = target.with_name(target.name + ".part")
+    hashes: set[str] = set()
+    try:
+        if resume and not partial.exists() and target.exists():
+            partial.write_bytes(target.read_bytes())
+        if resume and partial.exists():
+            hashes, whole = done_letters(partial)
+            with partial.open("r+b") as torn:
+                torn.truncate(whole)
+        handle = partial.open("a" if resume else "w", encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"{partial}: cannot write ({err.strerror or err})") from err
+    with handle:
+        yield handle, hashes
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
