@@ -258,7 +258,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
     from imr_graph.report import table
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
-    from imr_graph.store import infer_chapters, letter_quads, open_store, write_graph
+    from imr_graph.store import letter_quads, open_store, write_graph
     from imr_graph.validate import validate_quads
     from imr_graph.view import citation_matrix, citation_network
 
@@ -273,7 +273,6 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
             out.write(record_json(result) + "\n")
     store = open_store(None)
     build_graph(records, store)
-    infer_chapters(store)
     write_graph(store, folder / "graph.trig")
     write_network(to_networkx(store, "citations"), folder / "citations.gexf", "gexf")
     write_view(citation_network(store), folder / "citations.html")
@@ -303,7 +302,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
     from imr_graph.records import read_records
     from imr_graph.render import write as write_view
     from imr_graph.report import table
-    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize
+    from imr_graph.store import build_jsonl, open_store
     from imr_graph.synthetic import check_records, write_corpus
     from imr_graph.view import citation_matrix
 
@@ -330,10 +329,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
     started = time.perf_counter()
     try:
         store = open_store(folder / "store")
-        built = build_jsonl([folder / "cases.jsonl"], store, workers=workers)
-        infer_chapters(store)
-        store.flush()
-        optimize(store)
+        built = build_jsonl([folder / "cases.jsonl"], store, workers=workers, compact=True)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     elapsed = time.perf_counter() - started
@@ -400,7 +396,7 @@ def build(
     """
     from tqdm import tqdm
 
-    from imr_graph.store import build_jsonl, infer_chapters, open_store, optimize, write_graph
+    from imr_graph.store import build_jsonl, open_store, write_graph
 
     if store is None and output is None:
         raise click.UsageError("give --store DIR, -o FILE, or both")
@@ -409,12 +405,10 @@ def build(
     bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
     try:
         target = open_store(store)
-        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume)
-        inferred = infer_chapters(target)
+        compact = store is not None and not no_optimize
+        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume, compact=compact)
         written = write_graph(target, output, with_vocabulary) if output else 0
         target.flush()
-        if store is not None and summary.letters and not no_optimize:
-            optimize(target)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -425,10 +419,10 @@ def build(
             f"{summary.letters} letters ({summary.replaced} replaced"
             + (f", {summary.skipped} already there skipped" if resume else "")
             + f"), {summary.quads} quads, "
-            f"{inferred.placed} chapters inferred from pages"
+            f"{summary.placed} chapters inferred from pages"
             + (
-                f" ({inferred.unplaced} ACOEM citation(s) with pages in no known chapter left unplaced)"
-                if inferred.unplaced
+                f" ({summary.unplaced} ACOEM citation(s) with pages in no known chapter left unplaced)"
+                if summary.unplaced
                 else ""
             )
             + f" → {where}",

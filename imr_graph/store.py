@@ -8,6 +8,7 @@ deterministically), so a build is idempotent and adding letters is incremental.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections import Counter
@@ -98,6 +99,8 @@ class BuildSummary:
     quads: int
     replaced: int
     skipped: int = 0  # letters already in the store, unchanged (``resume``)
+    placed: int = 0  # ACOEM citations placed in a chapter by their pages
+    unplaced: int = 0  # and those whose pages lie in no known chapter
 
 
 @dataclass(frozen=True)
@@ -314,12 +317,17 @@ class _Reader(io.RawIOBase):
 def build(
     records: Iterable[CaseRecord],
     store: ox.Store,
+    *,
     batch: int = BATCH,
     on_batch: Callable[[int], Any] | None = None,
     workers: int = 1,
     resume: bool = False,
+    compact: bool = False,
 ) -> BuildSummary:
-    """Write records into ``store``, one named graph per letter, replacing any earlier version.
+    """Build the graph: write records into ``store``, one named graph per letter, replacing any
+    earlier version; keep the outcome statistics; place page-only ACOEM citations in their
+    chapters (:func:`infer_chapters`); with ``compact``, compact an on-disk store at the end
+    (:func:`optimize`). ``imr-graph build`` and ``demo`` run exactly this.
 
     Letters are bulk-loaded a batch at a time (fast, not transactional), then entered in the
     build journal in one transaction. A letter graph missing from the journal was cut short
@@ -335,16 +343,27 @@ def build(
             loader.write(converted)
             if on_batch is not None:
                 on_batch(len(converted.letters))
-    return loader.summary()
+    return _finish(store, loader.summary(), compact)
+
+
+def _finish(store: ox.Store, summary: BuildSummary, compact: bool) -> BuildSummary:
+    """What every build does after loading: place chapters by pages, and compact if asked."""
+    placement = infer_chapters(store)
+    if compact and summary.letters:
+        store.flush()
+        optimize(store)
+    return dataclasses.replace(summary, placed=placement.placed, unplaced=placement.unplaced)
 
 
 def build_jsonl(
     paths: Iterable[str | Path],
     store: ox.Store,
+    *,
     batch: int = BATCH,
     on_batch: Callable[[int], Any] | None = None,
     workers: int | None = None,
     resume: bool = False,
+    compact: bool = False,
 ) -> BuildSummary:
     """Like :func:`build`, from JSON Lines files: workers read, check and convert the lines.
 
@@ -364,7 +383,7 @@ def build_jsonl(
                 loader.write(one)
                 if on_batch is not None:
                     on_batch(len(one.letters))
-    return loader.summary()
+    return _finish(store, loader.summary(), compact)
 
 
 def _chunked(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseRecord]]:
