@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 import imr_graph
 from imr_graph.extract import find_letters, run_extract
-from imr_graph.questions import catalog
+from imr_graph.named import catalog
 from imr_graph.render import View, render
 from imr_graph.store import build_jsonl, infer_chapters, open_store
 from imr_graph.synthetic import write_corpus

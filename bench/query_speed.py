@@ -88,7 +88,8 @@ def _within(seconds: int, call):  # type: ignore[no-untyped-def]
 
 def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, raw: bool = True) -> dict[str, object]:
     import imr_graph
-    from imr_graph.questions import bindings, catalog, raw_query, run_rdflib, with_slice
+    from imr_graph.named import bindings, catalog, raw_query, with_slice
+    from imr_graph.questions import run_rdflib
     from imr_graph.store import build_jsonl, open_store
 
     records, store_dir = workdir / "cases.jsonl", workdir / "store"
@@ -139,12 +140,12 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, ra
             bound = bindings(query, params)
             sliced = with_slice(query, bound)
             timings[key + " stats"] = _within(
-                BUDGET, lambda q=query, b=sliced, n=name: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
+                BUDGET, lambda q=query, b=sliced: _timed(lambda: run_rdflib(dataset, q.text, b, q), 1)
             )
             if query.raw is not None:
                 raw = raw_query(name)
                 timings[key + " raw"] = _within(
-                    BUDGET, lambda q=raw, b=bound, n=name: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
+                    BUDGET, lambda q=raw, b=bound, n=query: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
                 )
         timings["peak_mb"] = _peak_mb()
         return timings

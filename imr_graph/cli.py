@@ -568,7 +568,8 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> Any:
-    from imr_graph.questions import Endpoint, resolve
+    from imr_graph.endpoint import Endpoint
+    from imr_graph.questions import resolve
 
     given = [x for x in (store, graph_file, endpoint) if x]
     if len(given) != 1:
@@ -604,13 +605,13 @@ class _Questions(click.Group):
     """``imr-graph query NAME``: one subcommand per named query, built from its header."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from imr_graph.questions import catalog
+        from imr_graph.named import catalog
 
         return list(catalog())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from imr_graph.errors import QueryError
-        from imr_graph.questions import named
+        from imr_graph.named import named
 
         try:
             query = named(cmd_name)
@@ -690,7 +691,7 @@ def query(ctx: click.Context, show_list: bool) -> None:
         imr-graph query overturn-by-guideline --store graph.oxigraph --level source
         imr-graph query cases-citing --graph graph.trig --unit acoem-2004-ch12 --pages 303-304
     """
-    from imr_graph.questions import catalog
+    from imr_graph.named import catalog
 
     if ctx.invoked_subcommand is not None:
         return
@@ -801,8 +802,8 @@ def drivers(
         imr-graph drivers --store graph.oxigraph --by chapter --role reviewer
         imr-graph drivers --graph graph.trig --by source --role claims-administrator --format csv
     """
+    from imr_graph.answers import Result, Value
     from imr_graph.drivers import drivers as fit
-    from imr_graph.questions import Result, Value
 
     try:
         report = fit(_target(store, graph_file, endpoint), by, role, min_items, penalty, top)
@@ -1040,7 +1041,7 @@ def load(
     """
     from tqdm import tqdm
 
-    from imr_graph.questions import Endpoint, ensure_statistics
+    from imr_graph.endpoint import Endpoint
     from imr_graph.remote import GraphStore
     from imr_graph.remote import load as push
 
@@ -1049,8 +1050,6 @@ def load(
             raise click.UsageError(f"{url!r} is not an http(s) URL")
     source = _graph_source(store, graph_file)
     try:
-        if graph_file:
-            ensure_statistics(source)
         bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
         summary = push(source, GraphStore(endpoint), Endpoint(query_url), keep_others, lambda _: bar.update())
         bar.close()

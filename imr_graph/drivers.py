@@ -24,8 +24,10 @@ import numpy as np
 import pyoxigraph as ox
 
 from imr_graph import iri as I
+from imr_graph.answers import Result
 from imr_graph.errors import ImrGraphError, ModelError
-from imr_graph.questions import ROLES, Result, Target, Term, execute, query_text, resolve, run
+from imr_graph.named import ROLES, Term, query_text
+from imr_graph.questions import Target, execute, resolve, run
 
 #: Said with every report.
 CAVEAT = (

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from imr_graph.errors import OutputError, QueryError
-from imr_graph.questions import rows
+from imr_graph.named import rows
 from imr_graph.records import NodeKind, Role
 from imr_graph.view import label_map, label_of
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imr_graph import iri as I
+from imr_graph.endpoint import Endpoint, send
 from imr_graph.errors import StoreError
-from imr_graph.questions import Endpoint, send
 
 
 @dataclass(frozen=True)

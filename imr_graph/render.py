@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from imr_graph.answers import wilson
 from imr_graph.errors import OutputError
-from imr_graph.questions import wilson
 from imr_graph.records import NodeKind, Role
 from imr_graph.view import ANY_ROLE, ROLES, Fact, LetterText, Matrix, Network
 

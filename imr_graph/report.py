@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable, Iterator
 
 from imr_graph import iri as I
+from imr_graph.answers import Result, Value
 from imr_graph.errors import QueryError
-from imr_graph.questions import Result, Value
 
 FORMATS = ("table", "csv", "json", "jsonl")
 

@@ -25,8 +25,8 @@ from imr_graph import stats
 from imr_graph._atomic import atomic_binary_writer
 from imr_graph._pool import ordered_map
 from imr_graph.errors import OutputError, RecordError, StoreError
+from imr_graph.named import rows
 from imr_graph.pages import chapter_ranges, place
-from imr_graph.questions import rows
 from imr_graph.rdf import record_nquads
 from imr_graph.records import CaseRecord, line_chunks, parse_line, record_files
 from imr_graph.vocab import ontology_dir
@@ -521,6 +521,8 @@ def load_graph_file(path: str | Path) -> ox.Store:
         raise StoreError(f"{target}: cannot read ({err})") from err
     if not store.contains_named_graph(ox.NamedNode(I.VOCABULARY_GRAPH)):
         store.extend(vocabulary_quads())  # labels and category hierarchy for the named queries
+    if not stats.is_current(store):
+        stats.refresh(store)  # counted here, on reading, so that a question never writes
     return store
 
 

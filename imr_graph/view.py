@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import QueryError
-from imr_graph.questions import rows
+from imr_graph.named import rows
 from imr_graph.records import CaseRecord, NodeKind, Role, Span
 
 Level = Literal["chapter", "section"]

@@ -66,8 +66,8 @@ def free_port() -> int:
 @contextmanager
 def server_running(command: list[str], base: str) -> Iterator[str]:
     """Start a SPARQL server process, wait until ``base``/query answers, stop it after."""
+    from imr_graph.endpoint import Endpoint
     from imr_graph.errors import QueryError
-    from imr_graph.questions import Endpoint
 
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

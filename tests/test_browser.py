@@ -18,7 +18,7 @@ from conftest import ROOT
 from known import GL
 from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
-from imr_graph.questions import wilson
+from imr_graph.answers import wilson
 from imr_graph.render import write
 from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
 

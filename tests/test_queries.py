@@ -23,9 +23,11 @@ import imr_graph
 from imr_graph import iri, stats
 from imr_graph.cli import main
 from imr_graph.drivers import design, fit_logistic
+from imr_graph.endpoint import with_values
 from imr_graph.errors import ModelError, QueryError, StoreError
 from imr_graph.extract import extract_paths, find_letters
-from imr_graph.questions import catalog, run_rdflib, with_values
+from imr_graph.named import bindings, catalog
+from imr_graph.questions import run_rdflib
 from imr_graph.rdf import cited_units
 from imr_graph.records import (
     CaseRecord,
@@ -214,8 +216,8 @@ def test_the_same_answers_from_rdflib_memory_with_init_bindings(known: ox.Store)
     dataset.parse(data=ox.serialize(known, format=ox.RdfFormat.N_QUADS), format="nquads")
     for name, params, keys, expected in EXPECTED[:6]:
         query = imr_graph.catalog()[name]
-        bound = imr_graph.questions.bindings(query, params)
-        assert counts(run_rdflib(dataset, query.text, bound, name), *keys) == expected, name
+        bound = bindings(query, params)
+        assert counts(run_rdflib(dataset, query.text, bound, query), *keys) == expected, name
 
 
 # -- parameters are bound, never pasted --------------------------------------------------
@@ -240,7 +242,8 @@ def test_a_hostile_parameter_value_does_not_change_the_query(known: ox.Store) ->
 def test_values_bound_listing_equals_substitutions(known: ox.Store) -> None:
     """cases-citing binds its parameters in VALUES (so the store plans from the unit): the rows
     are those the same bindings give as substitutions."""
-    from imr_graph.questions import bindings, run_store
+    from imr_graph.named import bindings
+    from imr_graph.questions import run_store
 
     query = catalog()["cases-citing"]
     assert query.inline
@@ -253,7 +256,7 @@ def test_values_bound_listing_equals_substitutions(known: ox.Store) -> None:
     found = 0
     for params in cases:
         fast = imr_graph.query(known, "cases-citing", **params)
-        slow = run_store(known, query.text, bindings(query, params), "cases-citing")
+        slow = run_store(known, query.text, bindings(query, params), query)
         assert fast.rows == slow.rows, params
         found += len(fast)
     assert found > 0
@@ -468,7 +471,7 @@ def test_a_question_with_no_slice_bound_reads_every_slice(known: ox.Store) -> No
             assert len(bound) > 0
 
 
-def test_statistics_of_another_form_are_counted_again(known: ox.Store) -> None:
+def test_statistics_of_another_form_are_refused_then_counted_again_by_a_build(known: ox.Store) -> None:
     store = open_store(None)
     build(known_records(), store)
     graph = ox.NamedNode(iri.STATISTICS_GRAPH)
@@ -476,8 +479,14 @@ def test_statistics_of_another_form_are_counted_again(known: ox.Store) -> None:
     assert len(form) == 1
     store.remove(form[0])  # as a store written by an earlier version
     assert not stats.is_current(store)
-    assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5  # counted again, then read
+    before = set(store)
+    with pytest.raises(StoreError, match="statistics are not up to date"):
+        imr_graph.query(store, "outcomes")
+    assert set(store) == before  # a question never writes
+    assert imr_graph.query(store, "outcomes", raw=True).rows[0]["items"] == 5
+    build([], store)  # a build with no letters brings the statistics up to date
     assert stats.is_current(store)
+    assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5
     assert set(store) == set(known)
 
 
@@ -572,7 +581,8 @@ def test_the_pages_variant_lists_what_the_general_query_lists(
 ) -> None:
     """cases-citing with pages runs its variant (from the locators the statistics describe):
     the same rows as the general text on the real corpus, for parts, whole guidelines and roles."""
-    from imr_graph.questions import bindings, run_store
+    from imr_graph.named import bindings
+    from imr_graph.questions import run_store
 
     store, _ = shared_store
     query = catalog()["cases-citing"]
@@ -587,7 +597,7 @@ def test_the_pages_variant_lists_what_the_general_query_lists(
         {"unit": "acoem-2004-ch8", "pages": "170"},
     ):
         fast = imr_graph.query(store, "cases-citing", **params)
-        general = run_store(store, query.text, bindings(query, params), "cases-citing")
+        general = run_store(store, query.text, bindings(query, params), query)
         assert fast.rows == general.rows, params
         found += len(fast)
     assert found > 30

@@ -23,8 +23,8 @@ from known import known_records
 import imr_graph
 from imr_graph import iri
 from imr_graph.cli import main
+from imr_graph.endpoint import Endpoint
 from imr_graph.errors import QueryError
-from imr_graph.questions import Endpoint
 from imr_graph.records import Decision
 from imr_graph.remote import GraphStore, load, remote_letters
 from imr_graph.store import build, open_store, write_graph
