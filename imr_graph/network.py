@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from imr_graph.errors import OutputError, QueryError
 from imr_graph.named import rows
+from imr_graph.projection import ANY_ROLE, ROLES, aggregate, label_map, label_of
 from imr_graph.records import NodeKind, Role
-from imr_graph.view import label_map, label_of
 
 Kind = Literal["citations", "cocitation", "specialty"]
 KINDS: tuple[str, ...] = ("citations", "cocitation", "specialty")
@@ -53,34 +53,33 @@ def to_networkx(
             graph.add_node(iri, label=label_of(labels, iri), kind=node_kind.value)
         return iri
 
-    items: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    if kind == "citations":
-        for row in rows(store, "projection-citations" if level == "chapter" else "projection-sections"):
-            role = _ROLES.get(row["role"])
-            if role is None or role.value not in roles:
-                continue
-            key = (node(row["unit"], NodeKind.GUIDELINE), node(row["category"], NodeKind.CATEGORY))
-            items[key][_outcome(row["outcome"])].add(row["item"])
-            items[key][role.field].add(row["item"])
-    elif kind == "cocitation":
+    if kind == "cocitation":
         for row in rows(store, "projection-cocitation"):
             key = (node(row["a"], NodeKind.GUIDELINE), node(row["b"], NodeKind.GUIDELINE))
             graph.add_edge(*key, items=int(row["items"]))
+        return graph
+    if kind == "citations":
+        query = "projection-view" if level == "chapter" else "projection-view-sections"
+        counted = aggregate(store, query, "category", roles)
+        other_kind = NodeKind.CATEGORY
     else:
-        for row in rows(store, "projection-specialty"):
-            key = (node(row["specialty"], NodeKind.SPECIALTY), node(row["unit"], NodeKind.GUIDELINE))
-            items[key][_outcome(row["outcome"])].add(row["item"])
-    for (a, b), groups in sorted(items.items()):
-        attrs = {name: len(members) for name, members in sorted(groups.items())}
-        attrs.setdefault("upheld", 0)
-        attrs.setdefault("overturned", 0)
+        counted = aggregate(store, "projection-view-specialty", "specialty", (Role.REVIEWER.value,))
+        other_kind = NodeKind.SPECIALTY
+    for (unit, other), tally in sorted(counted.edges.items()):
+        ends = (node(unit, NodeKind.GUIDELINE), node(other, other_kind))
+        attrs: dict[str, int] = {}
+        if kind == "citations":  # the items each citing role cited the unit for
+            by_role = Counter[int]()
+            for (role, _, _), n in tally.counts.items():
+                by_role[role] += n
+            for index, (role_key, _, _) in enumerate(ROLES):
+                if by_role[index]:
+                    attrs[Role(role_key).field] = by_role[index]
+        for outcome, name in ((0, "upheld"), (1, "overturned")):
+            attrs[name] = sum(n for (role, _, o), n in tally.counts.items() if role == ANY_ROLE and o == outcome)
         attrs["items"] = attrs["upheld"] + attrs["overturned"]
-        graph.add_edge(a, b, **attrs)
+        graph.add_edge(*(ends if kind == "citations" else ends[::-1]), **dict(sorted(attrs.items())))
     return graph
-
-
-def _outcome(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
 
 
 def export(graph: Any, path: str | Path, fmt: Literal["gexf", "graphml"]) -> None:

@@ -21,8 +21,9 @@ from typing import Any, NamedTuple
 
 from imr_graph.answers import wilson
 from imr_graph.errors import OutputError
+from imr_graph.projection import ANY_ROLE, ROLES, Fact
 from imr_graph.records import NodeKind, Role
-from imr_graph.view import ANY_ROLE, ROLES, Fact, LetterText, Matrix, Network
+from imr_graph.view import LetterText, Matrix, Network
 
 View = Network | Matrix | LetterText
 

@@ -16,8 +16,7 @@ exact counts; ``year`` is 0 when the letter gives no decision date.
 from __future__ import annotations
 
 import hashlib
-from bisect import insort
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,23 +27,18 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph.errors import QueryError
 from imr_graph.named import rows
+from imr_graph.projection import (
+    ANY_ROLE,
+    ROLES,
+    Aggregate,
+    Fact,
+    aggregate,
+    label_map,
+    label_of,
+)
 from imr_graph.records import CaseRecord, NodeKind, Role, Span
 
 Level = Literal["chapter", "section"]
-#: Citing roles in the order the page offers them: (key, label, role concept IRI).
-ROLES: tuple[tuple[str, str, str], ...] = tuple((role.value, role.label, role.concept) for role in Role)
-_ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
-_OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
-#: The role index of facts that count an item once whoever cites it ("any role" on the page).
-ANY_ROLE = len(ROLES)
-#: How many case identifiers a node or edge keeps as examples.
-EXAMPLES = 5
-
-#: One fact: citing role (index into ROLES, or ANY_ROLE), decision year (0: not given), upheld,
-#: overturned.
-Fact = tuple[int, int, int, int]
-
-
 @dataclass(frozen=True)
 class Node:
     """A node of a network view; ``id`` is its IRI in the graph."""
@@ -128,102 +122,8 @@ class LetterText:
     missing: tuple[str, ...] = ()  # values with no span (stated nowhere the reader can point)
 
 
-class _Tally:
-    """Distinct items per (role, year, outcome) for one node or edge, and a few examples.
-
-    Besides each role's counts it keeps those of :data:`ANY_ROLE`, where an item that both
-    parties cite counts once.
-    """
-
-    __slots__ = ("any", "counts", "examples", "seen")
-
-    def __init__(self, distinct: bool) -> None:
-        self.counts: Counter[tuple[int, int, int]] = Counter()
-        self.examples: list[str] = []
-        self.seen: set[tuple[str, int]] | None = set() if distinct else None
-        self.any: set[str] = set()
-
-    def add(self, item: str, case: str, role: int, year: int, outcome: int) -> None:
-        if self.seen is not None:
-            if (item, role) in self.seen:
-                return
-            self.seen.add((item, role))
-        self.counts[role, year, outcome] += 1
-        if item not in self.any:
-            self.any.add(item)
-            self.counts[ANY_ROLE, year, outcome] += 1
-        if case not in self.examples and (len(self.examples) < EXAMPLES or case < self.examples[-1]):
-            insort(self.examples, case)
-            del self.examples[EXAMPLES:]
-
-    @property
-    def items(self) -> int:
-        """Distinct items, whoever cites them."""
-        return len(self.any)
-
-    def facts(self) -> tuple[Fact, ...]:
-        merged: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-        for (role, year, outcome), n in self.counts.items():
-            merged[role, year][outcome] += n
-        return tuple((role, year, up, over) for (role, year), (up, over) in sorted(merged.items()))
-
-
-def label_map(store: ox.Store) -> dict[str, str]:
-    """Every labelled node's label: catalog names first, then names counted from the letters."""
-    labels: dict[str, str] = {}
-    for row in rows(store, "labels"):
-        labels.setdefault(row["node"], row["label"])
-    return labels
-
-
-def label_of(labels: dict[str, str], node: str) -> str:
-    """A node's label, or the last part of its IRI."""
-    return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
-
-
-@dataclass
-class _Aggregate:
-    """Tallies of a two-sided projection (guideline units on one side)."""
-
-    units: dict[str, _Tally] = field(default_factory=dict)
-    others: dict[str, _Tally] = field(default_factory=dict)
-    edges: dict[tuple[str, str], _Tally] = field(default_factory=dict)
-    source_of: dict[str, str] = field(default_factory=dict)
-    roles: set[int] = field(default_factory=set)
-    years: set[int] = field(default_factory=set)
-
-    def add(self, row: dict[str, str], other: str, role: int) -> None:
-        outcome = _OUTCOMES.get(row["outcome"])
-        if outcome is None:
-            return
-        item, case, unit = row["item"], row["case"], row["unit"]
-        year = int(row.get("year", 0))
-        self.roles.add(role)
-        self.years.add(year)
-        self.source_of[unit] = row["source"]
-        # A (unit, item, role) comes once per row; an item reaches one category by many units.
-        if unit not in self.units:
-            self.units[unit] = _Tally(distinct=False)
-        if other not in self.others:
-            self.others[other] = _Tally(distinct=True)
-        if (unit, other) not in self.edges:
-            self.edges[unit, other] = _Tally(distinct=False)
-        for tally in (self.units[unit], self.others[other], self.edges[unit, other]):
-            tally.add(item, case, role, year, outcome)
-
-
-def _aggregate(store: ox.Store, query: str, other: str, roles: Iterable[str]) -> _Aggregate:
-    wanted = {_ROLE_INDEX[concept] for key, _, concept in ROLES if key in set(roles)}
-    aggregate = _Aggregate()
-    for row in rows(store, query):
-        role = _ROLE_INDEX.get(row.get("role", Role.REVIEWER.concept))
-        if role is not None and role in wanted:
-            aggregate.add(row, row[other], role)
-    return aggregate
-
-
 def _network(
-    aggregate: _Aggregate,
+    aggregate: Aggregate,
     labels: dict[str, str],
     *,
     kind: str,
@@ -295,9 +195,9 @@ def citation_network(
     are kept (0: all), and links with fewer than ``min_count`` items are left out.
     """
     query = "projection-view" if level == "chapter" else "projection-view-sections"
-    aggregate = _aggregate(store, query, "category", roles)
+    counted = aggregate(store, query, "category", roles)
     return _network(
-        aggregate,
+        counted,
         label_map(store),
         kind="citations",
         title="Guidelines cited for each kind of treatment",
@@ -309,9 +209,9 @@ def citation_network(
 
 def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Network:
     """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
-    aggregate = _aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
+    counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     return _network(
-        aggregate,
+        counted,
         label_map(store),
         kind=NodeKind.SPECIALTY.value,
         title="Guidelines cited by reviewers of each specialty",
@@ -345,12 +245,12 @@ def citation_matrix(
             totals[unit] += int(row["items"])
     else:
         query = "projection-view" if level == "chapter" else "projection-view-sections"
-        aggregate = _aggregate(store, query, "category", (role,))
-        for (unit, category), tally in aggregate.edges.items():
+        tallied = aggregate(store, query, "category", (role,))
+        for (unit, category), tally in tallied.edges.items():
             up = sum(n for (r, _, outcome), n in tally.counts.items() if r == ANY_ROLE and outcome == 0)
             counted[unit, category] = Cell(up, tally.items - up)
-        totals.update({unit: tally.items for unit, tally in aggregate.units.items()})
-        source_of = aggregate.source_of
+        totals.update({unit: tally.items for unit, tally in tallied.units.items()})
+        source_of = tallied.source_of
     ranked = sorted(totals, key=lambda u: (-totals[u], label_of(labels, u), u))
     kept = ranked[:top] if top > 0 else ranked
     for unit in kept:
