@@ -140,12 +140,13 @@ def child(task: str, letters: int, workdir: Path, runs: int, rdflib_max: int, ra
             bound = bindings(query, params)
             sliced = with_slice(query, bound)
             timings[key + " stats"] = _within(
-                BUDGET, lambda q=query, b=sliced: _timed(lambda: run_rdflib(dataset, q.text, b, q), 1)
+                BUDGET, lambda q=query, b=sliced: _timed(lambda: run_rdflib(dataset, q.text, b, question=q), 1)
             )
             if query.raw is not None:
                 raw = raw_query(name)
                 timings[key + " raw"] = _within(
-                    BUDGET, lambda q=raw, b=bound, n=query: _timed(lambda: run_rdflib(dataset, q.text, b, n), 1)
+                    BUDGET,
+                    lambda q=raw, b=bound, n=query: _timed(lambda: run_rdflib(dataset, q.text, b, question=n), 1),
                 )
         timings["peak_mb"] = _peak_mb()
         return timings

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Value = str | int | float | bool | None
 
 
-def wilson(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
+def wilson(successes: int, trials: int, *, z: float = 1.959963984540054) -> tuple[float, float]:
     """The Wilson score interval for a proportion (95% by default); (0, 1) for no trials."""
     if trials <= 0:
         return 0.0, 1.0

@@ -32,9 +32,7 @@ _NOT_MTUS = re.compile(
     r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+mtus"
     r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside"
 )
-_STATEMENT = re.compile(
-    r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus(?:\s+citations?)?\b:?)|(?P<mtus>mtus\b:?))"
-)
+_STATEMENT = re.compile(r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus(?:\s+citations?)?\b:?)|(?P<mtus>mtus\b:?))")
 _PAGES = re.compile(
     r"""\b(?:page\(s\)|pages?|pgs?\.?|pp?\.)\s*:?\s*
         (?P<list>\d{1,4}(?:\s*(?:-|–|to)\s*\d{1,4})?
@@ -94,7 +92,7 @@ def _chapter_named(text: str) -> ChapterName:
     return _lookups()[0][name_words(text)]
 
 
-def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Basis:
+def parse_basis(text: str, *, offset: int = 0, page_of: PageOf | None = None) -> Basis:
     """Parse one party's guideline statement; ``offset`` places it in the letter.
 
     >>> b = parse_basis("Decision based on MTUS ACOEM Chapter 8 Neck and Upper Back Complaints Page(s): 177-178.")
@@ -114,9 +112,9 @@ def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Ba
         body = text[body_start:end]
         where = offset + body_start
         if match.group("mtus"):
-            citations.extend(parse_mtus(body, where, page_of))
+            citations.extend(parse_mtus(body, offset=where, page_of=page_of))
         else:
-            citations.extend(parse_non_mtus(body, where, page_of))
+            citations.extend(parse_non_mtus(body, offset=where, page_of=page_of))
     mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(low)
     return Basis(
         cited_evidence=bool(citations) or (not statements and bool(clean)),
@@ -127,7 +125,7 @@ def parse_basis(text: str, offset: int = 0, page_of: PageOf | None = None) -> Ba
     )
 
 
-def parse_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
+def parse_mtus(text: str, *, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
     """Parse the text after ``Decision based on MTUS``: one citation per named part.
 
     >>> [(c.guideline.value, c.chapter, c.sections) for c in parse_mtus(
@@ -216,7 +214,7 @@ def _old_style_mtus(text: str, offset: int, page_of: PageOf | None, vocab: Vocab
     )
 
 
-def parse_non_mtus(text: str, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
+def parse_non_mtus(text: str, *, offset: int = 0, page_of: PageOf | None = None) -> list[Citation]:
     """Parse free text after ``Non-MTUS Citation``: one citation per source it names.
 
     >>> [(c.guideline.value, c.url) for c in parse_non_mtus(
@@ -466,7 +464,9 @@ def _coordinated(generic: tuple[int, int], specific: list[tuple[int, int, str]],
     return False
 
 
-def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False) -> list[Citation]:
+def find_mentions(
+    text: str, *, offset: int = 0, page_of: PageOf | None = None, as_basis: bool = False
+) -> list[Citation]:
     """Find guidelines named in prose (a rationale, or a 2013 letter's basis).
 
     >>> [(c.guideline.value, c.pages) for c in find_mentions(
@@ -509,7 +509,7 @@ def find_mentions(text: str, offset: int = 0, page_of: PageOf | None = None, as_
 
 
 def linked_evidence(
-    text: str, mentions: list[Citation], offset: int = 0, page_of: PageOf | None = None
+    text: str, mentions: list[Citation], *, offset: int = 0, page_of: PageOf | None = None
 ) -> list[Citation]:
     """Other evidence cited in prose by its address: each sentence of ``text`` that gives a URL
     and names no guideline among ``mentions`` (spans as :func:`find_mentions` gives them).

@@ -150,7 +150,7 @@ def extract(
             todo = pending(letters, done)
             kept = len(done)
             bar = tqdm(total=len(todo), unit="letter", file=sys.stderr, disable=True if quiet else None)
-            summary = run_extract(todo, out, workers, err, on_result=progress, warnings=warned)
+            summary = run_extract(todo, out, workers=workers, errors=err, on_result=progress, warnings=warned)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     finally:
@@ -192,7 +192,7 @@ def _dask_extract(
 
     try:
         with dask_client(scheduler, workers) as client:
-            summary = run_dask_extract(letters, output, client, partition_size, resume, on_part=progress)
+            summary = run_dask_extract(letters, output, client, size=partition_size, resume=resume, on_part=progress)
         if errors_path:
             with _output(errors_path) as err:
                 for failure in summary.failures:
@@ -274,7 +274,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
     store = open_store(None)
     build_graph(records, store)
     write_graph(store, folder / "graph.trig")
-    write_network(to_networkx(store, "citations"), folder / "citations.gexf", "gexf")
+    write_network(to_networkx(store, kind="citations"), folder / "citations.gexf", "gexf")
     write_view(citation_network(store), folder / "citations.html")
     write_view(citation_matrix(store), folder / "matrix.html")
     violations = validate_quads(letter_quads(store))
@@ -312,11 +312,11 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
 
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    letters = write_corpus(folder / "letters", count, seed, (kind,))
+    letters = write_corpus(folder / "letters", count, seed=seed, kinds=(kind,))
     say(f"composed {len(letters)} letters ({kind}) in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     with atomic_writer(folder / "cases.jsonl") as out:
-        summary = run_extract([str(p) for p in letters], out, workers)
+        summary = run_extract([str(p) for p in letters], out, workers=workers)
     elapsed = time.perf_counter() - started
     say(
         f"extracted {summary.records} letters in {elapsed:.1f} s ({summary.records / max(elapsed, 1e-9):.0f} letters/s)"
@@ -407,7 +407,7 @@ def build(
         target = open_store(store)
         compact = store is not None and not no_optimize
         summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume, compact=compact)
-        written = write_graph(target, output, with_vocabulary) if output else 0
+        written = write_graph(target, output, with_vocabulary=with_vocabulary) if output else 0
         target.flush()
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
@@ -505,7 +505,7 @@ def export(
 
     if not gexf and not graphml:
         raise click.UsageError("give --gexf OUT, --graphml OUT, or both")
-    graph = to_networkx(_graph_source(store, graph_file), kind, roles, level)  # type: ignore[arg-type]
+    graph = to_networkx(_graph_source(store, graph_file), kind=kind, roles=roles, level=level)  # type: ignore[arg-type]
     try:
         for path, fmt in ((gexf, "gexf"), (graphml, "graphml")):
             if path:
@@ -806,7 +806,9 @@ def drivers(
     from imr_graph.drivers import drivers as fit
 
     try:
-        report = fit(_target(store, graph_file, endpoint), by, role, min_items, penalty, top)
+        report = fit(
+            _target(store, graph_file, endpoint), by=by, role=role, min_items=min_items, penalty=penalty, top=top
+        )
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     columns = ("unit", "label", "items", "overturned", "odds_ratio", "or_low", "or_high")
@@ -921,7 +923,7 @@ def citations(
 
     source = _graph_source(store, graph_file)
     _write_view(
-        lambda: citation_network(source, level, top, min_count, roles),  # type: ignore[arg-type]
+        lambda: citation_network(source, level=level, top=top, min_count=min_count, roles=roles),  # type: ignore[arg-type]
         output or "citations.html",
     )
 
@@ -940,7 +942,7 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
     from imr_graph.view import specialty_network
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: specialty_network(source, top, min_count), output or "specialty.html")
+    _write_view(lambda: specialty_network(source, top=top, min_count=min_count), output or "specialty.html")
 
 
 @view.command()
@@ -965,7 +967,7 @@ def matrix(graph_file: str | None, store: str | None, output: str | None, level:
     from imr_graph.view import citation_matrix
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: citation_matrix(source, role, level, top), output or "matrix.html")  # type: ignore[arg-type]
+    _write_view(lambda: citation_matrix(source, role=role, level=level, top=top), output or "matrix.html")  # type: ignore[arg-type]
 
 
 @view.command()
@@ -1001,7 +1003,9 @@ def letter(
     from imr_graph.view import letter_text
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: letter_text(source, case_id, letter_path), output or f"letter-{_file_safe(case_id)}.html")
+    _write_view(
+        lambda: letter_text(source, case_id, letter_path=letter_path), output or f"letter-{_file_safe(case_id)}.html"
+    )
 
 
 def _file_safe(text: str) -> str:
@@ -1051,7 +1055,9 @@ def load(
     source = _graph_source(store, graph_file)
     try:
         bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
-        summary = push(source, GraphStore(endpoint), Endpoint(query_url), keep_others, lambda _: bar.update())
+        summary = push(
+            source, GraphStore(endpoint), Endpoint(query_url), keep_others=keep_others, progress=lambda _: bar.update()
+        )
         bar.close()
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
@@ -1095,13 +1101,13 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int) -> No
                 location = str(_file_to_store(graph_file, Path(tmp) / "store"))
             elif not Path(str(store)).is_dir():
                 raise click.ClickException(f"{store}: no such store (build one with imr-graph build --store {store})")
-            serve_command(str(location), host, port)  # says so if the server is not installed
+            serve_command(str(location), host=host, port=port)  # says so if the server is not installed
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
         click.echo(
             f"serving http://{host}:{port}/query (a query page at http://{host}:{port}/); Ctrl-C stops", err=True
         )
-        code = run_server(str(location), host, port)
+        code = run_server(str(location), host=host, port=port)
     if code not in (0, -2, -15, 130):
         raise click.ClickException(f"the oxigraph server stopped with code {code} (is port {port} taken?)")
 

@@ -105,6 +105,7 @@ def run_dask_extract(
     letters: list[str],
     folder: str | Path,
     client: Any,
+    *,
     size: int = PART_SIZE,
     resume: bool = False,
     on_part: Callable[[PartSummary, int], Any] | None = None,

@@ -88,7 +88,7 @@ class Report:
         return pandas.DataFrame([d.__dict__ for d in self.drivers])
 
 
-def fit_logistic(matrix: np.ndarray, outcome: np.ndarray, penalty: float, max_iter: int = 100) -> Fit:
+def fit_logistic(matrix: np.ndarray, outcome: np.ndarray, penalty: float, *, max_iter: int = 100) -> Fit:
     """Newton's method on the L2-penalized log likelihood (the intercept is not penalized).
 
     >>> x = np.array([[1, 0], [1, 0], [1, 1], [1, 1]], dtype=float)
@@ -173,6 +173,7 @@ def _units(target: Target, role: str, level: str) -> dict[str, set[str]]:
 
 def drivers(
     target: Target,
+    *,
     by: str = "chapter",
     role: str = "reviewer",
     min_items: int = 10,

@@ -26,7 +26,7 @@ class Endpoint:
     timeout: float = 60.0
     retries: int = 3
 
-    def select(self, text: str, bound: Mapping[str, Term], question: NamedQuery | None = None) -> Result:
+    def select(self, text: str, bound: Mapping[str, Term], *, question: NamedQuery | None = None) -> Result:
         """Run a SELECT; bound variables travel as a ``VALUES`` block of escaped RDF terms."""
         body = urllib.parse.urlencode({"query": with_values(text, bound)}).encode()
         request = urllib.request.Request(

@@ -177,6 +177,7 @@ class BatchSummary:
 def run_extract(
     paths: Iterable[str | Path],
     output: IO[str],
+    *,
     workers: int | None = None,
     errors: IO[str] | None = None,
     on_result: Callable[[str | None, Failure | None], Any] | None = None,

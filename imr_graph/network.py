@@ -26,6 +26,7 @@ _ROLES = {role.concept: role for role in Role}
 
 def to_networkx(
     store: ox.Store,
+    *,
     kind: Kind = "citations",
     roles: tuple[str, ...] = (Role.CLAIMS_ADMINISTRATOR.value, Role.REVIEWER.value),
     level: Literal["chapter", "section"] = "chapter",

@@ -431,7 +431,7 @@ class _Parser:
             return "", ()
         start, end = where
         body = self.text[start:end]
-        return " ".join(body.split()), tuple(find_mentions(body, start, self.letter.page_of))
+        return " ".join(body.split()), tuple(find_mentions(body, offset=start, page_of=self.letter.page_of))
 
     def _basis(self, where: tuple[int, int] | None, role: str, n: int, prose: bool = False) -> Basis:
         if where is None:
@@ -441,7 +441,7 @@ class _Parser:
         raw = self.text[start:end]
         if prose or not re.search(r"Decision\s+based\s+on|did\s+not\s+cite", raw, re.I):
             return _prose_basis(raw, start, self.letter.page_of)
-        return parse_basis(raw, start, self.letter.page_of)
+        return parse_basis(raw, offset=start, page_of=self.letter.page_of)
 
     def notice_items(self) -> list[Item]:
         decisions: dict[int, re.Match[str]] = {}
@@ -561,8 +561,8 @@ def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
     text = " ".join(raw.split())
     if re.search(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited", text, re.I):
         return Basis(cited_evidence=False, mtus_based=False, text=text)
-    mentions = find_mentions(raw, start, page_of, as_basis=True)
-    mentions += linked_evidence(raw, mentions, start, page_of)
+    mentions = find_mentions(raw, offset=start, page_of=page_of, as_basis=True)
+    mentions += linked_evidence(raw, mentions, offset=start, page_of=page_of)
     outside = re.search(
         r"not\s+(?:part\s+of|based\s+on|address(?:ed)?\s+(?:in|by))\s+the\s+MTUS|outside\s+of\s+the\s+MTUS",
         text,

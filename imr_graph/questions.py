@@ -38,6 +38,7 @@ def run_store(
     store: ox.Store,
     text: str,
     bound: Mapping[str, Term],
+    *,
     question: NamedQuery | None = None,
     union: bool = False,
     substitute: bool = True,
@@ -63,7 +64,7 @@ def run_store(
     return shape(question, variables, found, bound)
 
 
-def run_rdflib(graph: Any, text: str, bound: Mapping[str, Term], question: NamedQuery | None = None) -> Result:
+def run_rdflib(graph: Any, text: str, bound: Mapping[str, Term], *, question: NamedQuery | None = None) -> Result:
     """Run a SELECT on an rdflib Graph or Dataset; bound variables are ``initBindings``."""
     import rdflib
 
@@ -128,7 +129,7 @@ def require_statistics(store: ox.Store) -> None:
         )
 
 
-def run(target: Target, name: str, raw: bool = False, **params: object) -> Result:
+def run(target: Target, name: str, *, raw: bool = False, **params: object) -> Result:
     """Ask a named question of a store, a graph file, an endpoint or an rdflib graph.
 
     ``raw=True`` runs its twin that counts from the letter graphs rather than the statistics.
@@ -145,7 +146,7 @@ def run(target: Target, name: str, raw: bool = False, **params: object) -> Resul
         require_statistics(where)
     question = named(name)  # a raw twin's rows are shaped as its question's
     if isinstance(where, ox.Store) and query.inline:
-        return run_store(where, with_values(text, bound), bound, question, substitute=False)
+        return run_store(where, with_values(text, bound), bound, question=question, substitute=False)
     return execute(where, text, bound, question)
 
 
@@ -160,10 +161,10 @@ def execute(
     """Run a SELECT with bound values on whatever ``target`` is (see :func:`run`)."""
     where = resolve(target)
     if isinstance(where, ox.Store):
-        return run_store(where, text, bound, question, union=union)
+        return run_store(where, text, bound, question=question, union=union)
     if isinstance(where, Endpoint):
-        return where.select(text, bound, question)
-    return run_rdflib(where, text, bound, question)
+        return where.select(text, bound, question=question)
+    return run_rdflib(where, text, bound, question=question)
 
 
 def sparql(target: Target, text: str) -> Result:

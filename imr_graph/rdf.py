@@ -62,10 +62,15 @@ def _bool(value: bool) -> _Lit:
 
 
 def _date(value: str) -> _Lit:
-    return _Lit(f"{_quoted(value)}^^<{I.XSD}date>")
+    return _Lit(f"{quoted(value)}^^<{I.XSD}date>")
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """``text`` as an N-Quads string literal, escaped.
+
+    >>> print(quoted('a "b"\\nc'))
+    "a \\"b\\"\\nc"
+    """
     if "\\" in text or '"' in text or "\n" in text or "\r" in text:
         text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{text}"'
@@ -80,7 +85,7 @@ class _Writer:
         self.lines: list[str] = []
 
     def add(self, s: str, p: str, o: str) -> None:
-        obj = o if isinstance(o, _Lit) else _quoted(o)
+        obj = o if isinstance(o, _Lit) else quoted(o)
         self.lines.append(f"<{s}> <{p}> {obj}{self.tail}")
 
     def link(self, s: str, p: str, o: str) -> None:

@@ -90,6 +90,7 @@ def load(
     store: ox.Store,
     graph_store: GraphStore,
     endpoint: Endpoint,
+    *,
     keep_others: bool = False,
     progress: Callable[[int], object] | None = None,
 ) -> LoadSummary:
@@ -138,15 +139,15 @@ def server_binary() -> str:
     return found
 
 
-def serve_command(location: str | Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
     """The command that serves the store at ``location`` read-only, union default graph on."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [server_binary(), "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
 
 
-def serve(location: str | Path, host: str = "127.0.0.1", port: int = 7878) -> int:
+def serve(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> int:
     """Serve the store until interrupted; returns the server's exit code."""
-    process = subprocess.Popen(serve_command(location, host, port))
+    process = subprocess.Popen(serve_command(location, host=host, port=port))
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -64,7 +64,7 @@ def _cells(result: Result, hide: tuple[str, ...] = ()) -> tuple[list[str], list[
     return header, body
 
 
-def table(result: Result, width: int = 60, hide: tuple[str, ...] = ()) -> str:
+def table(result: Result, *, width: int = 60, hide: tuple[str, ...] = ()) -> str:
     """An aligned text table without the ``hide`` columns; long cells are cut to ``width``."""
     header, body = _cells(result, hide)
     body = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in body]

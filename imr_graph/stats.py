@@ -26,12 +26,26 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import StoreError
-from imr_graph.rdf import cited_units, record_from_quads, section_label
+from imr_graph.rdf import cited_units, quoted, record_from_quads, section_label
 from imr_graph.records import Basis, CaseRecord, Citation, Guideline, Role
 from imr_graph.vocab import load_vocabulary, ontology_dir
 
+
 #: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
-Cell = tuple[str, tuple[tuple[str, str], ...]]
+@dataclass(frozen=True, order=True)
+class Cell:
+    """One observation of the statistics: its data set, and the dimensions that pick it, each a
+    (property, N-Triples term) pair in a fixed order."""
+
+    dataset: str
+    dims: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def iri(self) -> str:
+        """The observation's IRI (minted from the data set and the dimensions' text)."""
+        return I.observation(self.dataset, repr(self.dims))
+
+
 #: Items per (cell, outcome): a letter's contribution, or a change to apply.
 Tally = Counter[tuple[Cell, str]]
 
@@ -65,11 +79,6 @@ SLICES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 def _iri(value: str) -> str:
     return f"<{value}>"
-
-
-def _text(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
 
 
 def _int(value: int) -> str:
@@ -113,14 +122,14 @@ def tally(record: CaseRecord) -> Tally:
     """What one letter adds to the statistics: one count per (cell, outcome) for each item."""
     out: Tally = Counter()
     specialty_iris = load_vocabulary().specialty_iris
-    letter_cells: list[Cell] = [("all", ())]
+    letter_cells: list[Cell] = [Cell("all")]
     for label in record.reviewer.specialties:
         concept = specialty_iris.get(label) or I.specialty(label)
-        letter_cells.append(("specialty", (("specialty", _iri(concept)),)))
+        letter_cells.append(Cell("specialty", (("specialty", _iri(concept)),)))
     for code in record.reviewer.license_states:
-        letter_cells.append(("state", (("licensedIn", _iri(I.state(code))),)))
+        letter_cells.append(Cell("state", (("licensedIn", _iri(I.state(code))),)))
     if record.decision_date:
-        letter_cells.append(("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
+        letter_cells.append(Cell("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
     for item in record.items:
         cells: set[Cell] = set(letter_cells)
         categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
@@ -128,29 +137,29 @@ def tally(record: CaseRecord) -> Tally:
             top = _iri(I.category(item.treatment.category))
             linked = _iri(I.category(item.treatment.category, item.treatment.subcategory))
             for detail, concept in (("category", top), ("subcategory", linked)):
-                categories.append((("categoryDetail", _text(detail)), ("treatmentCategory", concept)))
+                categories.append((("categoryDetail", quoted(detail)), ("treatmentCategory", concept)))
         for category in categories:
-            cells.add(("category", category))
+            cells.add(Cell("category", category))
         cited: dict[str, dict[str, set[str]]] = {}
         for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE):
             cited[role.value] = units = _units(item.citations_of(role))
             who = ("citingRole", _iri(role.concept))
             for level, found in units.items():
                 for unit in found:
-                    dims = (who, ("unitLevel", _text(level)), ("unit", _iri(unit)))
-                    cells.add(("guideline", dims))
+                    dims = (who, ("unitLevel", quoted(level)), ("unit", _iri(unit)))
+                    cells.add(Cell("guideline", dims))
                     for category in categories:
-                        cells.add(("guideline-category", (*dims, *category)))
+                        cells.add(Cell("guideline-category", (*dims, *category)))
             for level in PAIR_LEVELS:
                 for a, b in combinations(sorted(units[level]), 2):
                     pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
-                    cells.add(("cocitation", (who, ("unitLevel", _text(level)), *pair)))
+                    cells.add(Cell("cocitation", (who, ("unitLevel", quoted(level)), *pair)))
         for role in Role.parties():
-            tier = ("evidenceTier", _text(evidence_tier(item.basis(role))))
-            cells.add(("evidence", (("citingRole", _iri(role.concept)), tier)))
+            tier = ("evidenceTier", quoted(evidence_tier(item.basis(role))))
+            cells.add(Cell("evidence", (("citingRole", _iri(role.concept)), tier)))
         for level in PAIR_LEVELS:
             kind = agreement(cited[Role.CLAIMS_ADMINISTRATOR.value][level], cited[Role.REVIEWER.value][level])
-            cells.add(("agreement", (("unitLevel", _text(level)), ("agreement", _text(kind)))))
+            cells.add(Cell("agreement", (("unitLevel", quoted(level)), ("agreement", quoted(kind)))))
         for cell in cells:
             out[(cell, item.decision.value)] += 1
     return out
@@ -214,7 +223,7 @@ def labels(record: CaseRecord) -> dict[str, Unit]:
 
 def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
-    yield f"<{unit}> <{I.RDFS}label> {_text(facts.label)}{tail}"
+    yield f"<{unit}> <{I.RDFS}label> {quoted(facts.label)}{tail}"
     if facts.part_of is not None:
         yield f"<{unit}> <{I.DCT}isPartOf> <{facts.part_of}>{tail}"
     if facts.pages is not None:
@@ -224,36 +233,36 @@ def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
 
 def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:
     """The slices an observation belongs to: each one's IRI, key name and fixed dimensions."""
-    name, dims = cell
-    values = dict(dims)
-    return [(I.statistics_slice(name, by, [values[d] for d in fixed]), by, fixed) for by, fixed in SLICES.get(name, ())]
+    values = dict(cell.dims)
+    return [
+        (I.statistics_slice(cell.dataset, by, [values[d] for d in fixed]), by, fixed)
+        for by, fixed in SLICES.get(cell.dataset, ())
+    ]
 
 
 def _slice_lines(cell: Cell, described: set[str]) -> Iterator[str]:
     """The slices of a cell not yet in ``described``, described: a ``qb:Slice`` with its key and
     the values it fixes (once per slice, however many observations it holds)."""
-    name, dims = cell
-    values = dict(dims)
+    values = dict(cell.dims)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
     for node, by, fixed in _slices(cell):
         if node in described:
             continue
         described.add(node)
         yield f"<{node}> <{I.RDF}type> <{I.QB}Slice>{tail}"
-        yield f"<{node}> <{I.QB}sliceStructure> <{I.slice_key(name, by)}>{tail}"
+        yield f"<{node}> <{I.QB}sliceStructure> <{I.slice_key(cell.dataset, by)}>{tail}"
         for dim in fixed:
             yield f"<{node}> <{I.NS}{dim}> {values[dim]}{tail}"
 
 
 def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
-    name, dims = cell
-    node = _iri(I.observation(name, repr(dims)))
+    node = _iri(cell.iri)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
     for slice_, _, _ in _slices(cell):
         yield f"<{slice_}> <{I.QB}observation> {node}{tail}"
     yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
-    yield f"{node} <{I.QB}dataSet> <{I.dataset(name)}>{tail}"
-    for prop, term in dims:
+    yield f"{node} <{I.QB}dataSet> <{I.dataset(cell.dataset)}>{tail}"
+    for prop, term in cell.dims:
         yield f"{node} <{I.NS}{prop}> {term}{tail}"
     yield f"{node} <{_ITEMS}> {_int(sum(counts.values()))}{tail}"
     for outcome, prop in _MEASURES.items():
@@ -312,7 +321,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     for cell, delta in by_cell.items():
         if not any(delta.values()):
             continue
-        node = ox.NamedNode(I.observation(cell[0], repr(cell[1])))
+        node = ox.NamedNode(cell.iri)
         old = list(store.quads_for_pattern(node, None, None, graph))
         counts = {o: delta.get(o, 0) for o in OUTCOMES}
         for quad in old:

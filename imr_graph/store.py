@@ -464,7 +464,7 @@ def letter_quads(store: ox.Store) -> Iterator[ox.Quad]:
             yield quad
 
 
-def write_graph(store: ox.Store, path: str | Path, with_vocabulary: bool = False) -> int:
+def write_graph(store: ox.Store, path: str | Path, *, with_vocabulary: bool = False) -> int:
     """Serialize the letters (and optionally the vocabularies and statistics) to ``path``.
 
     Dataset formats (.nq, .trig) keep one named graph per letter; triple formats (.nt,

@@ -307,7 +307,7 @@ def _cited(citations: Sequence[Citation]) -> list[Cited]:
 # -- composing letters ------------------------------------------------------------------
 
 
-def synthetic_letters(count: int, seed: int = 1, start: int = 0) -> Iterator[SyntheticLetter]:
+def synthetic_letters(count: int, *, seed: int = 1, start: int = 0) -> Iterator[SyntheticLetter]:
     """Yield ``count`` letters (numbered from ``start``); the same seed gives the same letters.
 
     Letter ``n`` depends only on ``seed`` and ``n``, so a corpus can be written in parts.
@@ -800,7 +800,7 @@ FOLDER_SIZE = 1000
 
 
 def write_corpus(
-    folder: str | Path, count: int, seed: int = 1, kinds: Sequence[str] = ("txt",), start: int = 0
+    folder: str | Path, count: int, *, seed: int = 1, kinds: Sequence[str] = ("txt",), start: int = 0
 ) -> list[Path]:
     """Write ``count`` synthetic letters under ``folder`` (``kinds``: ``txt`` and/or ``pdf``).
 
@@ -808,7 +808,7 @@ def write_corpus(
     """
     root = Path(folder)
     written: list[Path] = []
-    for number, letter in enumerate(synthetic_letters(count, seed, start), start=start):
+    for number, letter in enumerate(synthetic_letters(count, seed=seed, start=start), start=start):
         part = root / f"{number // FOLDER_SIZE:05d}"
         part.mkdir(parents=True, exist_ok=True)
         for kind in kinds:

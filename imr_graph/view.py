@@ -39,6 +39,8 @@ from imr_graph.projection import (
 from imr_graph.records import CaseRecord, NodeKind, Role, Span
 
 Level = Literal["chapter", "section"]
+
+
 @dataclass(frozen=True)
 class Node:
     """A node of a network view; ``id`` is its IRI in the graph."""
@@ -183,6 +185,7 @@ def _unit_label(labels: dict[str, str], unit: str, source: str) -> str:
 
 def citation_network(
     store: ox.Store,
+    *,
     level: Level = "chapter",
     top: int = 60,
     min_count: int = 1,
@@ -207,7 +210,7 @@ def citation_network(
     )
 
 
-def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Network:
+def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> Network:
     """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
     counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     return _network(
@@ -222,7 +225,7 @@ def specialty_network(store: ox.Store, top: int = 60, min_count: int = 1) -> Net
 
 
 def citation_matrix(
-    store: ox.Store, role: str = "reviewer", level: Level = "chapter", top: int = 40, raw: bool = False
+    store: ox.Store, *, role: str = "reviewer", level: Level = "chapter", top: int = 40, raw: bool = False
 ) -> Matrix:
     """Guideline units × treatment categories for one citing role, all years.
 
@@ -371,7 +374,7 @@ def _letter_detail(record: CaseRecord) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def letter_text(store: ox.Store, case: str, letter_path: str | Path | None = None) -> LetterText:
+def letter_text(store: ox.Store, case: str, *, letter_path: str | Path | None = None) -> LetterText:
     """A letter's text with the spans of everything read from it.
 
     The text is read again from ``letter_path`` (default: the path the record was extracted

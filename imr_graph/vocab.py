@@ -94,7 +94,7 @@ def topic_fold(name: str) -> str:
 
 
 def _singular(word: str) -> str:
-    """"mris" → "mri", "pillows" → "pillow"; "analysis", "stenosis", "press" stay."""
+    """ "mris" → "mri", "pillows" → "pillow"; "analysis", "stenosis", "press" stay."""
     if len(word) < 3 or not word.endswith("s") or word.endswith(("ss", "us")):
         return word
     return word if word.endswith("is") and len(word) > 4 else word[:-1]

@@ -412,7 +412,7 @@ def test_chapter_is_inferred_from_pages(tmp_path: Path) -> None:
 def test_citation_network_counts_are_exact() -> None:
     store = open_store(None)
     build([sample_record("sample-2014.txt"), sample_record("sample-2016-a.txt")], store)
-    graph = to_networkx(store, "citations")
+    graph = to_networkx(store, kind="citations")
     chapter12 = iri.VOCAB + "guideline/acoem-2004-ch12"
     imaging = iri.category("Diagnostic Testing", "Other Diagnostic Tests")
     assert graph.edges[chapter12, imaging] == {
@@ -432,7 +432,7 @@ def test_citation_network_counts_are_exact() -> None:
         "items": 1,
     }
     assert graph.nodes[knee] == {"label": "Knee Complaints", "kind": "guideline"}
-    sections = to_networkx(store, "citations", level="section")
+    sections = to_networkx(store, kind="citations", level="section")
     special_studies = iri.section(chapter12, "Special Studies")
     assert sections.edges[special_studies, imaging] == {
         "claims_administrator": 1,
@@ -442,7 +442,7 @@ def test_citation_network_counts_are_exact() -> None:
         "items": 1,
     }
     assert sections.nodes[special_studies] == {"label": "Special Studies", "kind": "guideline"}
-    specialty = to_networkx(store, "specialty")
+    specialty = to_networkx(store, kind="specialty")
     orthopedics = load_vocabulary().specialty_iris["Orthopedic Surgery"]
     assert specialty.edges[orthopedics, knee] == {"upheld": 0, "overturned": 1, "items": 1}
 

@@ -217,7 +217,7 @@ def test_the_same_answers_from_rdflib_memory_with_init_bindings(known: ox.Store)
     for name, params, keys, expected in EXPECTED[:6]:
         query = imr_graph.catalog()[name]
         bound = bindings(query, params)
-        assert counts(run_rdflib(dataset, query.text, bound, query), *keys) == expected, name
+        assert counts(run_rdflib(dataset, query.text, bound, question=query), *keys) == expected, name
 
 
 # -- parameters are bound, never pasted --------------------------------------------------
@@ -256,7 +256,7 @@ def test_values_bound_listing_equals_substitutions(known: ox.Store) -> None:
     found = 0
     for params in cases:
         fast = imr_graph.query(known, "cases-citing", **params)
-        slow = run_store(known, query.text, bindings(query, params), query)
+        slow = run_store(known, query.text, bindings(query, params), question=query)
         assert fast.rows == slow.rows, params
         found += len(fast)
     assert found > 0
@@ -597,7 +597,7 @@ def test_the_pages_variant_lists_what_the_general_query_lists(
         {"unit": "acoem-2004-ch8", "pages": "170"},
     ):
         fast = imr_graph.query(store, "cases-citing", **params)
-        general = run_store(store, query.text, bindings(query, params), query)
+        general = run_store(store, query.text, bindings(query, params), question=query)
         assert fast.rows == general.rows, params
         found += len(fast)
     assert found > 30

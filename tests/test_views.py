@@ -199,9 +199,9 @@ def test_letter_text_checks_the_file(samples: ox.Store, tmp_path: Path) -> None:
     other = tmp_path / "other.txt"
     other.write_text("not the letter", encoding="utf-8")
     with pytest.raises(QueryError, match=r"other\.txt: not the letter CM16-0900666 was extracted from"):
-        letter_text(samples, HOSTILE_CASE, other)
+        letter_text(samples, HOSTILE_CASE, letter_path=other)
     with pytest.raises(QueryError, match=r"gone\.txt: the letter of CM16-0900666 is not there; give its file"):
-        letter_text(samples, HOSTILE_CASE, tmp_path / "gone.txt")
+        letter_text(samples, HOSTILE_CASE, letter_path=tmp_path / "gone.txt")
 
 
 def test_letter_text_is_escaped(samples: ox.Store) -> None:
@@ -284,8 +284,8 @@ def test_matrix_from_statistics_equals_matrix_from_letters(
     known: ox.Store, samples: ox.Store, level: str, role: str
 ) -> None:
     for store in (known, samples):
-        fast = citation_matrix(store, role, level, top=0)  # type: ignore[arg-type]
-        assert fast == citation_matrix(store, role, level, top=0, raw=True)  # type: ignore[arg-type]
+        fast = citation_matrix(store, role=role, level=level, top=0)  # type: ignore[arg-type]
+        assert fast == citation_matrix(store, role=role, level=level, top=0, raw=True)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("level", ["chapter", "section"])
@@ -293,5 +293,5 @@ def test_matrix_from_statistics_equals_matrix_from_letters(
 def test_matrix_of_the_real_letters_from_statistics_equals_from_letters(
     shared_corpus_store: ox.Store, level: str, role: str
 ) -> None:
-    fast = citation_matrix(shared_corpus_store, role, level, top=0)  # type: ignore[arg-type]
-    assert len(fast.rows) > 5 and fast == citation_matrix(shared_corpus_store, role, level, top=0, raw=True)  # type: ignore[arg-type]
+    fast = citation_matrix(shared_corpus_store, role=role, level=level, top=0)  # type: ignore[arg-type]
+    assert len(fast.rows) > 5 and fast == citation_matrix(shared_corpus_store, role=role, level=level, top=0, raw=True)  # type: ignore[arg-type]
