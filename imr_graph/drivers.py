@@ -16,6 +16,7 @@ It is association, not cause: reviewers choose what to cite after reading the ca
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -83,9 +84,11 @@ class Report:
     caveat: str = CAVEAT
 
     def to_frame(self):  # type: ignore[no-untyped-def]
+        """The drivers as a pandas DataFrame, one row each (the columns are there when none is)."""
         import pandas
 
-        return pandas.DataFrame([d.__dict__ for d in self.drivers])
+        columns = [f.name for f in dataclasses.fields(Driver)]
+        return pandas.DataFrame([dataclasses.astuple(d) for d in self.drivers], columns=columns)
 
 
 def fit_logistic(matrix: np.ndarray, outcome: np.ndarray, penalty: float, *, max_iter: int = 100) -> Fit:

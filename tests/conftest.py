@@ -12,7 +12,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def shared_path(*parts: str) -> Path:
@@ -40,9 +39,8 @@ def shared_corpus_store() -> object:
 @pytest.fixture(scope="module")
 def known() -> object:
     """The hand-counted records of tests/known.py in a store."""
-    from known import known_records
-
     from imr_graph.store import build, open_store
+    from tests.known import known_records
 
     store = open_store(None)
     build(known_records(), store)
@@ -52,7 +50,7 @@ def known() -> object:
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> object:
     """The embedded sample letters and a hostile one (tests/views.py) in a store."""
-    from views import sample_store
+    from tests.views import sample_store
 
     return sample_store(tmp_path_factory.mktemp("samples"))
 
@@ -97,3 +95,16 @@ def oxigraph_server(folder: Path, read_only: bool = False) -> Iterator[str]:
         [str(server), mode, "--location", str(folder), "--bind", f"127.0.0.1:{port}"], f"http://127.0.0.1:{port}"
     ) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def known_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-counted records of tests/known.py written as a TriG file (letters only)."""
+    from imr_graph.store import build, open_store, write_graph
+    from tests.known import known_records
+
+    path = tmp_path_factory.mktemp("known") / "known.trig"
+    store = open_store(None)
+    build(known_records(), store)
+    write_graph(store, path)  # letters only: the statistics are counted when it is read
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 
 import pytest
@@ -79,35 +78,10 @@ def test_truncated_letter_keeps_what_it_has() -> None:
     assert [i.request for i in rec.items] == ["Arthroscopic partial medial meniscectomy of the right knee"]
 
 
-def test_batch_goes_on_and_exit_code_says_so(tmp_path: Path) -> None:
-    (tmp_path / "a_good.txt").write_bytes(GOOD)
-    (tmp_path / "b_empty.txt").write_bytes(b"")
-    (tmp_path / "c_corrupt.pdf").write_bytes(b"%PDF-1.7 broken")
-    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
-    result = CliRunner().invoke(
-        main, ["extract", str(tmp_path), "-o", str(out), "--errors", str(errors), "--workers", "1"]
-    )
-    assert result.exit_code == 1
-    assert [json.loads(x)["source"]["path"] for x in out.read_text().splitlines()] == [str(tmp_path / "a_good.txt")]
-    failed = [json.loads(x) for x in errors.read_text().splitlines()]
-    assert [(Path(f["path"]).name, f["error"]) for f in failed] == [
-        ("b_empty.txt", "UnreadableLetter"),
-        ("c_corrupt.pdf", "UnreadableLetter"),
-    ]
-    assert "b_empty.txt: file is empty" in result.output
-    assert "1 letters, 3 items extracted; 2 failed" in result.output
-
-
 def test_missing_file_is_a_failure_not_a_crash(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(tmp_path / "nope.txt"), "-q"])
     assert result.exit_code == 1
     assert "nope.txt: cannot open" in result.output
-
-
-def test_stdin(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["extract", "-", "-q"], input=GOOD)
-    assert result.exit_code == 0
-    assert json.loads(result.output)["source"]["path"] == "-"
 
 
 def test_atomic_writer_leaves_no_half_file(tmp_path: Path) -> None:
@@ -118,11 +92,6 @@ def test_atomic_writer_leaves_no_half_file(tmp_path: Path) -> None:
         raise KeyboardInterrupt
     assert target.read_text() == "old\n"
     assert list(tmp_path.iterdir()) == [target]
-
-
-def test_usage_error_exits_two() -> None:
-    assert CliRunner().invoke(main, ["extract"]).exit_code == 2
-    assert CliRunner().invoke(main, ["extract", "x", "--workers", "0"]).exit_code == 2
 
 
 _LINES = GOOD.decode().splitlines()
@@ -160,20 +129,3 @@ def test_extract_summarises_warnings_by_kind(tmp_path: Path) -> None:
     )
 
 
-def test_warnings_file_lists_each_warning_with_its_kind(tmp_path: Path) -> None:
-    from imr_graph.sample import LETTERS_DIR
-
-    warned = tmp_path / "warned.jsonl"
-    args = ["extract", str(LETTERS_DIR), "-o", str(tmp_path / "out.jsonl"), "--warnings", str(warned)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in warned.read_text().splitlines()]
-    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert len(rows) == sum(len(r["warnings"]) for r in records) > 0
-    assert {(r["path"], r["id"], r["warning"]) for r in rows} == {
-        (r["source"]["path"], r["id"], w) for r in records for w in r["warnings"]
-    }
-    kinds = sorted({row["kind"] for row in rows})
-    assert result.output.splitlines()[-1].endswith(
-        "letters with warnings: " + ", ".join(f"{kind}: 1" for kind in kinds)
-    )

@@ -14,13 +14,15 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT
-from known import GL
-from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
 from imr_graph.answers import wilson
 from imr_graph.render import write
 from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
+from tests.conftest import ROOT
+from tests.known import GL
+from tests.views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("IMR_GRAPH_ARTIFACTS", ROOT / "test-artifacts"))

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import free_port
 
 from imr_graph.cli import main
 from imr_graph.records import record_files
 from imr_graph.store import build_jsonl, open_store
 from imr_graph.synthetic import write_corpus
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow
 
 distributed = pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed] (the test extra)")
 

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
@@ -47,13 +46,13 @@ from imr_graph.store import (
     build,
     build_jsonl,
     letter_quads,
-    load_graph_file,
     open_graph,
     open_store,
     write_graph,
 )
 from imr_graph.validate import validate_quads
 from imr_graph.vocab import load_vocabulary
+from tests.conftest import ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -222,9 +221,8 @@ def test_round_trip_record_rdf_record(record: CaseRecord) -> None:
 
 @pytest.fixture(scope="module")
 def shared_records() -> list[CaseRecord]:
-    from conftest import shared_path
-
     from imr_graph.extract import extract_paths
+    from tests.conftest import shared_path
 
     corpus = shared_path("corpus")
     return [r for r in extract_paths([corpus / "seeds", corpus / "real"], workers=2) if isinstance(r, CaseRecord)]
@@ -234,6 +232,7 @@ def quad_set(store: ox.Store) -> set[ox.Quad]:
     return set(store.quads_for_pattern(None, None, None, None))
 
 
+@pytest.mark.slow
 def test_shared_corpus_builds_validates_and_rebuilds_identically(
     shared_records: list[CaseRecord], tmp_path: Path
 ) -> None:
@@ -250,6 +249,7 @@ def test_shared_corpus_builds_validates_and_rebuilds_identically(
     assert {iri.letter(r.id) for r in shared_records} <= names
 
 
+@pytest.mark.slow
 def test_rdflib_memory_and_oxigraph_give_the_same_triples(shared_records: list[CaseRecord]) -> None:
     oxi = open_store(None)
     build(shared_records[:40], oxi)
@@ -537,20 +537,6 @@ def test_store_that_is_locked_or_not_a_store(tmp_path: Path) -> None:
     del writer
 
 
-def test_validate_reports_violations_and_exits_one(tmp_path: Path) -> None:
-    store = open_store(None)
-    build([sample_record("sample-2014.txt")], store)
-    outcome = ox.NamedNode(iri.NS + "outcome")
-    for quad in list(store.quads_for_pattern(None, outcome, None, None))[:1]:
-        store.remove(quad)
-    path = tmp_path / "broken.nq"
-    write_graph(store, path)
-    result = CliRunner().invoke(main, ["validate", str(path)])
-    assert result.exit_code == 1
-    assert "every item has exactly one outcome, upheld or overturned" in result.output
-    assert load_graph_file(path) is not None
-
-
 # The graphs of one real seed letter and one real 2016 letter, pinned by the SHA-256 of their
 # canonical N-Quads (the letters' text must not be copied into the project, so the golden
 # files hold only hashes). Regenerate with `python tests/test_graph.py` after a deliberate change.
@@ -570,14 +556,14 @@ def canonical_hash(letter: Path) -> str:
 
 @pytest.mark.parametrize("name", SHARED_LETTERS)
 def test_real_letter_graph_golden(name: str) -> None:
-    from conftest import shared_path
+    from tests.conftest import shared_path
 
     letter = shared_path("corpus", *name.split("/"))
     assert canonical_hash(letter) == json.loads(SHARED_GOLDEN.read_text())[name]
 
 
 if __name__ == "__main__":  # regenerate the golden graphs after a deliberate change
-    from conftest import SHARED
+    from tests.conftest import SHARED
 
     for letter in ("sample-2014.txt", "sample-2016-a.txt"):
         as_rdflib(record_quads(sample_record(letter))).serialize(GOLDEN / f"{Path(letter).stem}.ttl", format="turtle")
@@ -585,23 +571,3 @@ if __name__ == "__main__":  # regenerate the golden graphs after a deliberate ch
     SHARED_GOLDEN.write_text(json.dumps(hashes, indent=2) + "\n")
 
 
-def test_library_build_and_cli_build_give_the_same_store(tmp_path: Path) -> None:
-    import imr_graph
-    from imr_graph.extract import extract_paths
-    from imr_graph.sample import sample_letters
-
-    records = [r for r in extract_paths(sample_letters(), workers=1) if isinstance(r, CaseRecord)]
-    cases = tmp_path / "cases.jsonl"
-    cases.write_text("".join(record_json(r) + "\n" for r in records))
-    result = CliRunner().invoke(main, ["build", str(cases), "--store", str(tmp_path / "cli"), "-q"])
-    assert result.exit_code == 0, result.output
-    library = open_store(tmp_path / "library")
-    summary = imr_graph.build(records, library, compact=True)
-    assert summary.placed > 0  # the pipeline places page-only ACOEM citations, as the command does
-    cli = open_store(tmp_path / "cli", read_only=True)
-
-    def quads(store: ox.Store) -> list[str]:
-        skip = {iri.NS + "builtAt", iri.PROV + "startedAtTime", iri.PROV + "endedAtTime"}
-        return sorted(str(q) for q in store if q.predicate.value not in skip)
-
-    assert quads(library) == quads(cli)

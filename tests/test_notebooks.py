@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from conftest import ROOT, SHARED
 from nbclient import NotebookClient
+
+from tests.conftest import ROOT, SHARED
+
+pytestmark = pytest.mark.slow
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -21,11 +25,11 @@ def test_notebook_is_stored_without_outputs(path) -> None:  # type: ignore[no-un
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs are stored"
 
 
-def _run(name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], str]:
+def _run(name: str, monkeypatch: pytest.MonkeyPatch, corpus: Path | None = None) -> tuple[list[Any], str]:
     """Execute a notebook in a real kernel; its outputs, and their text joined."""
     path = ROOT / "notebooks" / name
     notebook = nbformat.read(path, as_version=4)
-    monkeypatch.setenv("IMR_GRAPH_CORPUS", str(SHARED / "corpus"))
+    monkeypatch.setenv("IMR_GRAPH_CORPUS", str(corpus or SHARED / "corpus"))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     client = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -43,6 +47,14 @@ def test_which_guidelines_drive_outcomes_runs(monkeypatch: pytest.MonkeyPatch) -
     assert any("image/png" in o.get("data", {}) for o in outputs), "the rate plot was not drawn"
     assert "Association, not cause" in text or "not enough items" in text
     assert os.environ["IMR_GRAPH_CORPUS"]
+
+
+def test_the_notebooks_run_on_the_sample_letters_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    absent = tmp_path / "no-shared-corpus"
+    _, text = _run("which-guidelines-drive-outcomes.ipynb", monkeypatch, absent)
+    assert "5 letters read, 5 in the graph" in text
+    _, text = _run("citation-network.ipynb", monkeypatch, absent)
+    assert "5 letters in the graph" in text
 
 
 def test_citation_network_runs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,11 +165,10 @@ def test_odg_never_crashes(text: str) -> None:
 
 @pytest.mark.parametrize("raw", [False, True], ids=["statistics", "raw"])
 def test_topic_level_counts_one_unit_per_topic_whatever_its_spelling(raw: bool) -> None:
-    from known import OVERTURNED, UPHELD, basis, cite, item, letter
-
     import imr_graph
     from imr_graph import iri
     from imr_graph.store import build, open_store
+    from tests.known import OVERTURNED, UPHELD, basis, cite, item, letter
 
     def shoulder(*topics: str) -> object:
         return basis(cite("ODG", False, title="Shoulder", sections=topics), mtus=False)

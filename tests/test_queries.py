@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +15,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import free_port, oxigraph_server, shared_path
-from known import GL, OVERTURNED, STUDY, UPHELD, known_records
 
 import imr_graph
 from imr_graph import iri, stats
@@ -38,6 +35,8 @@ from imr_graph.records import (
 )
 from imr_graph.store import build, open_store, write_graph
 from imr_graph.vocab import load_vocabulary
+from tests.conftest import oxigraph_server, shared_path
+from tests.known import GL, OVERTURNED, STUDY, UPHELD, known_records
 
 
 def counts(result: imr_graph.Result, *keys: str) -> dict[tuple[object, ...], tuple[int, int]]:
@@ -278,72 +277,6 @@ def test_parameter_errors_name_the_problem(known: ox.Store) -> None:
 
 
 # -- the command line ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def known_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("known") / "known.trig"
-    store = open_store(None)
-    build(known_records(), store)
-    write_graph(store, path)  # letters only: the statistics are counted when it is read
-    return path
-
-
-def test_cli_query_table_and_formats(known_file: Path) -> None:
-    runner = CliRunner()
-    args = ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "source"]
-    table = runner.invoke(main, args)
-    assert table.exit_code == 0, table.output
-    lines = table.output.splitlines()
-    assert lines[0].split() == ["unit", "label", "items", "upheld", "overturned", "overturned", "%", "95%", "interval"]
-    assert re.split(r"\s{2,}", lines[2]) == ["gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "50.0", "9.5–90.5"]
-    csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
-    assert csv.output.splitlines()[:2] == [
-        "unit,label,items,upheld,overturned,overturn_rate,rate_low,rate_high",
-        f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,0.6666666666666666,"
-        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r}",
-    ]
-    jsonl = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--format", "jsonl"])
-    assert jsonl.output.startswith('{"items": 5, "upheld": 3, "overturned": 2, "overturn_rate": 0.4')
-    small = runner.invoke(main, [*args, "--min-items", "2", "--format", "csv"])
-    assert len(small.output.splitlines()) == 3  # header, ACOEM, ODG
-
-
-def test_cli_errors_are_messages_not_tracebacks(known_file: Path, tmp_path: Path) -> None:
-    runner = CliRunner()
-    typo = runner.invoke(main, ["query", "overturn-by-guidline", "--graph", str(known_file)])
-    assert typo.exit_code == 2 and "did you mean overturn-by-guideline" in typo.output
-    missing = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file)])
-    assert missing.exit_code == 1 and "needs a value for category" in missing.output
-    bad = runner.invoke(main, ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "chapters"])
-    assert bad.exit_code == 1 and "is not one of source, chapter, section, page" in bad.output
-    syntax = runner.invoke(main, ["sparql", "--graph", str(known_file), "SELECT ?x WHERE {\n  ?x ?y \n}"])
-    assert syntax.exit_code == 1
-    assert "syntax error at line 3" in syntax.output and "\n  }\n" in syntax.output
-    nowhere = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "absent")])
-    assert nowhere.exit_code == 1 and "no such store" in nowhere.output
-    both = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--store", str(tmp_path)])
-    assert both.exit_code == 2
-    down = runner.invoke(main, ["query", "outcomes", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
-    assert down.exit_code == 1 and "no answer after 3 tries" in down.output and "Traceback" not in down.output
-    for result in (typo, missing, bad, syntax, nowhere, down):
-        assert result.exception is None or isinstance(result.exception, SystemExit)
-
-
-def test_cli_sparql_on_the_union_of_letter_graphs(known_file: Path, tmp_path: Path) -> None:
-    query = tmp_path / "q.rq"
-    query.write_text(
-        "PREFIX imr: <https://w3id.org/imr-graph/ns#>\nSELECT (COUNT(?i) AS ?n) WHERE { ?i imr:request ?r }"
-    )
-    result = CliRunner().invoke(main, ["sparql", "--file", str(query), "--graph", str(known_file), "--format", "csv"])
-    assert result.output == "n\n5\n"
-
-
-def test_query_list_names_every_question() -> None:
-    result = CliRunner().invoke(main, ["query", "--list"])
-    assert result.exit_code == 0
-    names = [line for line in result.output.splitlines() if line and not line.startswith(" ")]
-    assert names == sorted(catalog())
 
 
 # -- statistics stay equal to a count from scratch ---------------------------------------

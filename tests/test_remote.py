@@ -17,8 +17,6 @@ from typing import ClassVar
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import free_port, oxigraph_server, server_running
-from known import known_records
 
 import imr_graph
 from imr_graph import iri
@@ -28,6 +26,10 @@ from imr_graph.errors import QueryError
 from imr_graph.records import Decision
 from imr_graph.remote import GraphStore, load, remote_letters
 from imr_graph.store import build, open_store, write_graph
+from tests.conftest import free_port, oxigraph_server, server_running
+from tests.known import known_records
+
+pytestmark = pytest.mark.slow
 
 QUESTIONS = [
     ("outcomes", {}),

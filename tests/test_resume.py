@@ -13,9 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from imr_graph.cli import main
+
+pytestmark = pytest.mark.slow
 
 SAMPLES = Path(__file__).resolve().parent.parent / "imr_graph" / "sample" / "letters"
 

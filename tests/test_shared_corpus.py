@@ -13,9 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, shared_path
 
 from imr_graph.cli import main
+from tests.conftest import ROOT, shared_path
+
+pytestmark = pytest.mark.slow
 
 SCHEMA = json.loads((ROOT / "imr_graph/schema/case-record.schema.json").read_text())
 

@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
-from known import GL, known_records
-from views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
 from imr_graph import iri
-from imr_graph.cli import main
 from imr_graph.errors import QueryError
 from imr_graph.render import layout, page_json, render, vis_script
-from imr_graph.store import write_graph
 from imr_graph.view import (
     Cell,
     case_network,
@@ -25,6 +20,8 @@ from imr_graph.view import (
     letter_text,
     specialty_network,
 )
+from tests.known import GL, known_records
+from tests.views import HOSTILE_CASE, HOSTILE_DIAGNOSIS, HOSTILE_REQUEST
 
 CAT = iri.VOCAB + "category/"
 OPIOIDS, NSAID, TESTS = (
@@ -240,42 +237,6 @@ def test_layout_is_deterministic_and_keeps_parts_apart(known: ox.Store) -> None:
     assert first == second and set(first) == {n.id for n in network.nodes}
     xs = [x for x, _ in first.values()]
     assert max(xs) - min(xs) > 100  # spread out, not piled on one point
-
-
-def test_view_commands_write_pages(known: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    graph = tmp_path / "known.trig"
-    write_graph(known, graph, with_vocabulary=True)
-    runner = CliRunner()
-    record = known_records()[0]
-    for args, name, said in (
-        (["citations"], "citations.html", "wrote citations.html (8 nodes, 6 links; "),
-        (["specialty"], "specialty.html", "wrote specialty.html (7 nodes, 7 links; "),
-        (["matrix", "--role", "claims-administrator"], "matrix.html", "wrote matrix.html ("),
-        (["case", record.id], f"case-{record.id}.html", f"wrote case-{record.id}.html (7 nodes, 7 links; "),
-    ):
-        monkeypatch.chdir(tmp_path)
-        result = runner.invoke(main, ["view", *args, str(graph)])
-        assert result.exit_code == 0, result.output
-        assert result.stderr.startswith(said), result.stderr
-        assert Path(name).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-
-
-def test_view_command_errors(known: ox.Store, tmp_path: Path) -> None:
-    graph = tmp_path / "known.trig"
-    write_graph(known, graph, with_vocabulary=True)
-    runner = CliRunner()
-    missing = runner.invoke(main, ["view", "case", "CM99-0000000", str(graph), "-o", str(tmp_path / "x.html")])
-    assert missing.exit_code == 1
-    assert missing.stderr == "Error: no letter 'CM99-0000000' in this graph (give the case number, e.g. CM16-0213037)\n"
-    assert not (tmp_path / "x.html").exists()
-    neither = runner.invoke(main, ["view", "citations"])
-    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
-    letter = runner.invoke(main, ["view", "letter", known_records()[0].id, str(graph)])
-    assert letter.exit_code == 1 and "one.txt: the letter of doc-" in letter.stderr
-    unwritable = runner.invoke(
-        main, ["view", "citations", str(graph), "-o", str(tmp_path / "no" / "such" / "dir.html")]
-    )
-    assert unwritable.exit_code == 1 and "dir.html: cannot write" in unwritable.stderr
 
 
 @pytest.mark.parametrize("level", ["chapter", "section"])

@@ -177,7 +177,7 @@ def test_2013_professional_review_letter() -> None:
 
 
 def test_shared_2013_excerpt(tmp_path: Path) -> None:
-    from conftest import shared_path
+    from tests.conftest import shared_path
 
     rec = extract_letter(shared_path("corpus", "partial", "2013-notice-excerpt.txt"))
     assert rec.source.format is LetterFormat.NOTICE_2013

@@ -1,0 +1,268 @@
+"""The command line: help and the README, usage errors, output formats, each command's files.
+
+The commands are thin: each test here checks what the shell gives a user (exit codes, the
+words on stderr, the files written), not what the library computes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+import imr_graph
+from imr_graph import iri
+from imr_graph.cli import main
+from imr_graph.extract import extract_letter, extract_paths
+from imr_graph.named import catalog
+from imr_graph.records import CaseRecord, record_json
+from imr_graph.sample import LETTERS_DIR, sample_letters
+from imr_graph.store import build, load_graph_file, open_store, write_graph
+from tests.conftest import ROOT, free_port
+from tests.known import GL, known_records
+
+GOOD = (LETTERS_DIR / "sample-2014.txt").read_bytes()
+
+
+def sample_record(name: str) -> CaseRecord:
+    # a path without folders, so the graph does not depend on where the checkout lives
+    return extract_letter(name, (LETTERS_DIR / name).read_bytes())
+
+
+def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    # counted by hand from the five sample letters
+    assert result.output.splitlines() == [
+        "letters: 5  items: 11  upheld: 8  overturned: 3",
+        "Which guidelines does the IMR reviewer cite, and how do those items end?",
+        "label                                      items  upheld  overturned  overturned %  95% interval",
+        "-----------------------------------------  -----  ------  ----------  ------------  ------------",
+        "Chronic Pain Medical Treatment Guidelines      6       5           1          16.7      3.0–56.4",
+        "ACOEM Practice Guidelines                      4       2           2          50.0     15.0–85.0",
+        "Acupuncture Medical Treatment Guidelines       1       0           1         100.0    20.7–100.0",
+        "Other medical evidence                         1       1           0           0.0      0.0–79.3",
+        "Postsurgical Treatment Guidelines              1       1           0           0.0      0.0–79.3",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cases.jsonl",
+        "citations.gexf",
+        "citations.html",
+        "graph.trig",
+        "matrix.html",
+    ]
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, re.S)
+    assert "imr-graph demo" in blocks[0]
+    ci = (ROOT / ".ci/run").read_text()
+    assert blocks[1].strip().splitlines()[-1] in ci
+
+
+def test_every_named_query_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    listing = CliRunner().invoke(main, ["query", "--list"])
+    assert listing.exit_code == 0
+    for name, query in imr_graph.catalog().items():
+        assert query.title and query.description and query.columns, name
+        assert f"{name}\n" in listing.output
+        result = CliRunner().invoke(main, ["query", name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Example:" in result.output and query.title in result.output
+        for parameter in query.parameters:
+            assert parameter.help and f"--{parameter.name}" in result.output, (name, parameter)
+        assert re.search(rf"imr-graph query {name}\b", readme), f"query {name} is not in the README"
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name in main.commands:  # type: ignore[attr-defined]
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, name
+        assert re.search(rf"imr-graph {name}\b", readme), f"{name} is not in the README"
+    for name in main.commands["view"].commands:  # type: ignore[attr-defined]
+        result = CliRunner().invoke(main, ["view", name, "--help"])
+        assert result.exit_code == 0 and "Example:" in result.output, name
+        assert re.search(rf"imr-graph view {name}\b", readme), f"view {name} is not in the README"
+
+
+def test_query_list_names_every_question() -> None:
+    result = CliRunner().invoke(main, ["query", "--list"])
+    assert result.exit_code == 0
+    names = [line for line in result.output.splitlines() if line and not line.startswith(" ")]
+    assert names == sorted(catalog())
+
+
+def test_cli_sparql_on_the_union_of_letter_graphs(known_file: Path, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text(
+        "PREFIX imr: <https://w3id.org/imr-graph/ns#>\nSELECT (COUNT(?i) AS ?n) WHERE { ?i imr:request ?r }"
+    )
+    result = CliRunner().invoke(main, ["sparql", "--file", str(query), "--graph", str(known_file), "--format", "csv"])
+    assert result.output == "n\n5\n"
+
+
+def test_cli_errors_are_messages_not_tracebacks(known_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    typo = runner.invoke(main, ["query", "overturn-by-guidline", "--graph", str(known_file)])
+    assert typo.exit_code == 2 and "did you mean overturn-by-guideline" in typo.output
+    missing = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file)])
+    assert missing.exit_code == 1 and "needs a value for category" in missing.output
+    bad = runner.invoke(main, ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "chapters"])
+    assert bad.exit_code == 1 and "is not one of source, chapter, section, page" in bad.output
+    syntax = runner.invoke(main, ["sparql", "--graph", str(known_file), "SELECT ?x WHERE {\n  ?x ?y \n}"])
+    assert syntax.exit_code == 1
+    assert "syntax error at line 3" in syntax.output and "\n  }\n" in syntax.output
+    nowhere = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "absent")])
+    assert nowhere.exit_code == 1 and "no such store" in nowhere.output
+    both = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--store", str(tmp_path)])
+    assert both.exit_code == 2
+    down = runner.invoke(main, ["query", "outcomes", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert down.exit_code == 1 and "no answer after 3 tries" in down.output and "Traceback" not in down.output
+    for result in (typo, missing, bad, syntax, nowhere, down):
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_query_table_and_formats(known_file: Path) -> None:
+    runner = CliRunner()
+    args = ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "source"]
+    table = runner.invoke(main, args)
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["unit", "label", "items", "upheld", "overturned", "overturned", "%", "95%", "interval"]
+    assert re.split(r"\s{2,}", lines[2]) == ["gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "50.0", "9.5–90.5"]
+    csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
+    assert csv.output.splitlines()[:2] == [
+        "unit,label,items,upheld,overturned,overturn_rate,rate_low,rate_high",
+        f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,0.6666666666666666,"
+        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r}",
+    ]
+    jsonl = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--format", "jsonl"])
+    assert jsonl.output.startswith('{"items": 5, "upheld": 3, "overturned": 2, "overturn_rate": 0.4')
+    small = runner.invoke(main, [*args, "--min-items", "2", "--format", "csv"])
+    assert len(small.output.splitlines()) == 3  # header, ACOEM, ODG
+
+
+def test_warnings_file_lists_each_warning_with_its_kind(tmp_path: Path) -> None:
+
+    warned = tmp_path / "warned.jsonl"
+    args = ["extract", str(LETTERS_DIR), "-o", str(tmp_path / "out.jsonl"), "--warnings", str(warned)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in warned.read_text().splitlines()]
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(rows) == sum(len(r["warnings"]) for r in records) > 0
+    assert {(r["path"], r["id"], r["warning"]) for r in rows} == {
+        (r["source"]["path"], r["id"], w) for r in records for w in r["warnings"]
+    }
+    kinds = sorted({row["kind"] for row in rows})
+    assert result.output.splitlines()[-1].endswith(
+        "letters with warnings: " + ", ".join(f"{kind}: 1" for kind in kinds)
+    )
+
+
+def test_usage_error_exits_two() -> None:
+    assert CliRunner().invoke(main, ["extract"]).exit_code == 2
+    assert CliRunner().invoke(main, ["extract", "x", "--workers", "0"]).exit_code == 2
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["extract", "-", "-q"], input=GOOD)
+    assert result.exit_code == 0
+    assert json.loads(result.output)["source"]["path"] == "-"
+
+
+def test_batch_goes_on_and_exit_code_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a_good.txt").write_bytes(GOOD)
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_corrupt.pdf").write_bytes(b"%PDF-1.7 broken")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    result = CliRunner().invoke(
+        main, ["extract", str(tmp_path), "-o", str(out), "--errors", str(errors), "--workers", "1"]
+    )
+    assert result.exit_code == 1
+    assert [json.loads(x)["source"]["path"] for x in out.read_text().splitlines()] == [str(tmp_path / "a_good.txt")]
+    failed = [json.loads(x) for x in errors.read_text().splitlines()]
+    assert [(Path(f["path"]).name, f["error"]) for f in failed] == [
+        ("b_empty.txt", "UnreadableLetter"),
+        ("c_corrupt.pdf", "UnreadableLetter"),
+    ]
+    assert "b_empty.txt: file is empty" in result.output
+    assert "1 letters, 3 items extracted; 2 failed" in result.output
+
+
+def test_view_command_errors(known: ox.Store, tmp_path: Path) -> None:
+    graph = tmp_path / "known.trig"
+    write_graph(known, graph, with_vocabulary=True)
+    runner = CliRunner()
+    missing = runner.invoke(main, ["view", "case", "CM99-0000000", str(graph), "-o", str(tmp_path / "x.html")])
+    assert missing.exit_code == 1
+    assert missing.stderr == "Error: no letter 'CM99-0000000' in this graph (give the case number, e.g. CM16-0213037)\n"
+    assert not (tmp_path / "x.html").exists()
+    neither = runner.invoke(main, ["view", "citations"])
+    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
+    letter = runner.invoke(main, ["view", "letter", known_records()[0].id, str(graph)])
+    assert letter.exit_code == 1 and "one.txt: the letter of doc-" in letter.stderr
+    unwritable = runner.invoke(
+        main, ["view", "citations", str(graph), "-o", str(tmp_path / "no" / "such" / "dir.html")]
+    )
+    assert unwritable.exit_code == 1 and "dir.html: cannot write" in unwritable.stderr
+
+
+def test_view_commands_write_pages(known: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = tmp_path / "known.trig"
+    write_graph(known, graph, with_vocabulary=True)
+    runner = CliRunner()
+    record = known_records()[0]
+    for args, name, said in (
+        (["citations"], "citations.html", "wrote citations.html (8 nodes, 6 links; "),
+        (["specialty"], "specialty.html", "wrote specialty.html (7 nodes, 7 links; "),
+        (["matrix", "--role", "claims-administrator"], "matrix.html", "wrote matrix.html ("),
+        (["case", record.id], f"case-{record.id}.html", f"wrote case-{record.id}.html (7 nodes, 7 links; "),
+    ):
+        monkeypatch.chdir(tmp_path)
+        result = runner.invoke(main, ["view", *args, str(graph)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith(said), result.stderr
+        assert Path(name).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_library_build_and_cli_build_give_the_same_store(tmp_path: Path) -> None:
+    import imr_graph
+
+    records = [r for r in extract_paths(sample_letters(), workers=1) if isinstance(r, CaseRecord)]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(record_json(r) + "\n" for r in records))
+    result = CliRunner().invoke(main, ["build", str(cases), "--store", str(tmp_path / "cli"), "-q"])
+    assert result.exit_code == 0, result.output
+    library = open_store(tmp_path / "library")
+    summary = imr_graph.build(records, library, compact=True)
+    assert summary.placed > 0  # the pipeline places page-only ACOEM citations, as the command does
+    cli = open_store(tmp_path / "cli", read_only=True)
+
+    def quads(store: ox.Store) -> list[str]:
+        skip = {iri.NS + "builtAt", iri.PROV + "startedAtTime", iri.PROV + "endedAtTime"}
+        return sorted(str(q) for q in store if q.predicate.value not in skip)
+
+    assert quads(library) == quads(cli)
+
+
+def test_validate_reports_violations_and_exits_one(tmp_path: Path) -> None:
+    store = open_store(None)
+    build([sample_record("sample-2014.txt")], store)
+    outcome = ox.NamedNode(iri.NS + "outcome")
+    for quad in list(store.quads_for_pattern(None, outcome, None, None))[:1]:
+        store.remove(quad)
+    path = tmp_path / "broken.nq"
+    write_graph(store, path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "every item has exactly one outcome, upheld or overturned" in result.output
+    assert load_graph_file(path) is not None
