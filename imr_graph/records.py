@@ -584,3 +584,30 @@ def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, target)
+
+
+# -- the contract as JSON Schema --------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The case-record contract as JSON Schema (``imr_graph/schema/case-record.schema.json``)."""
+    from importlib import resources
+
+    text = (resources.files("imr_graph") / "schema" / "case-record.schema.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Where a record's JSON form breaks the schema, one message per place (empty: it keeps it).
+
+    Needs the ``jsonschema`` package (in the ``test`` extra).
+    """
+    try:
+        import jsonschema
+    except ImportError as err:
+        raise ImrGraphError("checking records against the schema needs jsonschema: pip install jsonschema") from err
+    validator = jsonschema.Draft202012Validator(schema())
+    found = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [f"{'.'.join(str(p) for p in e.absolute_path) or '(record)'}: {e.message}" for e in found]

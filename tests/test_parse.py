@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from imr_graph import LetterFormat, extract_letter
+from imr_graph.records import schema_errors
 from imr_graph.sample import LETTERS_DIR, sample_letters
-
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "imr_graph/schema/case-record.schema.json").read_text())
 
 
 def cites(basis: object) -> list[tuple[object, ...]]:
@@ -195,7 +193,7 @@ def test_unknown_format_yields_a_record_with_a_warning() -> None:
 
 @pytest.mark.parametrize("path", sample_letters(), ids=lambda p: p.name)
 def test_sample_records_match_the_schema(path: Path) -> None:
-    jsonschema.validate(extract_letter(path).to_dict(), SCHEMA)
+    assert schema_errors(extract_letter(path).to_dict()) == []
 
 
 def test_spans_point_back_at_values() -> None:
@@ -283,3 +281,14 @@ def test_slips_in_a_vocabulary_label_are_read_through_with_a_warning() -> None:
         "specialty 'Sports Medicinea' read as 'Sports Medicine' (a slip?)",
         "specialty 'Zoology' is in no vocabulary; kept as written",
     ]
+
+
+def test_schema_errors_name_the_field() -> None:
+    record = extract_letter(LETTERS_DIR / "sample-2014.txt").to_dict()
+    assert schema_errors(record) == []
+    record["items"][0]["decision"] = "maybe"
+    record["items"][0]["dependent"] = "no"
+    errors = schema_errors(record)
+    assert len(errors) == 2
+    assert errors[0].startswith("items.0.decision: 'maybe' is not one of")
+    assert errors[1] == "items.0.dependent: 'no' is not of type 'boolean'"
