@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
+
+from imr_graph._lifetime import die_with_parent
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -17,7 +20,8 @@ def ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int)
     if workers <= 1:
         yield from map(work, items)
         return
-    pool = ProcessPoolExecutor(max_workers=workers)
+    # workers end with this process, even when it is killed (kill -9 leaves no orphans)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         pending: deque[Future[_Out]] = deque()
         for item in items:

@@ -1089,11 +1089,13 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int) -> No
     """
     import tempfile
 
+    from imr_graph._lifetime import terminate_on_sigterm
     from imr_graph.remote import serve as run_server
     from imr_graph.remote import serve_command
 
     if (store is None) == (graph_file is None):
         raise click.UsageError("give either --store DIR or a graph FILE")
+    terminate_on_sigterm()  # so that the server stops and the temporary store is removed
     with tempfile.TemporaryDirectory(prefix="imr-graph-serve-") as tmp:
         location = str(store)
         try:

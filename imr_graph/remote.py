@@ -11,6 +11,7 @@ every letter there) are removed instead, and questions on that server need ``--r
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from imr_graph import iri as I
+from imr_graph._lifetime import die_with_parent
 from imr_graph.endpoint import Endpoint, send
 from imr_graph.errors import StoreError
 
@@ -146,10 +148,28 @@ def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 
 
 
 def serve(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> int:
-    """Serve the store until interrupted; returns the server's exit code."""
-    process = subprocess.Popen(serve_command(location, host=host, port=port))
+    """Serve the store until interrupted; returns the server's exit code.
+
+    The server ends with this process: on Ctrl-C, on SIGTERM (when the caller turns it into
+    ``SystemExit``, see :func:`imr_graph._lifetime.terminate_on_sigterm`) and on kill -9 alike."""
+    parent = os.getpid()
+    process = subprocess.Popen(
+        serve_command(location, host=host, port=port),
+        preexec_fn=lambda: die_with_parent(parent),
+    )
     try:
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
+        return _stop(process)
+    finally:
+        if process.poll() is None:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    process.terminate()
+    try:
+        return process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
         return process.wait()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -108,3 +110,52 @@ def known_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build(known_records(), store)
     write_graph(store, path)  # letters only: the statistics are counted when it is read
     return path
+
+
+# -- no process outlives the test run -----------------------------------------------------
+
+_SESSION_MARK = "IMR_GRAPH_TEST_SESSION"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Mark this run in the environment every process it starts inherits."""
+    import uuid
+
+    os.environ[_SESSION_MARK] = uuid.uuid4().hex
+
+
+def _left_behind() -> list[tuple[int, str]]:
+    """Processes of this test run still alive, other than pytest itself (Linux: /proc)."""
+    mark = f"{_SESSION_MARK}={os.environ.get(_SESSION_MARK, '')}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if mark not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            stat = (entry / "stat").read_text()
+            if stat[stat.rindex(")") + 2] == "Z":
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+            if "multiprocessing.resource_tracker" in command:  # pytest's own helper: ends with it
+                continue
+            found.append((int(entry.name), command))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a server, worker or fixture process outlived it (and end them)."""
+    if not sys.platform.startswith("linux") or _SESSION_MARK not in os.environ:
+        return
+    time.sleep(0.5)  # processes ending with their parents need a moment
+    left = _left_behind()
+    for pid, _ in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+    if left:
+        lines = "\n".join(f"  {pid}: {command}" for pid, command in left)
+        sys.stderr.write(f"\nprocesses left running by the tests (now killed):\n{lines}\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
