@@ -709,11 +709,17 @@ def query(ctx: click.Context, show_list: bool) -> None:
 @main.command()
 @click.argument("text", required=False, metavar="[QUERY]")
 @click.option("--file", "query_file", metavar="FILE", help="Read the query from a file (.rq).")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query call other endpoints (SERVICE): off, as it makes this machine send requests.",
+)
 @_source_options
 @_output_options
 def sparql(
     text: str | None,
     query_file: str | None,
+    allow_service: bool,
     store: str | None,
     graph_file: str | None,
     endpoint: str | None,
@@ -741,7 +747,7 @@ def sparql(
         except (OSError, UnicodeDecodeError) as error:
             raise click.ClickException(f"{query_file}: cannot read ({error})") from error
     try:
-        result = ask(_target(store, graph_file, endpoint), str(text))
+        result = ask(_target(store, graph_file, endpoint), str(text), allow_service=allow_service)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     _emit(result, fmt, output)
@@ -1075,12 +1081,23 @@ def load(
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port to listen on.")
-def serve(graph_file: str | None, store: str | None, host: str, port: int) -> None:
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Seconds a query may run before the server stops it.",
+)
+def serve(graph_file: str | None, store: str | None, host: str, port: int, timeout: int) -> None:
     """Serve the graph read-only as a SPARQL endpoint, with a query page, for your own clients.
 
     This runs Oxigraph's own server (the `oxigraph` package) on the store; a graph FILE is
     first loaded into a temporary store. Queries see every graph as the default graph, as
     `imr-graph sparql` does. Stop it with Ctrl-C.
+
+    Whoever reaches the port can read the whole store (every letter's graph, at /query and
+    /store) and can run federated queries (SERVICE) from this machine: keep the default
+    host 127.0.0.1 unless the store is meant to be public.
 
     \b
     Example:
@@ -1103,13 +1120,13 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int) -> No
                 location = str(_file_to_store(graph_file, Path(tmp) / "store"))
             elif not Path(str(store)).is_dir():
                 raise click.ClickException(f"{store}: no such store (build one with imr-graph build --store {store})")
-            serve_command(str(location), host=host, port=port)  # says so if the server is not installed
+            serve_command(str(location), host=host, port=port, timeout=timeout)  # says so if not installed
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
         click.echo(
             f"serving http://{host}:{port}/query (a query page at http://{host}:{port}/); Ctrl-C stops", err=True
         )
-        code = run_server(str(location), host=host, port=port)
+        code = run_server(str(location), host=host, port=port, timeout=timeout)
     if code not in (0, -2, -15, 130):
         raise click.ClickException(f"the oxigraph server stopped with code {code} (is port {port} taken?)")
 

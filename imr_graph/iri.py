@@ -35,7 +35,7 @@ JOURNAL_GRAPH = ID + "graph/journal"
 STATISTICS_GRAPH = ID + "graph/statistics"
 QB = "http://purl.org/linked-data/cube#"
 
-_SAFE_ID = re.compile(r"^(?:CM\d{2}-\d{7}|doc-[0-9a-f]{16})$")
+_SAFE_ID = re.compile(r"\A(?:CM\d{2}-\d{7}|doc-[0-9a-f]{16})\Z")
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -167,7 +167,7 @@ _CHOICES = {
     "pair-level": ("source", "chapter"),
     "category-level": ("category", "subcategory"),
 }
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*(?:/(?:section|pages)/[a-z0-9-]+)?$")
+_KEY = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]*(?:/(?:section|pages)/[a-z0-9-]+)?\Z")
 _PAGES = re.compile(r"^(?P<first>\d{1,5})(?:\s*[-–]\s*(?P<last>\d{1,5}))?$")
 _INT = ox.NamedNode(I.XSD + "integer")
 

@@ -167,7 +167,34 @@ def execute(
     return run_rdflib(where, text, bound, question=question)
 
 
-def sparql(target: Target, text: str) -> Result:
+#: Comments, strings and IRIs: where the word SERVICE says nothing about what a query does.
+_INERT = re.compile(
+    r"""\#[^\n]*                                  # a comment
+      | \"\"\"[\s\S]*?\"\"\" | \'\'\'[\s\S]*?\'\'\'  # long strings
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'   # strings
+      | <[^<>\s]*>                                # IRIs""",
+    re.X,
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+def calls_service(text: str) -> bool:
+    """Whether a query asks another endpoint (SPARQL 1.1 federation, ``SERVICE <…> { … }``).
+
+    >>> calls_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> calls_service('SELECT * { ?s ?p "SERVICE" } # SERVICE in a comment')
+    False
+    """
+    return bool(_SERVICE.search(_INERT.sub(" ", text)))
+
+
+def sparql(target: Target, text: str, *, allow_service: bool = False) -> Result:
     """Run the user's own SELECT query (no parameters). On a store, the default graph is the
-    union of all graphs, so a query need not name the letter graphs."""
+    union of all graphs, so a query need not name the letter graphs.
+
+    A query that calls another endpoint (``SERVICE``) is refused unless ``allow_service``:
+    it would make this machine send requests wherever the query says."""
+    if not allow_service and calls_service(text):
+        raise QueryError("the query calls another endpoint (SERVICE); allow it with --allow-service")
     return execute(target, text, {}, union=True)

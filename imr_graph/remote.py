@@ -141,20 +141,31 @@ def server_binary() -> str:
     return found
 
 
-def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
-    """The command that serves the store at ``location`` read-only, union default graph on."""
+def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: int = 30) -> list[str]:
+    """The command that serves the store at ``location`` read-only, union default graph on, each
+    query stopped after ``timeout`` seconds."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return [server_binary(), "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
+    return [
+        server_binary(),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        bind,
+        "--union-default-graph",
+        "--timeout-s",
+        str(timeout),
+    ]
 
 
-def serve(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> int:
+def serve(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: int = 30) -> int:
     """Serve the store until interrupted; returns the server's exit code.
 
     The server ends with this process: on Ctrl-C, on SIGTERM (when the caller turns it into
     ``SystemExit``, see :func:`imr_graph._lifetime.terminate_on_sigterm`) and on kill -9 alike."""
     parent = os.getpid()
     process = subprocess.Popen(
-        serve_command(location, host=host, port=port),
+        serve_command(location, host=host, port=port, timeout=timeout),
         preexec_fn=lambda: die_with_parent(parent),
     )
     try:

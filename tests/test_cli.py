@@ -266,3 +266,30 @@ def test_validate_reports_violations_and_exits_one(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "every item has exactly one outcome, upheld or overturned" in result.output
     assert load_graph_file(path) is not None
+
+
+def test_sparql_refuses_service_calls_unless_allowed(known_file: Path) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    refused = CliRunner().invoke(main, ["sparql", "--graph", str(known_file), query])
+    assert refused.exit_code == 1
+    assert refused.output.strip() == "Error: the query calls another endpoint (SERVICE); allow it with --allow-service"
+    harmless = 'SELECT ?s WHERE { ?s ?p "SERVICE" } LIMIT 1  # SERVICE named in a comment'
+    assert CliRunner().invoke(main, ["sparql", "--graph", str(known_file), harmless]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["query", "cases-citing", "--unit", "acoem-2004-ch12\n"],
+        ["view", "letter", "CM16-0213037\n"],
+    ],
+    ids=["unit", "case"],
+)
+def test_a_key_with_a_trailing_newline_is_a_clear_error(argv: list[str], known_file: Path, tmp_path: Path) -> None:
+    if argv[0] == "query":
+        argv = [*argv, "--graph", str(known_file)]
+    else:
+        argv = [*argv, str(known_file), "-o", str(tmp_path / "page.html")]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.output.startswith("Error: ")
