@@ -35,6 +35,8 @@ def _atomic(target: Path, binary: bool) -> Iterator[Any]:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
             "wb" if binary else "w",
             encoding=None if binary else "utf-8",
+            # a file name that is not UTF-8 (kept as surrogates) is written as its JSON escape
+            errors=None if binary else "backslashreplace",
             dir=target.parent or ".",
             prefix=f".{target.name}.",
             suffix=".part",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -54,6 +55,8 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 
 @contextlib.contextmanager
 def _stdout() -> Iterator[tuple[IO[str], set[str]]]:
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a file name that is not UTF-8 is written escaped
+        sys.stdout.reconfigure(errors="backslashreplace")
     yield sys.stdout, set()
 
 

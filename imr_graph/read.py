@@ -7,11 +7,14 @@ newline, whitespace folded, blank lines dropped, PDF soft hyphens made visible.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from imr_graph.errors import UnreadableLetter
 
@@ -55,13 +58,7 @@ def read_letter(path: str | Path, data: bytes | None = None) -> Letter:
     """
     name = str(path)
     if data is None:
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_BYTES:
-                raise UnreadableLetter(name, f"file is too large ({size:,} bytes; limit {MAX_BYTES:,})")
-            data = Path(path).read_bytes()
-        except OSError as err:
-            raise UnreadableLetter(name, f"cannot open: {err.strerror or err}") from err
+        data = _read_bounded(name)
     if len(data) > MAX_BYTES:
         raise UnreadableLetter(name, f"file is too large ({len(data):,} bytes; limit {MAX_BYTES:,})")
     if not data.strip():
@@ -77,6 +74,43 @@ def read_letter(path: str | Path, data: bytes | None = None) -> Letter:
     if not cleaned.strip():
         raise UnreadableLetter(name, "no text could be read (a scanned image with no text layer?)")
     return Letter(name, cleaned, starts, digest, warnings)
+
+
+def _read_bounded(name: str) -> bytes:
+    """A regular file's bytes, read no further than the limit. A FIFO, device, socket or folder
+    is refused before it is opened (reading one could wait forever or never end)."""
+    try:
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            os.listdir(name)  # an unreadable folder says so here; a readable one is no letter
+            raise UnreadableLetter(name, "a folder, not a letter")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableLetter(name, f"not a regular file ({_kind(info.st_mode)}); not opened")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableLetter(name, f"file is too large ({info.st_size:,} bytes; limit {MAX_BYTES:,})")
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # a file that grows while it is read stops here
+    except OSError as err:
+        raise UnreadableLetter(name, f"cannot open: {err.strerror or err}") from err
+    if len(data) > MAX_BYTES:
+        raise UnreadableLetter(name, f"file is too large (over {MAX_BYTES:,} bytes)")
+    return data
+
+
+def read_stream(name: str, stream: IO[bytes]) -> bytes:
+    """Read a stream (standard input) no further than the letter size limit."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UnreadableLetter(name, f"input is too large (over {MAX_BYTES:,} bytes)")
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                       (stat.S_ISSOCK, "a socket")):  # fmt: skip
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

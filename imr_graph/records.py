@@ -576,7 +576,8 @@ def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[
             hashes, whole = done_letters(partial)
             with partial.open("r+b") as torn:
                 torn.truncate(whole)
-        handle = partial.open("a" if resume else "w", encoding="utf-8")
+        # a file name that is not UTF-8 (kept as surrogates) is written as its JSON escape
+        handle = partial.open("a" if resume else "w", encoding="utf-8", errors="backslashreplace")
     except OSError as err:
         raise OutputError(f"{partial}: cannot write ({err.strerror or err})") from err
     with handle:

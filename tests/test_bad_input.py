@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,50 @@ def test_extract_summarises_warnings_by_kind(tmp_path: Path) -> None:
     )
 
 
+
+
+def test_fifo_device_and_odd_names_are_per_file_outcomes(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    odd = os.fsdecode(bytes(folder) + b"/x\xe9.txt")  # a name that is not UTF-8
+    Path(odd).write_bytes(GOOD)
+    os.mkfifo(folder / "pipe.txt")  # reading it would wait forever
+    (folder / "z-good.txt").write_bytes(GOOD)
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(folder), "/dev/zero", "-o", str(out), "--errors", str(errors)])
+    assert result.exit_code == 1
+    failed = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [(f["path"], f["reason"]) for f in failed] == [
+        (str(folder / "pipe.txt"), "not a regular file (a FIFO); not opened"),
+        ("/dev/zero", "not a regular file (a device); not opened"),
+    ]
+    paths = [json.loads(line)["source"]["path"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert paths == [odd, str(folder / "z-good.txt")]
+    assert os.fsencode(paths[0]).endswith(b"/x\xe9.txt")  # the exact bytes of the name come back
+
+
+def test_stdin_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
+    from imr_graph.read import MAX_BYTES
+
+    result = CliRunner().invoke(main, ["extract", "-", "-o", str(tmp_path / "out.jsonl")], input=b"x" * (MAX_BYTES + 5))
+    assert result.exit_code == 1
+    assert f"-: file is too large ({MAX_BYTES + 1:,} bytes; limit {MAX_BYTES:,})" in result.output
+
+
+def test_a_folder_that_cannot_be_listed_fails_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "letters"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.txt").write_bytes(GOOD)
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:  # as for a folder without read permission (root reads any)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "listdir", lambda path: scandir(path))
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    assert f"{folder / 'locked'}: cannot open: Permission denied" in result.output
+    assert "1 letters, " in result.output and "1 failed" in result.output
