@@ -188,6 +188,14 @@ class Unit:
     pages: tuple[int, int] | None = None
 
 
+def name_unit(names: dict[str, Unit], unit: str, facts: Unit) -> None:
+    """Keep one name per unit whatever order letters come in: the lexically first (a catalog
+    name is the same in every letter), so any build or recovery gives the same statistics."""
+    known = names.get(unit)
+    if known is None or facts.label < known.label:
+        names[unit] = facts
+
+
 def labels(record: CaseRecord) -> dict[str, Unit]:
     """The guideline units a letter cites, each with a readable name (the catalog's where it
     has one, else one made from the citation: the questions read only these) and its place."""
@@ -341,8 +349,12 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
             write()
     label = ox.NamedNode(I.RDFS + "label")
     for unit, facts in sorted(names.items()):
-        if not any(True for _ in store.quads_for_pattern(ox.NamedNode(unit), label, None, graph)):
+        named = list(store.quads_for_pattern(ox.NamedNode(unit), label, None, graph))
+        if not named:
             lines.extend(_unit_lines(unit, facts))
+        elif facts.label < min(q.object.value for q in named):  # the lexically first name wins
+            stale.extend(named)
+            lines.append(f"<{unit}> <{I.RDFS}label> {quoted(facts.label)} <{I.STATISTICS_GRAPH}> .\n")
     write()
     # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
     # build cut short leaves them unmarked, and the next build counts again
@@ -384,7 +396,7 @@ def refresh(store: ox.Store) -> list[str]:
             continue
         total.update(tally(record))
         for unit, facts in labels(record).items():
-            names.setdefault(unit, facts)
+            name_unit(names, unit, facts)
     apply(store, total, names, len(letters) - len(skipped))
     return skipped
 

@@ -136,7 +136,7 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
     names: dict[str, stats.Unit] = {}
     for record in latest.values():
         for unit, facts in stats.labels(record).items():
-            names.setdefault(unit, facts)
+            stats.name_unit(names, unit, facts)
     return _Batch(
         tuple((r.id, r.source.sha256) for r in latest.values()),
         parts,
@@ -207,7 +207,7 @@ class _Loader:
         for one in tallies:
             self.change.update(one)
         for unit, facts in names.items():
-            self.names.setdefault(unit, facts)
+            stats.name_unit(self.names, unit, facts)
 
     @contextmanager
     def counting(self) -> Iterator[None]:

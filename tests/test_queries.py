@@ -737,3 +737,38 @@ def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
     assert runner.invoke(main, ["build", str(path), "--store", str(tmp_path / "s"), "-q"]).exit_code == 0
     result = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "s"), "--format", "csv"])
     assert result.output.splitlines()[1].startswith("5,3,2,0.4,")
+
+
+def test_statistics_name_a_unit_the_same_whatever_order_letters_come_in() -> None:
+    """Two letters cite one web page (same address) by different titles: every build order, and
+    a recount, name it by the lexically first title."""
+    from imr_graph.records import Citation, Decision, Guideline
+    from tests.known import OVERTURNED, UPHELD, basis, item, letter
+
+    def citing(key: str, title: str, decision: Decision) -> CaseRecord:
+        page = Citation(Guideline.OTHER, False, title, url="https://evidence.example.org/7")
+        return letter(key, "2016-05-01", (), (), item(1, decision, "DMEPOS", "DME", basis(), basis(page)))
+
+    first, second = citing("b", "Zebra review of braces", UPHELD), citing("a", "A review of braces", OVERTURNED)
+    stores = []
+    for order in ([first, second], [second, first]):
+        store = open_store(None)
+        for record in order:
+            build([record], store)  # one letter at a time: the second build meets the first's name
+        stores.append(store)
+    recounted = open_store(None)
+    build([first, second], recounted)
+    stats.refresh(recounted)
+    graph = ox.NamedNode(iri.STATISTICS_GRAPH)
+
+    def statistics(store: ox.Store) -> set[ox.Quad]:
+        return set(store.quads_for_pattern(None, None, None, graph))
+
+    assert statistics(stores[0]) == statistics(stores[1]) == statistics(recounted)
+    unit = iri.other_source("", "https://evidence.example.org/7")
+    names = [
+        q.object.value
+        for q in stores[0].quads_for_pattern(ox.NamedNode(unit), None, None, graph)
+        if q.predicate.value == iri.RDFS + "label"
+    ]
+    assert names == ["A review of braces"]
