@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -70,8 +71,7 @@ def send(
     for attempt in range(1, retries + 1):
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                payload: bytes = response.read()
-                return payload
+                return _read_by(response, time.monotonic() + timeout)
         except urllib.error.HTTPError as err:
             if missing_ok and err.code == 404:
                 return b""
@@ -84,6 +84,19 @@ def send(
                 raise QueryError(f"{service}no answer after {retries} tries ({reason}); is the {what} up?") from None
         time.sleep(0.5 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
+
+
+def _read_by(response: Any, deadline: float) -> bytes:
+    """The response body, or ``TimeoutError`` once ``deadline`` passes: a server that sends a
+    byte now and then would otherwise keep every per-read timeout from firing."""
+    chunks: list[bytes] = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer took longer than the timeout")
+        chunk = response.read1(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _python_json(binding: Mapping[str, str] | None) -> Value:

@@ -352,7 +352,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
         named = list(store.quads_for_pattern(ox.NamedNode(unit), label, None, graph))
         if not named:
             lines.extend(_unit_lines(unit, facts))
-        elif facts.label < min(q.object.value for q in named):  # the lexically first name wins
+        elif facts.label < min(str(getattr(q.object, "value", "")) for q in named):  # lexically first wins
             stale.extend(named)
             lines.append(f"<{unit}> <{I.RDFS}label> {quoted(facts.label)} <{I.STATISTICS_GRAPH}> .\n")
     write()

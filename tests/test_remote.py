@@ -178,6 +178,18 @@ class _Faulty(http.server.BaseHTTPRequestHandler):
         type(self).calls.append(self.command)
         if type(self).mode == "slow":
             time.sleep(1.5)
+        if type(self).mode == "trickle":  # one byte now and then: every single read is quick
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                for _ in range(40):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.25)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         try:
             self.send_response(503 if type(self).mode == "error" else 200)
             self.send_header("Content-Type", "text/plain")
@@ -216,6 +228,15 @@ def test_a_failing_server_gets_bounded_retries_and_a_clear_message(faulty: tuple
     with pytest.raises(QueryError, match=r"/store: PUT of graph .* answered 503 Service Unavailable: overloaded"):
         load(store, GraphStore(f"{base}/store", retries=2), Endpoint(f"{base}/query"))
     assert handler.calls == ["PUT", "PUT"]  # the first letter failed twice; nothing after it was tried
+
+
+def test_a_trickling_server_times_out_within_the_deadline(faulty: tuple[str, type[_Faulty]]) -> None:
+    base, handler = faulty
+    handler.mode = "trickle"
+    started = time.monotonic()
+    with pytest.raises(QueryError, match=r"no answer after 1 tries \(.*longer than the timeout.*\)"):
+        imr_graph.query(Endpoint(f"{base}/query", timeout=1.0, retries=1), "outcomes")
+    assert time.monotonic() - started < 2.0  # the whole request, not each read, is bounded
 
 
 def test_a_slow_server_times_out_with_a_clear_message(faulty: tuple[str, type[_Faulty]]) -> None:
