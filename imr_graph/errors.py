@@ -84,3 +84,14 @@ class QueryError(ImrGraphError):
 
 class ModelError(QueryError):
     """The drivers model cannot be fitted (no items, or items of one outcome only)."""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value as an error message quotes it: its ``repr``, cut short when long (a message must
+    not echo a hostile 100 kB value back).
+
+    >>> shown("x" * 200)[:12], len(shown("x" * 200)) < 120
+    ("'xxxxxxxxxxx", True)
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"

@@ -20,7 +20,7 @@ from importlib import resources
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.errors import QueryError
+from imr_graph.errors import QueryError, shown
 from imr_graph.records import Role
 
 Term = ox.NamedNode | ox.Literal
@@ -176,7 +176,7 @@ def _choice(parameter: Parameter, value: str) -> str:
     choices = _CHOICES[parameter.kind]
     key = value.strip().lower().replace("_", "-")
     if key not in choices:
-        raise QueryError(f"parameter {parameter.name}: {value!r} is not one of {', '.join(choices)}")
+        raise QueryError(f"parameter {parameter.name}: {shown(value)} is not one of {', '.join(choices)}")
     return key
 
 
@@ -203,7 +203,7 @@ def _iri(parameter: Parameter, value: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(value)
     except ValueError as err:
-        raise QueryError(f"parameter {parameter.name}: {value!r} is not an IRI ({err})") from None
+        raise QueryError(f"parameter {parameter.name}: {shown(value)} is not an IRI ({err})") from None
 
 
 def bind(parameter: Parameter, value: object) -> dict[str, Term]:
@@ -227,27 +227,29 @@ def bind(parameter: Parameter, value: object) -> dict[str, Term]:
         if not concept:
             close = difflib.get_close_matches(fold(text), list(categories), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise QueryError(f"parameter {parameter.name}: no request category {text!r}{hint}")
+            raise QueryError(f"parameter {parameter.name}: no request category {shown(text)}{hint}")
         detail = "subcategory" if "--" in concept.rsplit("/", 1)[-1] else "category"
         return {parameter.name: ox.NamedNode(concept), "detail": ox.Literal(detail)}
     if kind == "guideline":
         if text.startswith(("http://", "https://")):
             return {parameter.name: _iri(parameter, text)}
         if not _KEY.match(text):
-            raise QueryError(f"parameter {parameter.name}: {text!r} is not a guideline key such as acoem-2004-ch12")
+            raise QueryError(
+                f"parameter {parameter.name}: {shown(text)} is not a guideline key such as acoem-2004-ch12"
+            )
         return {parameter.name: ox.NamedNode(I.guideline(text))}
     if kind == "pages":
         match = _PAGES.match(text.strip())
         if match is None:
-            raise QueryError(f"parameter {parameter.name}: {text!r} is not a page or page range such as 303-304")
+            raise QueryError(f"parameter {parameter.name}: {shown(text)} is not a page or page range such as 303-304")
         first = int(match["first"])
         last = int(match["last"] or first)
         if last < first:
-            raise QueryError(f"parameter {parameter.name}: {text!r} ends before it starts")
+            raise QueryError(f"parameter {parameter.name}: {shown(text)} ends before it starts")
         return {"firstPage": ox.Literal(str(first), datatype=_INT), "lastPage": ox.Literal(str(last), datatype=_INT)}
     if kind == "integer":
         if not text.strip().lstrip("-").isdigit():
-            raise QueryError(f"parameter {parameter.name}: {text!r} is not a whole number")
+            raise QueryError(f"parameter {parameter.name}: {shown(text)} is not a whole number")
         return {parameter.name: ox.Literal(str(int(text)), datatype=_INT)}
     return {parameter.name: ox.Literal(text)}
 
@@ -266,7 +268,7 @@ def bindings(query: NamedQuery, params: Mapping[str, object]) -> dict[str, Term]
     unknown = [k for k in params if k.replace("-", "_") not in by_name]
     if unknown:
         names = ", ".join(p.name for p in query.parameters) or "none"
-        raise QueryError(f"{query.name} has no parameter {unknown[0]!r} (its parameters: {names})")
+        raise QueryError(f"{query.name} has no parameter {shown(unknown[0])} (its parameters: {names})")
     given = {k.replace("-", "_"): v for k, v in params.items()}
     bound: dict[str, Term] = {}
     for key, parameter in by_name.items():

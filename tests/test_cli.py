@@ -293,3 +293,10 @@ def test_a_key_with_a_trailing_newline_is_a_clear_error(argv: list[str], known_f
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1
     assert "Traceback" not in result.output and result.output.startswith("Error: ")
+
+
+def test_error_messages_do_not_echo_a_long_value_in_full(known_file: Path) -> None:
+    hostile = "<x!>" * 25_000
+    result = CliRunner().invoke(main, ["query", "cases-citing", "--graph", str(known_file), "--unit", hostile])
+    assert result.exit_code == 1
+    assert "(100,002 characters)" in result.output and len(result.output) < 300
