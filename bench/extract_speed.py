@@ -52,7 +52,7 @@ def timed(run: Callable[[], object]) -> float:
 def run_extract(paths: list[str], workers: int) -> None:
     """What ``imr-graph extract`` does: records serialized and written (here to /dev/null)."""
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        summary = extract_to(paths, sink, workers)
+        summary = extract_to(paths, sink, workers=workers)
     if summary.failures:
         failed = summary.failures[0]
         raise SystemExit(f"benchmark letter failed: {failed.path}: {failed.reason}")

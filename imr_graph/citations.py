@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,9 @@ _YEAR = re.compile(r"\((?P<paren>(?:19|20)\d\d)\)|,\s*(?P<comma>(?:19|20)\d\d)\b
 _URL = re.compile(r"(?P<url>(?:https?://|www\.)[^\s<>\"')]+)", re.I)
 _OTHER_GUIDELINES = "other medical treatment guidelines"
 _GENERIC = {"MTUS", "OTHER"}
+
+_TRAILING_GLUE = re.compile(r"(?:\s+(?:and|the))+$", re.I)
+_OTHER_LEAD = re.compile(r"^\s*(?:and\s+)?other\s+medical\s+treatment\s+guidelines\s*", re.I)
 
 #: Maps a character offset in the letter to its 1-based page.
 PageOf = Callable[[int], int]
@@ -311,7 +315,7 @@ def _code_of(name: str, vocab: Vocabulary) -> str:
 def _free_citation(raw: str, mtus: bool, offset: int, page_of: PageOf | None) -> Citation:
     vocab = load_vocabulary()
     code_re, title_re, _ = _patterns()
-    head = re.sub(r"^\s*(?:and\s+)?other\s+medical\s+treatment\s+guidelines\s*", "", raw, flags=re.I)
+    head = _OTHER_LEAD.sub("", raw)
     code = "OTHER"
     for match in code_re.finditer(head):
         found = _code_of(match.group("name"), vocab)
@@ -408,7 +412,7 @@ def _edition(text: str) -> str | None:
 
 def _tidy(text: str) -> str:
     text = " ".join(text.split()).strip(" ,;")
-    return re.sub(r"(?:\s+(?:and|the))+$", "", text, flags=re.I)
+    return _TRAILING_GLUE.sub("", text) if text[-3:].lower() in ("and", "the") else text
 
 
 def _span(start: int, end: int, page_of: PageOf | None) -> Span:
@@ -423,7 +427,15 @@ _PAGES_AFTER = re.compile(r"[^.;]{0,40}?(?=(?:,|\s)\s*(?:page|pages|pgs?\.|pp?\.
 
 
 def _mention(
-    text: str, lo: int, hi: int, a_start: int, a_end: int, code: str, titles: list[tuple[int, int, ChapterName]]
+    text: str,
+    lo: int,
+    hi: int,
+    a_start: int,
+    a_end: int,
+    code: str,
+    titles: list[tuple[int, int, ChapterName]],
+    offset: int = 0,
+    page_of: PageOf | None = None,
 ) -> Citation:
     """One guideline named at ``text[a_start:a_end]``, with pages said next to it in its sentence."""
     before = _PAGES_BEFORE.search(text[max(lo, a_start - 40) : a_start])
@@ -446,7 +458,7 @@ def _mention(
         chapter=chapter,
         pages=pages,
         edition=_edition(text[lo:hi]) if code == "ACOEM" else None,
-        span=Span(frag_start, frag_end, 1),
+        span=_span(offset + frag_start, offset + frag_end, page_of),
     )
 
 
@@ -481,21 +493,24 @@ def find_mentions(
     if not names and not titles:
         return []
     bounds = [0, *(m.end() for m in _SENTENCE.finditer(text)), len(text)]
+    # each name in its sentence (found by bisection): only sentences that name something are read
+    by_sentence: dict[int, tuple[list[tuple[int, int, str]], list[tuple[int, int, ChapterName]]]] = {}
+    for name in names:
+        by_sentence.setdefault(bisect_right(bounds, name[0]) - 1, ([], []))[0].append(name)
+    for title in titles:
+        by_sentence.setdefault(bisect_right(bounds, title[0]) - 1, ([], []))[1].append(title)
     found: dict[tuple[object, ...], Citation] = {}
-    for lo, hi in itertools.pairwise(bounds):
-        sentence_titles = [t for t in titles if lo <= t[0] < hi]
-        anchors = [a for a in names if lo <= a[0] < hi]
+    for index in sorted(by_sentence):
+        lo, hi = bounds[index], bounds[index + 1]
+        anchors, sentence_titles = by_sentence[index]
         if sentence_titles and _GUIDELINE_WORDS.search(text, lo, hi):
-            anchors += [(t0, t1, "ACOEM") for t0, t1, _ in sentence_titles]
+            anchors = anchors + [(t0, t1, "ACOEM") for t0, t1, _ in sentence_titles]
         specific = [a for a in anchors if a[2] not in _GENERIC]
         for a_start, a_end, code in sorted(anchors):
             if code in _GENERIC and specific and not _coordinated((a_start, a_end), specific, text):
                 continue
-            citation = _mention(text, lo, hi, a_start, a_end, code, sentence_titles)
-            key = (citation.guideline, citation.chapter, citation.pages)
-            if key not in found:
-                span = citation.span or Span(0, 0, 1)
-                found[key] = dataclasses.replace(citation, span=_span(offset + span.start, offset + span.end, page_of))
+            citation = _mention(text, lo, hi, a_start, a_end, code, sentence_titles, offset, page_of)
+            found.setdefault((citation.guideline, citation.chapter, citation.pages), citation)
     mentions = list(found.values())
     if as_basis:
         # keep the most specific mention of each guideline

@@ -15,6 +15,8 @@ from functools import lru_cache
 from imr_graph.read import lowered
 from imr_graph.vocab import fold, load_vocabulary
 
+_TRAILING_AND = re.compile(r",?\s*\band$")
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s")
 _NUMBERED_SECTION = re.compile(r",\s+(?=\d+(?:\.\d+)*\.?\s+[A-Z])")
 
 
@@ -59,10 +61,11 @@ def split_sections(text: str) -> tuple[str, ...]:
     ('Knee', 'Forearm, Wrist, & Hand')
     """
     body = " ".join(text.split()).strip().rstrip(".,; ")
-    body = re.sub(r",?\s*\band$", "", body)
+    if body.endswith("and"):
+        body = _TRAILING_AND.sub("", body)
     if not body:
         return ()
-    if re.match(r"\d+(?:\.\d+)*\.?\s", body):
+    if body[:1].isdigit() and _NUMBERED.match(body):
         return tuple(s.strip() for s in _NUMBERED_SECTION.split(body) if s.strip())
     known = known_sections()
     pieces = split_top_level(body)

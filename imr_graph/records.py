@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import operator
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -262,9 +263,14 @@ class CaseRecord:
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type, or None for any other type (cached per type)."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None:
+    """A dataclass type's field names and a getter of their values in that order (cached per
+    type: the hook below runs for every citation of every record), or None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    get = operator.attrgetter(*names)
+    return names, (get if len(names) > 1 else lambda value: (get(value),))
 
 
 def json_fields(value: Any) -> dict[str, Any]:
@@ -274,10 +280,11 @@ def json_fields(value: Any) -> dict[str, Any]:
     """
     if isinstance(value, Mapping):
         return dict(value)
-    names = _field_names(type(value))  # type: ignore[arg-type]
-    if names is None:
+    fields = _fields_of(type(value))  # type: ignore[arg-type]
+    if fields is None:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")
-    return {name: getattr(value, name) for name in names}
+    names, get = fields
+    return dict(zip(names, get(value), strict=True))
 
 
 # -- reading records back from JSON -----------------------------------------------------
