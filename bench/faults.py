@@ -8,6 +8,9 @@ encoding (UTF-16 without BOM, Latin-1, UTF-32), a duplicated body, garbage bytes
 name, a PDF cut short or overwritten in part.
 The good letters are mixed in unchanged and must all come back as records.
 
+Then the inputs that attack the reader itself: a decompression bomb (216 MB of page content in
+a file of a few hundred kilobytes), a FIFO, a device, a file name that is not UTF-8.
+
 Usage::
 
     python bench/faults.py --letters 10000
@@ -16,7 +19,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -25,6 +30,7 @@ from pathlib import Path
 
 from imr_graph.extract import Failure, extract_paths, find_letters
 from imr_graph.read import read_letter
+from imr_graph.synthetic import bomb_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -71,6 +77,22 @@ def mutate(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes, str]
     return name, (text + "\n" + text).encode(), kind
 
 
+def hostile_inputs(folder: Path, good: bytes) -> dict[str, str]:
+    """Inputs that attack the reader rather than the parser, each beside good letters: a
+    decompression bomb, a FIFO, a name that is not UTF-8, and (given separately) a device."""
+    made = {}
+    bomb = folder / "h-bomb.pdf"
+    bomb.write_bytes(bomb_pdf(216))  # 216 MB of page content in a file of a few hundred kB
+    made[str(bomb)] = "decompression bomb"
+    fifo = folder / "h-pipe.txt"
+    os.mkfifo(fifo)
+    made[str(fifo)] = "fifo"
+    odd = os.fsdecode(bytes(folder) + b"/h-odd\xe9.txt")
+    Path(odd).write_bytes(good)
+    made[odd] = "name not UTF-8 (a good letter)"
+    return made
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=10_000, help="mutated letters to make")
@@ -95,15 +117,20 @@ def main() -> int:
             kinds[str(path)] = kind
         for n, (name, data) in enumerate(originals):
             (folder / f"good{n:04d}-{name}").write_bytes(data)
+        kinds.update(hostile_inputs(folder, originals[0][1]))
+        kinds["/dev/zero"] = "device"
         start = time.perf_counter()
-        results = list(extract_paths([folder], workers=args.workers))
+        results = list(extract_paths([folder, "/dev/zero"], workers=args.workers))
         seconds = time.perf_counter() - start
     failures = [r for r in results if isinstance(r, Failure)]
     internal = [f for f in failures if f.error == "InternalError"]
-    good_lost = [f for f in failures if Path(f.path).name.startswith("good")]
+    good_lost = [f for f in failures if Path(f.path).name.startswith(("good", "h-odd"))]
     unnamed = [f for f in failures if not f.reason or not f.path]
     by_kind: Counter[str] = Counter(kinds.get(f.path, "good") for f in failures)
-    print(f"{args.letters:,} mutated + {len(originals)} good letters through extract in {seconds:.0f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{args.letters:,} mutated + {len(originals)} good letters + 4 hostile inputs: extract took {seconds:.0f} s")
+    print(f"peak memory: {peak:.0f} MB (this process, which also composed the bomb), {children:.0f} MB (largest worker)")
     print(f"records: {len(results) - len(failures):,}; reported failures: {len(failures):,}")
     print(f"unhandled (InternalError): {len(internal)}; good letters lost: {len(good_lost)}; unnamed: {len(unnamed)}")
     print("failures by mutation: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))

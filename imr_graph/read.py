@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import stat
+import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,8 +188,44 @@ def _binary_share(sample: bytes) -> float:
     return odd / len(sample)
 
 
+#: What the compressed streams of one PDF may inflate to, in all: real letters inflate to a few
+#: megabytes; a decompression bomb (a small file of hundreds of megabytes of page content)
+#: would take gigabytes once PDFium parses it.
+MAX_INFLATED = 64 * 1024 * 1024
+#: Streams smaller than this are not inflated to be measured: they cannot hold a bomb alone.
+_SMALL_STREAM = 16 * 1024
+_STREAM = re.compile(rb"/FlateDecode(?:(?!stream).){0,400}?stream\r?\n", re.S)
+_END_STREAM = b"endstream"
+
+
+def inflated_size(data: bytes, limit: int = MAX_INFLATED) -> int:
+    """How many bytes a PDF's Flate streams inflate to, counting no further than ``limit`` + 1
+    (measured in small pieces, so a bomb is never held in memory)."""
+    total = 0
+    for match in _STREAM.finditer(data):
+        end = data.find(_END_STREAM, match.end())
+        if end < 0 or end - match.end() < _SMALL_STREAM:
+            continue
+        inflater = zlib.decompressobj()
+        chunk = data[match.end() : end]
+        try:
+            while chunk and total <= limit:
+                total += len(inflater.decompress(chunk, 1 << 20))
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # a damaged stream: PDFium says what it makes of it
+        if total > limit:
+            break
+    return total
+
+
 def _pdf_pages(name: str, data: bytes) -> list[str]:
     import pypdfium2 as pdfium  # heavy; only PDF letters need it
+
+    if inflated_size(data) > MAX_INFLATED:
+        raise UnreadableLetter(
+            name, f"its compressed streams inflate past {MAX_INFLATED // 2**20} MB; not read (a decompression bomb?)"
+        )
 
     try:
         pdf = pdfium.PdfDocument(data)

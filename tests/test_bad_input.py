@@ -17,7 +17,7 @@ from imr_graph._atomic import atomic_writer
 from imr_graph.cli import main
 from imr_graph.read import MAX_BYTES
 from imr_graph.sample import LETTERS_DIR
-from imr_graph.synthetic import pdf_bytes
+from imr_graph.synthetic import bomb_pdf, pdf_bytes
 
 GOOD = (LETTERS_DIR / "sample-2014.txt").read_bytes()
 
@@ -178,3 +178,17 @@ def test_a_folder_that_cannot_be_listed_fails_by_name(tmp_path: Path, monkeypatc
     assert result.exit_code == 1
     assert f"{folder / 'locked'}: cannot open: Permission denied" in result.output
     assert "1 letters, " in result.output and "1 failed" in result.output
+
+
+def test_a_decompression_bomb_is_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    bomb = bomb_pdf(100)
+    assert len(bomb) < 200_000  # a small file
+    (folder / "a-bomb.pdf").write_bytes(bomb)
+    (folder / "b-good.txt").write_bytes(GOOD)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == 1
+    assert f"{folder / 'a-bomb.pdf'}: its compressed streams inflate past 64 MB; not read" in result.output
+    assert [json.loads(line)["source"]["path"] for line in out.read_text().splitlines()] == [str(folder / "b-good.txt")]
