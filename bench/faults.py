@@ -130,7 +130,7 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"{args.letters:,} mutated + {len(originals)} good letters + 4 hostile inputs: extract took {seconds:.0f} s")
-    print(f"peak memory: {peak:.0f} MB (this process, which also composed the bomb), {children:.0f} MB (largest worker)")
+    print(f"peak memory: {peak:.0f} MB (this process; it composed the bomb), {children:.0f} MB (largest worker)")
     print(f"records: {len(results) - len(failures):,}; reported failures: {len(failures):,}")
     print(f"unhandled (InternalError): {len(internal)}; good letters lost: {len(good_lost)}; unnamed: {len(unnamed)}")
     print("failures by mutation: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))
