@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from imr_graph.errors import OutputError
+
+#: Errors that say the disk cannot take more (full, over quota, read-only, failing).
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
 
 
 @contextmanager
@@ -51,6 +55,11 @@ def _atomic(target: Path, binary: bool) -> Iterator[Any]:
             os.fsync(handle.fileno())
         os.chmod(handle.name, 0o666 & ~_umask())  # a temporary file is private; the output is not
         os.replace(handle.name, target)
+    except OSError as err:
+        Path(handle.name).unlink(missing_ok=True)
+        if err.errno in DISK_ERRORS:  # the disk, not the program: say which file, in one line
+            raise OutputError(f"{target}: cannot write ({err.strerror})") from err
+        raise
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

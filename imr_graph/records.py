@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from imr_graph._atomic import DISK_ERRORS
 from imr_graph.errors import ImrGraphError, OutputError, RecordError, RecordShapeError
 
 #: Lines read from a record file at a time.
@@ -587,11 +588,16 @@ def resumable_writer(target: Path, resume: bool) -> Iterator[tuple[IO[str], set[
         handle = partial.open("a" if resume else "w", encoding="utf-8", errors="backslashreplace")
     except OSError as err:
         raise OutputError(f"{partial}: cannot write ({err.strerror or err})") from err
-    with handle:
-        yield handle, hashes
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    try:
+        with handle:
+            yield handle, hashes
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as err:
+        if err.errno in DISK_ERRORS:  # what was written stays in the .part file for --resume
+            raise OutputError(f"{partial}: cannot write ({err.strerror}); --resume goes on from here") from err
+        raise
 
 
 # -- the contract as JSON Schema --------------------------------------------------------

@@ -73,12 +73,26 @@ def open_store(path: str | Path | None, read_only: bool = False) -> ox.Store:
     if read_only and not folder.is_dir():
         raise StoreError(f"{folder}: no store here")
     try:
-        return ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+        store = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
     except OSError as err:
         reason = str(err)
         if "lock" in reason.lower():
             raise StoreError(f"{folder}: the store is in use by another process (locked)") from err
         raise StoreError(f"{folder}: cannot open the store ({reason})") from err
+    if not read_only:  # held for writing now: files a bulk load cut short left behind can go
+        for leftover in folder.glob("bulk-*.sst"):
+            leftover.unlink(missing_ok=True)
+    return store
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Turn the store's I/O errors (a full disk, say) into one clear :class:`StoreError`; what
+    was journaled stays, and the next build removes any letter left half written."""
+    try:
+        yield
+    except OSError as err:
+        raise StoreError(f"cannot write the store ({err}); what was built stays, build again to finish") from err
 
 
 def vocabulary_quads() -> list[ox.Quad]:
@@ -337,6 +351,19 @@ def build(
     letters the journal already holds with the same content hash are skipped (an interrupted
     build goes on where it stopped).
     """
+    with _writing():
+        return _build(records, store, batch, on_batch, workers, resume, compact)
+
+
+def _build(
+    records: Iterable[CaseRecord],
+    store: ox.Store,
+    batch: int,
+    on_batch: Callable[[int], Any] | None,
+    workers: int,
+    resume: bool,
+    compact: bool,
+) -> BuildSummary:
     loader = _Loader(store, resume)
     with loader.counting():
         for converted in ordered_map(_batch_of, _chunked(records, batch), workers):
@@ -372,6 +399,19 @@ def build_jsonl(
     the JSON Lines files in it (a partitioned extract), in name order.
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
+    with _writing():
+        return _build_lines(paths, store, batch, on_batch, count, resume, compact)
+
+
+def _build_lines(
+    paths: Iterable[str | Path],
+    store: ox.Store,
+    batch: int,
+    on_batch: Callable[[int], Any] | None,
+    count: int,
+    resume: bool,
+    compact: bool,
+) -> BuildSummary:
     loader = _Loader(store, resume)
     chunks = (chunk for path in record_files(paths) for chunk in line_chunks(path, batch))
     converted = ordered_map(_batch_of_lines, chunks, count)
