@@ -45,6 +45,7 @@ class Result:
     rows: tuple[dict[str, Value], ...]
     name: str | None = None
     bound: dict[str, str] = field(default_factory=dict)
+    note: str = ""  # what a reader must know about the answer (it counts only part of a store, say)
 
     def __iter__(self) -> Iterator[dict[str, Value]]:
         return iter(self.rows)

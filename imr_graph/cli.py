@@ -661,6 +661,8 @@ def _question_command(query: Any) -> click.Command:
         values.update(_parse_params(pairs))
         try:
             result = run(_target(store, graph_file, endpoint), query.name, raw=raw, **values)
+            if result.note:
+                click.echo(f"imr-graph: warning: {result.note}", err=True)
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
         if min_items > 1 and "items" in result.columns:

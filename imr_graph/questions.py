@@ -5,6 +5,7 @@ current is refused (with what to do), never counted into.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -146,8 +147,27 @@ def run(target: Target, name: str, *, raw: bool = False, **params: object) -> Re
         require_statistics(where)
     question = named(name)  # a raw twin's rows are shaped as its question's
     if isinstance(where, ox.Store) and query.inline:
-        return run_store(where, with_values(text, bound), bound, question=question, substitute=False)
-    return execute(where, text, bound, question)
+        result = run_store(where, with_values(text, bound), bound, question=question, substitute=False)
+    else:
+        result = execute(where, text, bound, question)
+    if raw and isinstance(where, ox.Store):
+        result = dataclasses.replace(result, note=unfinished_note(where))
+    return result
+
+
+def unfinished_note(store: ox.Store) -> str:
+    """Empty, or what to know of an answer counted from the letters of a store whose statistics
+    are not current (its last build may have been cut short: only its letters are counted)."""
+    from imr_graph import stats
+
+    if stats.is_current(store):
+        return ""
+    journal = ox.NamedNode(I.JOURNAL_GRAPH)
+    letters = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(I.NS + "sha256"), None, journal))
+    return (
+        f"the store's statistics are not current (its last build may not have finished): this answer "
+        f"counts the {letters:,} letters the store holds; run imr-graph build --store DIR to finish"
+    )
 
 
 def execute(

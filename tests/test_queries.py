@@ -416,10 +416,13 @@ def test_statistics_of_another_form_are_refused_then_counted_again_by_a_build(kn
     with pytest.raises(StoreError, match="statistics are not up to date"):
         imr_graph.query(store, "outcomes")
     assert set(store) == before  # a question never writes
-    assert imr_graph.query(store, "outcomes", raw=True).rows[0]["items"] == 5
+    raw = imr_graph.query(store, "outcomes", raw=True)
+    assert raw.rows[0]["items"] == 5
+    assert "counts the 3 letters the store holds" in raw.note  # says what the answer rests on
     build([], store)  # a build with no letters brings the statistics up to date
     assert stats.is_current(store)
     assert imr_graph.query(store, "outcomes").rows[0]["items"] == 5
+    assert imr_graph.query(store, "outcomes", raw=True).note == ""
     assert set(store) == set(known)
 
 
