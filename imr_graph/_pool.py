@@ -6,6 +6,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from imr_graph._lifetime import die_with_parent
@@ -14,21 +15,72 @@ _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
 
-def ordered_map(work: Callable[[_In], _Out], items: Iterable[_In], workers: int) -> Iterator[_Out]:
+def ordered_map(
+    work: Callable[[_In], _Out],
+    items: Iterable[_In],
+    workers: int,
+    *,
+    initializer: Callable[[], None] | None = None,
+    on_broken: Callable[[_In], _Out] | None = None,
+) -> Iterator[_Out]:
     """``map`` in order, over at most ``workers`` processes, reading ``items`` only a little ahead
-    (so memory stays flat however long the input)."""
+    (so memory stays flat however long the input).
+
+    ``initializer`` runs in each worker as it starts. When a worker dies (killed for its memory,
+    or crashed), ``on_broken`` gives the result of the item it was working on, the pool is
+    replaced and the other items go on; without ``on_broken`` the error is raised."""
     if workers <= 1:
         yield from map(work, items)
         return
-    # workers end with this process, even when it is killed (kill -9 leaves no orphans)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = _pool(workers, initializer)
     try:
-        pending: deque[Future[_Out]] = deque()
+        pending: deque[tuple[_In, Future[_Out]]] = deque()
         for item in items:
-            pending.append(pool.submit(work, item))
+            pending.append((item, pool.submit(work, item)))
             if len(pending) > 2 * workers:
-                yield pending.popleft().result()
+                result, pool = _result(pending, pool, work, workers, initializer, on_broken)
+                yield result
         while pending:
-            yield pending.popleft().result()
+            result, pool = _result(pending, pool, work, workers, initializer, on_broken)
+            yield result
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def process_pool(workers: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """A pool whose workers end with this process and run ``initializer`` as they start."""
+    return _pool(workers, initializer)
+
+
+def _pool(workers: int, initializer: Callable[[], None] | None) -> ProcessPoolExecutor:
+    # workers end with this process, even when it is killed (kill -9 leaves no orphans)
+    return ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(os.getpid(), initializer))
+
+
+def _start(parent: int, initializer: Callable[[], None] | None) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer()
+
+
+def _result(
+    pending: deque[tuple[_In, Future[_Out]]],
+    pool: ProcessPoolExecutor,
+    work: Callable[[_In], _Out],
+    workers: int,
+    initializer: Callable[[], None] | None,
+    on_broken: Callable[[_In], _Out] | None,
+) -> tuple[_Out, ProcessPoolExecutor]:
+    """The next result in order, and the pool to go on with (a new one if a worker died)."""
+    item, future = pending.popleft()
+    try:
+        return future.result(), pool
+    except BrokenProcessPool:
+        if on_broken is None:
+            raise
+    # a worker died: every unfinished item of the broken pool goes to a new one
+    pool.shutdown(cancel_futures=True)
+    pool = _pool(workers, initializer)
+    for k, (other, _) in enumerate(pending):
+        pending[k] = (other, pool.submit(work, other))
+    return on_broken(item), pool

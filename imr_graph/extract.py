@@ -11,14 +11,16 @@ import functools
 import json
 import os
 import re
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from imr_graph._pool import ordered_map
+from imr_graph._pool import ordered_map, process_pool
 from imr_graph.errors import ImrGraphError, LetterError
 from imr_graph.parse import parse_letter
 from imr_graph.read import MAX_BYTES, read_letter
@@ -115,12 +117,67 @@ def _map(work: Callable[[str, bytes | None], _T], letters: list[str], workers: i
         return
     size = max(1, min(64, len(letters) // (count * 8) or 1))
     chunks = (letters[k : k + size] for k in range(0, len(letters), size))
-    for results in ordered_map(functools.partial(_each, work), chunks, count):
+    each = functools.partial(_each, work)
+    isolate = functools.partial(_isolate, work)
+    for results in ordered_map(each, chunks, count, initializer=_budget, on_broken=isolate):
         yield from results
 
 
+#: What one worker may use: memory for everything it holds, seconds for one letter.
+WORKER_MEMORY = 4 * 1024**3
+LETTER_SECONDS = 120
+
+
+def _budget() -> None:
+    """In a worker: a memory ceiling, so a letter that would take the machine's memory kills
+    only its worker (and is reported), never the batch or the machine."""
+    try:
+        import resource  # POSIX only
+
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ImportError, ValueError, OSError):  # a platform or a limit that does not allow it
+        pass
+
+
+class _Overtime(Exception):
+    pass
+
+
 def _each(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_T]:
-    return [work(path, None) for path in letters]
+    """In a worker: each letter of a chunk, each with its time budget."""
+    out = []
+    for path in letters:
+        out.append(_timed(work, path))
+    return out
+
+
+def _timed(work: Callable[[str, bytes | None], _T], path: str) -> _T:
+    def overtime(_signum: int, _frame: object) -> None:
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, overtime)
+    signal.alarm(LETTER_SECONDS)
+    try:
+        return work(path, None)
+    except _Overtime:
+        return Failure(path, "UnreadableLetter", f"took longer than {LETTER_SECONDS} s; stopped")  # type: ignore[return-value]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _isolate(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_T]:
+    """A chunk whose worker died: each letter again in a process of its own, so that only the
+    letter that kills its worker fails (by name), and the others are read."""
+    out = []
+    for path in letters:
+        with process_pool(1, _budget) as alone:
+            try:
+                out.append(alone.submit(_timed, work, path).result())
+            except BrokenProcessPool:
+                reason = "the worker reading it died (out of its memory budget, or crashed)"
+                out.append(Failure(path, "UnreadableLetter", reason))  # type: ignore[arg-type]
+    return out
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,60 @@ def test_a_decompression_bomb_is_refused_and_the_batch_goes_on(tmp_path: Path) -
     assert result.exit_code == 1
     assert f"{folder / 'a-bomb.pdf'}: its compressed streams inflate past 64 MB; not read" in result.output
     assert [json.loads(line)["source"]["path"] for line in out.read_text().splitlines()] == [str(folder / "b-good.txt")]
+
+
+def _dies_on_poison(path: str, data: bytes | None = None) -> object:
+    """extract_line, except that a letter named poison kills its worker outright."""
+    from imr_graph import extract
+
+    if path.endswith("poison.txt"):
+        os._exit(9)
+    return extract._extract_line_original(path, data)  # type: ignore[attr-defined]
+
+
+def test_a_worker_that_dies_fails_its_letter_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imr_graph import extract
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02d}-good.txt").write_bytes(GOOD)
+    (folder / "05-poison.txt").write_bytes(GOOD)
+    monkeypatch.setattr(extract, "_extract_line_original", extract.extract_line, raising=False)
+    monkeypatch.setattr(extract, "extract_line", _dies_on_poison)  # seen by forked workers
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == 1
+    assert f"{folder / '05-poison.txt'}: the worker reading it died" in result.output
+    paths = [json.loads(line)["source"]["path"] for line in out.read_text().splitlines()]
+    assert paths == sorted(str(p) for p in folder.glob("*-good.txt"))  # every other letter, in order
+
+
+def _hangs_on_slow(path: str, data: bytes | None = None) -> object:
+    """extract_line, except that a letter named slow never finishes."""
+    import time
+
+    from imr_graph import extract
+
+    if path.endswith("slow.txt"):
+        time.sleep(60)
+    return extract._extract_line_original(path, data)  # type: ignore[attr-defined]
+
+
+def test_a_letter_over_its_time_budget_fails_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imr_graph import extract
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for n in range(4):
+        (folder / f"{n:02d}-good.txt").write_bytes(GOOD)
+    (folder / "02-slow.txt").write_bytes(GOOD)
+    monkeypatch.setattr(extract, "LETTER_SECONDS", 1)
+    monkeypatch.setattr(extract, "_extract_line_original", extract.extract_line, raising=False)
+    monkeypatch.setattr(extract, "extract_line", _hangs_on_slow)
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(tmp_path / "out.jsonl"), "--workers", "2"])
+    assert result.exit_code == 1
+    assert f"{folder / '02-slow.txt'}: took longer than 1 s; stopped" in result.output
+    assert "4 letters" in result.output
