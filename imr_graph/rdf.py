@@ -155,7 +155,7 @@ def record_nquads(record: CaseRecord) -> str:
         _diagnosis(w, letter, k, diagnosis, source)
     for item in record.items:
         _item(w, letter, item, source)
-    return "".join(w.lines)
+    return "".join(dict.fromkeys(w.lines))  # once each: a shared node is described once, and counted once
 
 
 def _camel(key: str) -> str:

@@ -286,6 +286,12 @@ def _graph() -> ox.NamedNode:
     return ox.NamedNode(I.STATISTICS_GRAPH)
 
 
+def clear(store: ox.Store) -> None:
+    """Remove the statistics (their letters are gone)."""
+    if store.contains_named_graph(_graph()):
+        store.remove_graph(_graph())
+
+
 def invalidate(store: ox.Store) -> None:
     """Mark the statistics as incomplete (a build is about to change the letters)."""
     for quad in list(store.quads_for_pattern(_graph(), ox.NamedNode(_MARKER), None, _graph())):

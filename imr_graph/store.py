@@ -176,8 +176,12 @@ class _Loader:
         self.sha = ox.NamedNode(I.NS + "sha256")
         self.letters = self.quads = self.replaced = 0
         recover(store)
-        # an earlier build stopped before counting (a store with no letters yet counts nothing)
-        self.recount = not stats.is_current(store) and not self.fresh
+        # an earlier build stopped before counting: count again from the letters at the end; or,
+        # when none is left (recovery removed them all), drop counts of letters no longer here
+        stale = not stats.is_current(store)
+        self.recount = stale and not self.fresh
+        if stale and self.fresh:
+            stats.clear(store)
         stats.invalidate(store)
         self.change: stats.Tally = Counter()
         self.names: dict[str, stats.Unit] = {}

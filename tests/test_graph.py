@@ -571,3 +571,14 @@ if __name__ == "__main__":  # regenerate the golden graphs after a deliberate ch
     SHARED_GOLDEN.write_text(json.dumps(hashes, indent=2) + "\n")
 
 
+
+
+def test_the_build_summary_counts_the_quads_stored() -> None:
+    from imr_graph.extract import extract_paths
+    from imr_graph.sample import sample_letters
+
+    records = [r for r in extract_paths(sample_letters(), workers=1) if isinstance(r, CaseRecord)]
+    store = open_store(None)
+    summary = build(records, store)
+    inferred = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(iri.NS + "inferredPart"), None, None))
+    assert summary.quads == sum(1 for _ in letter_quads(store)) - inferred

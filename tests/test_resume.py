@@ -100,3 +100,31 @@ def test_a_build_killed_at_any_point_is_finished_by_a_rerun(tmp_path: Path) -> N
             assert rerun.returncode == 0, rerun.stderr
             found = set(open_store(store, read_only=True))
             assert found == expected, (delay, flags, len(found ^ expected))
+
+
+def test_a_rebuild_killed_at_any_point_is_finished_by_a_rerun(tmp_path: Path) -> None:
+    """A store already holding letters, rebuilt (each letter replaced, others added) and killed
+    part way: building again gives the store a clean build gives, statistics included."""
+    from imr_graph.store import open_store
+
+    cases = tmp_path / "cases.jsonl"
+    made = CliRunner().invoke(main, ["extract", str(letters(tmp_path / "letters", 600)), "-o", str(cases), "-q"])
+    assert made.exit_code == 0
+    half = tmp_path / "half.jsonl"
+    half.write_text("".join(cases.read_text(encoding="utf-8").splitlines(keepends=True)[::2]), encoding="utf-8")
+    clean = tmp_path / "clean"
+    assert CliRunner().invoke(main, ["build", str(cases), "--store", str(clean), "-q"]).exit_code == 0
+    expected = set(open_store(clean, read_only=True))
+    build = [sys.executable, "-m", "imr_graph.cli", "build", "-q"]
+    for n, delay in enumerate((0.4, 0.5, 0.6, 0.8, 1.5)):
+        store = tmp_path / f"store-{n}"
+        first = subprocess.run([*build, str(half), "--store", str(store)], capture_output=True, text=True)
+        assert first.returncode == 0, first.stderr
+        process = subprocess.Popen([*build, str(cases), "--store", str(store)], stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        rerun = subprocess.run([*build, str(cases), "--store", str(store)], capture_output=True, text=True)
+        assert rerun.returncode == 0, rerun.stderr
+        found = set(open_store(store, read_only=True))
+        assert found == expected, (delay, len(found ^ expected))
