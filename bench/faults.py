@@ -93,6 +93,80 @@ def hostile_inputs(folder: Path, good: bytes) -> dict[str, str]:
     return made
 
 
+def environment_faults(folder: Path, good: bytes) -> list[str]:
+    """Faults of the machine around the letters, each tried once: a folder that cannot be
+    listed, a full disk, a server that trickles its answer. One line each: what happened."""
+    import http.server
+    import subprocess
+    import threading
+
+    from imr_graph.endpoint import Endpoint
+    from imr_graph.errors import ImrGraphError
+
+    lines = []
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "inside.txt").write_bytes(good)
+    (folder / "beside.txt").write_bytes(good)
+    locked.chmod(0)
+    folder.chmod(0o755)
+    out = Path(tempfile.gettempdir()) / f"imr-faults-{os.getpid()}.jsonl"  # writable by whoever runs it
+    command = [sys.executable, "-m", "imr_graph.cli", "extract", str(folder), "-o", str(out)]
+    if os.geteuid() == 0:  # root lists every folder: run as nobody, for whom the folder is locked
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    run = subprocess.run(command, capture_output=True, text=True)
+    locked.chmod(0o755)
+    out.unlink(missing_ok=True)
+    said = [line for line in run.stderr.splitlines() if "locked" in line]
+    lines.append(f"unreadable folder: exit {run.returncode}: {said[0] if said else 'nothing said!'}")
+    disk = folder / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode == 0:
+        try:
+            (disk / "filler").write_bytes(b"\0" * (os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize))
+            run = subprocess.run(
+                [sys.executable, "-m", "imr_graph.cli", "extract", str(ROOT / "imr_graph" / "sample" / "letters"),
+                 "-o", str(disk / "out.jsonl")],
+                capture_output=True, text=True,
+            )  # fmt: skip
+            last = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
+            traceback = "Traceback" in run.stderr
+            lines.append(f"full disk: exit {run.returncode}, traceback {traceback}: {last}")
+        finally:
+            subprocess.run(["umount", "-l", str(disk)], check=False)
+    else:
+        lines.append("full disk: not tried (cannot mount a small tmpfs here)")
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.25)
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start = time.perf_counter()
+    try:
+        Endpoint(f"http://127.0.0.1:{server.server_address[1]}/query", timeout=2, retries=1).select("SELECT * {}", {})
+        outcome = "answered?!"
+    except ImrGraphError as error:
+        outcome = str(error)
+    server.shutdown()
+    lines.append(f"trickling server (2 s deadline): gave up after {time.perf_counter() - start:.1f} s: {outcome}")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=10_000, help="mutated letters to make")
@@ -136,6 +210,9 @@ def main() -> int:
     print("failures by mutation: " + ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items())))
     for failure in internal[:10]:
         print(f"  {failure.path}: {failure.reason}")
+    with tempfile.TemporaryDirectory(prefix="imr-faults-env-") as tmp:
+        for line in environment_faults(Path(tmp), originals[0][1]):
+            print(line)
     return 1 if internal or good_lost or unnamed else 0
 
 

@@ -1093,7 +1093,12 @@ def load(
     show_default=True,
     help="Seconds a query may run before the server stops it.",
 )
-def serve(graph_file: str | None, store: str | None, host: str, port: int, timeout: int) -> None:
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let queries call other endpoints (SERVICE): off, as anyone reaching the port could use it.",
+)
+def serve(graph_file: str | None, store: str | None, host: str, port: int, timeout: int, allow_service: bool) -> None:
     """Serve the graph read-only as a SPARQL endpoint, with a query page, for your own clients.
 
     This runs Oxigraph's own server (the `oxigraph` package) on the store; a graph FILE is
@@ -1101,8 +1106,8 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int, timeo
     `imr-graph sparql` does. Stop it with Ctrl-C.
 
     Whoever reaches the port can read the whole store (every letter's graph, at /query and
-    /store) and can run federated queries (SERVICE) from this machine: keep the default
-    host 127.0.0.1 unless the store is meant to be public.
+    /store): keep the default host 127.0.0.1 unless the store is meant to be public. Queries
+    that call other endpoints (SERVICE) are refused unless --allow-service.
 
     \b
     Example:
@@ -1128,12 +1133,20 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int, timeo
             serve_command(str(location), host=host, port=port, timeout=timeout)  # says so if not installed
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(
-            f"serving http://{host}:{port}/query (a query page at http://{host}:{port}/); Ctrl-C stops", err=True
-        )
-        code = run_server(str(location), host=host, port=port, timeout=timeout)
+
+        def ready() -> None:
+            click.echo(
+                f"serving http://{host}:{port}/query (a query page at http://{host}:{port}/); Ctrl-C stops", err=True
+            )
+
+        try:
+            code = run_server(
+                str(location), host=host, port=port, timeout=timeout, allow_service=allow_service, ready=ready
+            )
+        except ImrGraphError as error:
+            raise click.ClickException(str(error)) from error
     if code not in (0, -2, -15, 130):
-        raise click.ClickException(f"the oxigraph server stopped with code {code} (is port {port} taken?)")
+        raise click.ClickException(f"the oxigraph server stopped with code {code}")
 
 
 def _file_to_store(graph_file: str, location: Path) -> Path:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -158,23 +160,68 @@ def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 
     ]
 
 
-def serve(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: int = 30) -> int:
+def serve(
+    location: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    timeout: int = 30,
+    allow_service: bool = False,
+    ready: Callable[[], None] | None = None,
+) -> int:
     """Serve the store until interrupted; returns the server's exit code.
+
+    Oxigraph's server listens on a private port of this machine; in front of it, on
+    ``host:port``, a guard passes every request on but refuses queries that call other
+    endpoints (SERVICE) unless ``allow_service``. ``ready`` is called once both listen.
 
     The server ends with this process: on Ctrl-C, on SIGTERM (when the caller turns it into
     ``SystemExit``, see :func:`imr_graph._lifetime.terminate_on_sigterm`) and on kill -9 alike."""
+    from imr_graph._guard import guard
+
     parent = os.getpid()
+    inner = _free_port()
     process = subprocess.Popen(
-        serve_command(location, host=host, port=port, timeout=timeout),
+        serve_command(location, host="127.0.0.1", port=inner, timeout=timeout),
         preexec_fn=lambda: die_with_parent(parent),
     )
+    front = None
     try:
-        return process.wait()
+        if not _listening("127.0.0.1", inner, process):
+            return process.wait()
+        try:
+            front = guard(host, port, ("127.0.0.1", inner), allow_service=allow_service, timeout=timeout)
+        except OSError as err:
+            raise StoreError(f"cannot listen on {host}:{port} ({err.strerror or err})") from err
+        if ready is not None:
+            ready()
+        front.serve_forever()
+        return 0
     except KeyboardInterrupt:
         return _stop(process)
     finally:
+        if front is not None:
+            front.server_close()
         if process.poll() is None:
             _stop(process)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(host: str, port: int, process: subprocess.Popen[bytes], seconds: float = 30.0) -> bool:
+    """Wait until the server accepts connections; False if it ended first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 def _stop(process: subprocess.Popen[bytes]) -> int:

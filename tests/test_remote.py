@@ -10,6 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -249,3 +252,29 @@ def test_a_slow_server_times_out_with_a_clear_message(faulty: tuple[str, type[_F
     assert handler.calls == ["POST", "POST"]
     result = CliRunner().invoke(main, ["query", "outcomes", "--endpoint", f"{base}/query"])
     assert result.exit_code == 1 and "the answer is not SPARQL JSON results" in result.stderr
+
+
+def test_serve_refuses_federated_queries_unless_allowed(tmp_path: Path) -> None:
+    graph = _graph_file(tmp_path)
+    far = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    federated = f"SELECT * WHERE {{ SERVICE <{far}> {{ ?s ?p ?o }} }}"
+    for allow in (False, True):
+        port = free_port()
+        command = [sys.executable, "-m", "imr_graph.cli", "serve", str(graph), "--port", str(port)]
+        with server_running([*command, *(["--allow-service"] if allow else [])], f"http://127.0.0.1:{port}") as base:
+            for request in (
+                urllib.request.Request(f"{base}/query?" + urllib.parse.urlencode({"query": federated})),
+                urllib.request.Request(
+                    f"{base}/query", data=federated.encode(), headers={"Content-Type": "application/sparql-query"}
+                ),
+            ):
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as answer:
+                        code, body = answer.status, answer.read()
+                except urllib.error.HTTPError as error:
+                    code, body = error.code, error.read()
+                if allow:  # passed on: whatever the store's server made of it, the guard let it by
+                    assert code != 403
+                else:
+                    assert code == 403 and b"calls another endpoint (SERVICE)" in body
+            assert Endpoint(f"{base}/query").select("SELECT (1 AS ?up) WHERE {}", {}).rows == ({"up": 1},)
