@@ -27,8 +27,10 @@ def ordered_map(
     (so memory stays flat however long the input).
 
     ``initializer`` runs in each worker as it starts. When a worker dies (killed for its memory,
-    or crashed), ``on_broken`` gives the result of the item it was working on, the pool is
-    replaced and the other items go on; without ``on_broken`` the error is raised."""
+    or crashed), the pool is replaced and the items it still held go on in the new one, except
+    the first one read back, which ``on_broken`` gives the result of: it may not be the item
+    that killed the worker, so ``on_broken`` must read it safely (alone, in a process of its
+    own). Without ``on_broken`` the error is raised."""
     if workers <= 1:
         yield from map(work, items)
         return
@@ -36,7 +38,7 @@ def ordered_map(
     try:
         pending: deque[tuple[_In, Future[_Out]]] = deque()
         for item in items:
-            pending.append((item, pool.submit(work, item)))
+            pending.append((item, _submit(pool, work, item)))
             if len(pending) > 2 * workers:
                 result, pool = _result(pending, pool, work, workers, initializer, on_broken)
                 yield result
@@ -82,5 +84,16 @@ def _result(
     pool.shutdown(cancel_futures=True)
     pool = _pool(workers, initializer)
     for k, (other, _) in enumerate(pending):
-        pending[k] = (other, pool.submit(work, other))
+        pending[k] = (other, _submit(pool, work, other))
     return on_broken(item), pool
+
+
+def _submit(pool: ProcessPoolExecutor, work: Callable[[_In], _Out], item: _In) -> Future[_Out]:
+    """The item's future; when the pool broke under earlier items, one that says so (read in
+    order, it leads to the pool's replacement like any other broken item)."""
+    try:
+        return pool.submit(work, item)
+    except BrokenProcessPool as err:
+        broken: Future[_Out] = Future()
+        broken.set_exception(err)
+        return broken
