@@ -34,7 +34,9 @@ def wilson(successes: int, trials: int, *, z: float = 1.959963984540054) -> tupl
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low, high = centre - half, centre + half
+    # 0 successes give a lower bound of 0 exactly (not 5.55e-17 of rounding), all give 1
+    return (0.0 if successes == 0 else max(0.0, low)), (1.0 if successes == trials else min(1.0, high))
 
 
 @dataclass(frozen=True)

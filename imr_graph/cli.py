@@ -559,9 +559,8 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "--format",
                 "fmt",
                 type=click.Choice(["table", "csv", "json", "jsonl"]),
-                default="table",
-                show_default=True,
-                help="Output format.",
+                default=None,
+                help="Output format (default: from -o FILE's extension, else table).",
             ),
             click.option("-o", "--output", metavar="FILE", help="Write here (default: stdout)."),
         )
@@ -586,12 +585,25 @@ def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> 
     return resolve(store or str(graph_file))
 
 
-def _emit(result: Any, fmt: str, output: str | None) -> None:
+def _emit(result: Any, fmt: str | None, output: str | None) -> None:
     from imr_graph.report import render
 
+    fmt = _format(fmt, output)
     with _output(output) as out:
         for chunk in render(result, fmt):
             out.write(chunk)
+
+
+_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".txt": "table"}
+
+
+def _format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, or the one -o FILE's extension names; a clash is a usage error."""
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    implied = _BY_SUFFIX.get(suffix)
+    if fmt and implied and fmt != implied:
+        raise click.UsageError(f"--format {fmt} and -o {output} disagree: {suffix} files are {implied}")
+    return fmt or implied or "table"
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -653,7 +665,7 @@ def _question_command(query: Any) -> click.Command:
         store: str | None,
         graph_file: str | None,
         endpoint: str | None,
-        fmt: str,
+        fmt: str | None,
         output: str | None,
         **options: str | None,
     ) -> None:
@@ -728,13 +740,15 @@ def sparql(
     store: str | None,
     graph_file: str | None,
     endpoint: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
 ) -> None:
-    """Run your own SPARQL SELECT query.
+    """Run your own SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); QUERY - reads it from stdin.
 
     On a store or graph file the default graph is the union of all graphs, so a query
-    need not name the letter graphs (GRAPH ?letter { … } still works).
+    need not name the letter graphs (GRAPH ?letter { … } still works). The prefixes the
+    tables print (gl:, cat:, imr:, …) are declared for you. ASK answers one row; CONSTRUCT
+    and DESCRIBE answer their triples as rows.
 
     \b
     Example:
@@ -751,6 +765,8 @@ def sparql(
             text = Path(query_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise click.ClickException(f"{query_file}: cannot read ({error})") from error
+    elif text == "-":
+        text = sys.stdin.read()
     try:
         result = ask(_target(store, graph_file, endpoint), str(text), allow_service=allow_service)
     except ImrGraphError as error:
@@ -799,7 +815,7 @@ def drivers(
     store: str | None,
     graph_file: str | None,
     endpoint: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
 ) -> None:
     """Which guidelines go with overturned items once the treatment mix is held fixed.

@@ -42,6 +42,8 @@ class Endpoint:
         payload = self._send(request)
         try:
             data = json.loads(payload)
+            if "boolean" in data:  # an ASK query's answer
+                return shape(question, ["answer"], [{"answer": bool(data["boolean"])}], bound)
             variables = list(data["head"]["vars"])
             found = [{v: _python_json(row.get(v)) for v in variables} for row in data["results"]["bindings"]]
         except (ValueError, KeyError, TypeError) as err:

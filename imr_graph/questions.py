@@ -58,8 +58,12 @@ def run_store(
         raise _syntax_error(text, err) from None
     except (OSError, RuntimeError, ValueError) as err:
         raise QueryError(f"the query failed: {err}") from None
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError("only SELECT queries give rows; this one is an ASK or CONSTRUCT query")
+    if isinstance(solutions, ox.QueryBoolean):  # ASK
+        return shape(question, ["answer"], [{"answer": bool(solutions)}], bound)
+    if not isinstance(solutions, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE: the triples as rows
+        found = [{"subject": python(t.subject), "predicate": python(t.predicate), "object": python(t.object)}
+                 for t in solutions]  # fmt: skip
+        return shape(question, ["subject", "predicate", "object"], found, bound)
     variables = [v.value for v in solutions.variables]
     found = [{n: python(row[n]) for n in variables} for row in solutions]
     return shape(question, variables, found, bound)
@@ -217,4 +221,22 @@ def sparql(target: Target, text: str, *, allow_service: bool = False) -> Result:
     it would make this machine send requests wherever the query says."""
     if not allow_service and calls_service(text):
         raise QueryError("the query calls another endpoint (SERVICE); allow it with --allow-service")
-    return execute(target, text, {}, union=True)
+    return execute(target, with_prefixes(text), {}, union=True)
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+(?P<name>[A-Za-z][\w-]*)?\s*:", re.I)
+
+
+def with_prefixes(text: str) -> str:
+    """The query with the prefixes the tables print (``gl:``, ``cat:``, ``imr:`` …) declared,
+    each unless the query declares it itself.
+
+    >>> with_prefixes("SELECT * { ?s a imr:DisputedItem }")[:56]
+    'PREFIX gl: <https://w3id.org/imr-graph/vocab/guideline/>'
+    """
+    from imr_graph.report import prefixes
+
+    declared = {m.group("name") or "" for m in _DECLARED.finditer(_INERT.sub(" ", text))}
+    lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes().items() if name not in declared]
+    # on the query's first line, so that an error's line number is the user's own
+    return " ".join([*lines, text]) if lines else text

@@ -30,6 +30,11 @@ _SHORT = (
 )
 
 
+def prefixes() -> dict[str, str]:
+    """The prefixes the tables print, as SPARQL would declare them (name without the colon)."""
+    return {name.rstrip(":"): iri for name, iri in _SHORT}
+
+
 def short(value: Value) -> str:
     """A value as a table cell: IRIs as prefixed names, nothing for unbound.
 

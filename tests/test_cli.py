@@ -300,3 +300,34 @@ def test_error_messages_do_not_echo_a_long_value_in_full(known_file: Path) -> No
     result = CliRunner().invoke(main, ["query", "cases-citing", "--graph", str(known_file), "--unit", hostile])
     assert result.exit_code == 1
     assert "(100,002 characters)" in result.output and len(result.output) < 300
+
+
+def test_sparql_reads_stdin_knows_the_printed_prefixes_and_answers_ask_and_construct(known_file: Path) -> None:
+    runner = CliRunner()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?item a imr:DisputedItem }"
+    piped = runner.invoke(main, ["sparql", "--graph", str(known_file), "-", "--format", "csv"], input=count)
+    assert piped.exit_code == 0, piped.output
+    assert piped.output.splitlines() == ["n", "5"]
+    ask = runner.invoke(main, ["sparql", "--graph", str(known_file), "ASK { ?i imr:outcome outcome:upheld }"])
+    assert ask.exit_code == 0 and ask.output.split() == ["answer", "------", "True"]
+    construct = "CONSTRUCT { ?i imr:outcome ?o } WHERE { ?i imr:outcome ?o }"
+    triples = runner.invoke(main, ["sparql", "--graph", str(known_file), construct, "--format", "jsonl"])
+    assert triples.exit_code == 0
+    rows = [json.loads(line) for line in triples.output.splitlines()]
+    assert len(rows) == 5 and set(rows[0]) == {"subject", "predicate", "object"}
+    own = "PREFIX imr: <https://w3id.org/imr-graph/ns#> SELECT (COUNT(*) AS ?n) WHERE { ?i a imr:DisputedItem }"
+    assert runner.invoke(main, ["sparql", "--graph", str(known_file), own, "--format", "csv"]).output == "n\n5\n"
+
+
+def test_the_output_format_follows_the_file_name_unless_it_disagrees(known_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "outcomes.csv"
+    assert runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "-o", str(out)]).exit_code == 0
+    assert out.read_text().splitlines()[0] == "items,upheld,overturned,overturn_rate,rate_low,rate_high"
+    clash = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "-o", str(out), "--format", "json"])
+    assert clash.exit_code == 2 and "--format json and -o" in clash.output and "disagree" in clash.output
+
+
+def test_a_rate_of_none_has_a_lower_bound_of_exactly_zero() -> None:
+    assert imr_graph.wilson(0, 7)[0] == 0.0
+    assert imr_graph.wilson(7, 7)[1] == 1.0
