@@ -34,7 +34,7 @@ def ordered_map(
     if workers <= 1:
         yield from map(work, items)
         return
-    pool = _pool(workers, initializer)
+    pool = process_pool(workers, initializer)
     try:
         pending: deque[tuple[_In, Future[_Out]]] = deque()
         for item in items:
@@ -51,10 +51,6 @@ def ordered_map(
 
 def process_pool(workers: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
     """A pool whose workers end with this process and run ``initializer`` as they start."""
-    return _pool(workers, initializer)
-
-
-def _pool(workers: int, initializer: Callable[[], None] | None) -> ProcessPoolExecutor:
     # workers end with this process, even when it is killed (kill -9 leaves no orphans)
     return ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(os.getpid(), initializer))
 
@@ -82,7 +78,7 @@ def _result(
             raise
     # a worker died: every unfinished item of the broken pool goes to a new one
     pool.shutdown(cancel_futures=True)
-    pool = _pool(workers, initializer)
+    pool = process_pool(workers, initializer)
     for k, (other, _) in enumerate(pending):
         pending[k] = (other, _submit(pool, work, other))
     return on_broken(item), pool

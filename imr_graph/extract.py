@@ -130,7 +130,9 @@ LETTER_SECONDS = 120
 
 def _budget() -> None:
     """In a worker: a memory ceiling, so a letter that would take the machine's memory kills
-    only its worker (and is reported), never the batch or the machine."""
+    only its worker (and is reported), never the batch or the machine; and the alarm that
+    stops a letter over its time (:func:`_timed`)."""
+    signal.signal(signal.SIGALRM, _overtime)
     try:
         import resource  # POSIX only
 
@@ -143,19 +145,17 @@ class _Overtime(Exception):
     pass
 
 
+def _overtime(_signum: int, _frame: object) -> None:
+    raise _Overtime
+
+
 def _each(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_T]:
     """In a worker: each letter of a chunk, each with its time budget."""
-    out = []
-    for path in letters:
-        out.append(_timed(work, path))
-    return out
+    return [_timed(work, path) for path in letters]
 
 
 def _timed(work: Callable[[str, bytes | None], _T], path: str) -> _T:
-    def overtime(_signum: int, _frame: object) -> None:
-        raise _Overtime
-
-    previous = signal.signal(signal.SIGALRM, overtime)
+    """In a worker (whose SIGALRM handler :func:`_budget` set): one letter, within its time."""
     signal.alarm(LETTER_SECONDS)
     try:
         return work(path, None)
@@ -163,7 +163,6 @@ def _timed(work: Callable[[str, bytes | None], _T], path: str) -> _T:
         return Failure(path, "UnreadableLetter", f"took longer than {LETTER_SECONDS} s; stopped")  # type: ignore[return-value]
     finally:
         signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _isolate(work: Callable[[str, bytes | None], _T], letters: list[str]) -> list[_T]:

@@ -106,7 +106,7 @@ def parse_odg(text: str) -> tuple[OdgPart, ...]:
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         name = _ODG_NAME.match(low, start)
         body_start = name.end() if name and name.start() == start else start
-        found = _statement(text, body_start, end)
+        found = _statement(text, low, body_start, end)
         if found:  # the first part of a statement begins where it names ODG
             found[0] = dataclasses.replace(found[0], start=start)
         parts.extend(found)
@@ -115,9 +115,8 @@ def parse_odg(text: str) -> tuple[OdgPart, ...]:
     return tuple(parts)
 
 
-def _statement(text: str, start: int, end: int) -> list[OdgPart]:
+def _statement(text: str, low: str, start: int, end: int) -> list[OdgPart]:
     """One run of an ODG statement between mentions of ODG: its chapters and their topics."""
-    low = text.lower()
     chapters: list[tuple[int, int, str]] = []  # where each chapter name stands, and its title
     for found in _chapters().finditer(text[start:end]):
         match_start, match_end = start + found.start(), start + found.end()
@@ -188,6 +187,7 @@ def _unwrap(body: str) -> str:
 _PAREN = re.compile(r"^(?P<outer>[^()]*?)\s*\((?P<inner>[^()]*(?:\([^()]*\))?[^()]*)\)\s*$")
 
 
+@lru_cache(maxsize=8192)  # asked for each section as the graph is written and as it is counted
 def topic_concept(name: str) -> tuple[str, str] | None:
     """The catalog concept a topic as written names, as (IRI, preferred label), or None.
 
