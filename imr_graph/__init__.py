@@ -6,7 +6,7 @@ True
 """
 
 from imr_graph._version import __version__
-from imr_graph.answers import Result, wilson
+from imr_graph.answers import Result
 from imr_graph.drivers import drivers
 from imr_graph.endpoint import Endpoint
 from imr_graph.errors import (
@@ -28,6 +28,7 @@ from imr_graph.network import to_networkx
 from imr_graph.parse import parse_letter
 from imr_graph.questions import run as query
 from imr_graph.questions import sparql
+from imr_graph.rates import wilson
 from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.read import Letter, read_letter
 from imr_graph.records import (

@@ -1,16 +1,17 @@
 """Answers: rows of plain Python values, shaped the same way whatever ran the query.
 
-Rates: any result with ``items`` and ``overturned`` columns gets ``overturn_rate`` with a
-Wilson 95% interval (``rate_low``, ``rate_high``), so a rate from three items shows how
-little it says.
-
->>> round(wilson(9, 10)[0], 3), round(wilson(9, 10)[1], 3)
-(0.596, 0.982)
+Rates: any result with ``items`` and ``overturned`` columns gets ``overturn_rate`` with a 95%
+interval (``rate_low``, ``rate_high``). Where the rows carry their sums over letters (every
+named question does), the interval is clustered by letter (``interval`` says ``clustered``)
+or, when each letter gives a row one item, Wilson's (``wilson``); see :mod:`imr_graph.rates`.
+Counted per letter (``per="letter"``), a rate is the share of letters with an item overturned,
+with Wilson's interval on the letters. :func:`compare` adds each row's shrunk rate, its
+difference from the base rate and a q-value.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,25 +19,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from imr_graph import iri as I
+from imr_graph.errors import QueryError
 from imr_graph.named import NamedQuery, Term, parameter_variables
+from imr_graph.rates import Cell, Prior, benjamini_hochberg, estimate_prior, score_p_value, wilson
 
 if TYPE_CHECKING:
     import pandas
 
 Value = str | int | float | bool | None
-
-
-def wilson(successes: int, trials: int, *, z: float = 1.959963984540054) -> tuple[float, float]:
-    """The Wilson score interval for a proportion (95% by default); (0, 1) for no trials."""
-    if trials <= 0:
-        return 0.0, 1.0
-    p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    low, high = centre - half, centre + half
-    # 0 successes give a lower bound of 0 exactly (not 5.55e-17 of rounding), all give 1
-    return (0.0 if successes == 0 else max(0.0, low)), (1.0 if successes == trials else min(1.0, high))
 
 
 @dataclass(frozen=True)
@@ -48,6 +38,38 @@ class Result:
     name: str | None = None
     bound: dict[str, str] = field(default_factory=dict)
     note: str = ""  # what a reader must know about the answer (it counts only part of a store, say)
+    per: str = "item"  # what a rate counts: items, or letters (with an item overturned)
+    scope: str = "independent"  # which items: independent ones (dependent items left out), or all
+    base: float | None = None  # the base rate the rows were compared with (see compare)
+    prior: Prior | None = None  # the prior the shrunk rates were shrunk by
+
+    def legend(self) -> str:
+        """What the rate columns mean, in a sentence or two (empty when there are none)."""
+        if "overturn_rate" not in self.columns:
+            return ""
+        items = "items" if self.scope == "all" else "items decided on their own (dependent items left out)"
+        if self.per == "letter":
+            said = f"Rates count letters with an item overturned, among letters with {items}; Wilson 95% intervals."
+        else:
+            said = (
+                f"Rates count {items}; 95% intervals are clustered by letter (a letter's items are not "
+                "independent), Wilson's where each letter has one item in the row."
+            )
+        if self.base is not None:
+            said += (
+                f" Base rate {100 * self.base:.1f}%: difference and q (Benjamini-Hochberg) compare each row with it."
+            )
+        if self.prior is not None and self.prior.pools:
+            said += (
+                f" These rows vary no more than chance would make them: every shrunk rate is their mean, "
+                f"{100 * self.prior.mean:.1f}%."
+            )
+        elif self.prior is not None:
+            said += (
+                f" Shrunk rates pull small rows toward {100 * self.prior.mean:.1f}% with the weight of "
+                f"{self.prior.strength:.1f} items (a beta prior estimated from these rows)."
+            )
+        return said
 
     def __iter__(self) -> Iterator[dict[str, Value]]:
         return iter(self.rows)
@@ -77,15 +99,115 @@ def python(term: object) -> Value:
     return getattr(term, "value", str(term))
 
 
+#: The sums over letters the named questions return for the intervals: read, then left out.
+_SUMS = ("overturnedLetters", "itemSquares", "overturnedSquares", "itemOverturnedProducts")
+_RATES = ("overturn_rate", "rate_low", "rate_high", "interval", "effective_items")
+
+
 def _with_rates(columns: list[str], rows: list[dict[str, Value]]) -> tuple[list[str], list[dict[str, Value]]]:
     if "items" not in columns or "overturned" not in columns:
         return columns, rows
+    summed = all(c in columns for c in ("letters", *_SUMS))
+    shown = [c for c in columns if c not in _SUMS] + (["overturned_letters"] if summed else [])
     for row in rows:
+        sums = {k: row.pop(k, None) for k in _SUMS}
         items, overturned = row.get("items"), row.get("overturned")
-        if isinstance(items, int) and isinstance(overturned, int) and items > 0:
-            low, high = wilson(overturned, items)
-            row.update(overturn_rate=overturned / items, rate_low=low, rate_high=high)
-    return [*columns, "overturn_rate", "rate_low", "rate_high"], rows
+        if summed:
+            row["overturned_letters"] = sums["overturnedLetters"]
+        if not (isinstance(items, int) and isinstance(overturned, int) and items > 0):
+            continue
+        if summed:
+            cell = Cell(
+                items, overturned, int(row["letters"] or 0), int(sums["itemSquares"] or 0),
+                int(sums["overturnedSquares"] or 0), int(sums["itemOverturnedProducts"] or 0),
+            )  # fmt: skip
+            low, high = cell.interval()
+            kind, effective = cell.interval_kind, cell.effective_items
+        else:  # the user's own query: items only
+            (low, high), kind, effective = wilson(overturned, items), "wilson", float(items)
+        row.update(overturn_rate=overturned / items, rate_low=low, rate_high=high, interval=kind)
+        row["effective_items"] = effective
+    return [*shown, *_RATES], rows
+
+
+def per_letter(result: Result) -> Result:
+    """``result`` with its rates counted per letter: the share of the letters behind a row that
+    have an item of it overturned, with Wilson's interval on the letters (independent units)."""
+    if "overturn_rate" not in result.columns:
+        return result
+    if "overturned_letters" not in result.columns:
+        raise QueryError("a rate per letter needs the letters behind each row, which this answer does not have")
+    rows = []
+    for original in result.rows:
+        row = dict(original)
+        letters, hit = row.get("letters"), row.get("overturned_letters")
+        if isinstance(letters, int) and isinstance(hit, int) and letters > 0:
+            low, high = wilson(hit, letters)
+            row.update(overturn_rate=hit / letters, rate_low=low, rate_high=high, interval="wilson")
+            row["effective_items"] = float(letters)
+        rows.append(row)
+    return dataclasses.replace(result, rows=tuple(rows), per="letter")
+
+
+def compare(result: Result, base: float | None) -> Result:
+    """``result`` with each row's ``shrunk_rate`` (toward a prior estimated from the rows), its
+    ``difference`` from the ``base`` rate and that difference's ``q_value`` (Benjamini-Hochberg
+    across the rows); unchanged when it has no rates."""
+    if "overturn_rate" not in result.columns:
+        return result
+    rated = [r for r in result.rows if isinstance(r.get("overturn_rate"), float)]
+    rates = [float(r["overturn_rate"]) for r in rated]  # type: ignore[arg-type]
+    sizes = [float(r["effective_items"]) for r in rated]  # type: ignore[arg-type]
+    prior = estimate_prior(rates, sizes)
+    p_values = []
+    if base is not None:
+        p_values = [score_p_value(rate, size, base) for rate, size in zip(rates, sizes, strict=True)]
+    q_values = benjamini_hochberg(p_values) if p_values else []
+    rows, k = [], 0
+    for original in result.rows:
+        row = dict(original)
+        if isinstance(row.get("overturn_rate"), float):
+            rate, size = rates[k], sizes[k]
+            row["shrunk_rate"] = prior.shrink(rate, size) if prior else None
+            row["difference"] = rate - base if base is not None else None
+            row["q_value"] = q_values[k] if q_values else None
+            k += 1
+        rows.append(row)
+    columns = [*result.columns, "shrunk_rate", "difference", "q_value"]
+    return dataclasses.replace(result, columns=tuple(columns), rows=tuple(rows), base=base, prior=prior)
+
+
+#: What rows can be sorted by (``arrange``): the column, and whether largest comes first.
+SORTS = {
+    "items": ("items", True),
+    "letters": ("letters", True),
+    "rate": ("overturn_rate", True),
+    "shrunk": ("shrunk_rate", True),
+    "difference": ("difference", True),
+    "q": ("q_value", False),
+}
+
+
+def arrange(result: Result, *, sort: str | None = None, limit: int | None = None, min_items: int = 1) -> Result:
+    """``result`` with rows on fewer than ``min_items`` items left out, sorted by ``sort`` (one
+    of :data:`SORTS`: counts and rates largest first, q-values smallest first; ties keep the
+    question's order) and cut to the first ``limit``."""
+    rows = list(result.rows)
+    if min_items > 1 and "items" in result.columns:
+        rows = [r for r in rows if int(r.get("items") or 0) >= min_items]
+    if sort is not None:
+        if sort not in SORTS:
+            raise QueryError(f"cannot sort by {sort!r}: sort by {', '.join(SORTS)}")
+        column, descending = SORTS[sort]
+        if column not in result.columns:
+            raise QueryError(f"cannot sort by {sort}: this answer has no {column} column")
+        present = [r for r in rows if isinstance(r.get(column), int | float)]
+        absent = [r for r in rows if not isinstance(r.get(column), int | float)]
+        present.sort(key=lambda r: float(r[column]), reverse=descending)  # type: ignore[arg-type]
+        rows = present + absent
+    if limit is not None:
+        rows = rows[:limit]
+    return dataclasses.replace(result, rows=tuple(rows))
 
 
 def _ordered(rows: list[dict[str, Value]], order: tuple[tuple[str, bool], ...]) -> list[dict[str, Value]]:
@@ -104,7 +226,10 @@ def _sort_key(value: Value) -> tuple[int, float, str]:
 
 
 def shape(
-    question: NamedQuery | None, variables: list[str], solutions: list[dict[str, Value]], bound: Mapping[str, Term]
+    question: NamedQuery | None,
+    variables: list[str],
+    solutions: list[dict[str, Value]],
+    bound: Mapping[str, Term],
 ) -> Result:
     """The rows a query found as a :class:`Result`: a named question's own order, bound or empty
     parameter columns left out, rates and their intervals added."""
@@ -118,4 +243,5 @@ def shape(
     rows = [{k: row.get(k) for k in shown} for row in solutions]
     columns, rows = _with_rates(shown, rows)
     name = question.name if question is not None else None
-    return Result(tuple(columns), tuple(rows), name, {k: str(v) for k, v in bound.items()})
+    scope = str(getattr(bound.get("scope"), "value", "independent"))
+    return Result(tuple(columns), tuple(rows), name, {k: str(v) for k, v in bound.items()}, scope=scope)

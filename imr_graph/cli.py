@@ -256,9 +256,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
         return
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
-    from imr_graph.questions import run
     from imr_graph.render import write as write_view
-    from imr_graph.report import table
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
     from imr_graph.store import letter_quads, open_store, write_graph
@@ -288,8 +286,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
         f"letters: {len(records)}  items: {sum(outcomes.values())}  "
         f"upheld: {outcomes['upheld']}  overturned: {outcomes['overturned']}"
     )
-    click.echo("Which guidelines does the IMR reviewer cite, and how do those items end?")
-    click.echo(table(run(store, "overturn-by-guideline", level="source"), hide=("unit",)), nl=False)
+    _guideline_table(store)
     if not quiet:
         click.echo(
             f"wrote {folder}/cases.jsonl, graph.trig, citations.html, matrix.html, citations.gexf; 0 SHACL violations",
@@ -297,14 +294,25 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
         )
 
 
+def _guideline_table(store: Any) -> None:
+    """The demo's answer: overturn rates by guideline source, and what the columns mean."""
+    import textwrap
+
+    from imr_graph.questions import run
+    from imr_graph.report import table
+
+    click.echo("Which guidelines does the IMR reviewer cite, and how do those items end?")
+    result = run(store, "overturn-by-guideline", level="source")
+    click.echo(table(result, hide=("unit", "upheld", "difference")), nl=False)
+    click.echo(textwrap.fill(result.legend(), width=100))
+
+
 def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int | None, quiet: bool) -> None:
     """``demo --letters N``: compose, extract, check against the truth, build on disk, answer."""
     import time
 
-    from imr_graph.questions import run
     from imr_graph.records import read_records
     from imr_graph.render import write as write_view
-    from imr_graph.report import table
     from imr_graph.store import build_jsonl, open_store
     from imr_graph.synthetic import check_records, write_corpus
     from imr_graph.view import citation_matrix
@@ -342,8 +350,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
         f"letters: {count}  extracted: {summary.records}  checked against the composed truth: {checked}, "
         f"{checked - len({d.split(':', 1)[0] for d in differences})} exact"
     )
-    click.echo("Which guidelines does the IMR reviewer cite, and how do those items end?")
-    click.echo(table(run(store, "overturn-by-guideline", level="source"), hide=("unit",)), nl=False)
+    _guideline_table(store)
     if summary.failures or differences:
         raise click.ClickException(f"{len(summary.failures)} letters failed, {len(differences)} facts differ")
 
@@ -616,6 +623,43 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _rate_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every rate question takes: what a rate counts, and which rows to show how."""
+    from imr_graph.answers import SORTS
+
+    for option in reversed(
+        (
+            click.option(
+                "--min-items",
+                type=click.IntRange(min=1),
+                default=1,
+                show_default=True,
+                help="Hide rows with fewer items.",
+            ),
+            click.option(
+                "--include-dependent",
+                is_flag=True,
+                help="Count dependent items too (decided only because another item was; left out by default).",
+            ),
+            click.option(
+                "--per",
+                type=click.Choice(["item", "letter"]),
+                default="item",
+                show_default=True,
+                help="Count items, or letters (a letter counts as overturned when an item of it is).",
+            ),
+            click.option(
+                "--sort",
+                type=click.Choice(list(SORTS)),
+                help="Sort rows: shrunk (the rate shrunk toward the rows' mean) ranks without rewarding tiny rows.",
+            ),
+            click.option("--limit", type=click.IntRange(min=1), help="Show at most this many rows."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 class _Questions(click.Group):
     """``imr-graph query NAME``: one subcommand per named query, built from its header."""
 
@@ -655,13 +699,15 @@ def _question_command(query: Any) -> click.Command:
     @_source_options
     @click.option("--param", "pairs", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
     @click.option("--raw", is_flag=True, help="Count from the letter graphs, not the build-time statistics.")
-    @click.option(
-        "--min-items", type=click.IntRange(min=1), default=1, show_default=True, help="Hide rows with fewer items."
-    )
+    @_rate_options
     def command(
         pairs: tuple[str, ...],
         raw: bool,
         min_items: int,
+        include_dependent: bool,
+        per: str,
+        sort: str | None,
+        limit: int | None,
         store: str | None,
         graph_file: str | None,
         endpoint: str | None,
@@ -669,18 +715,27 @@ def _question_command(query: Any) -> click.Command:
         output: str | None,
         **options: str | None,
     ) -> None:
-        values = {k: v for k, v in options.items() if v is not None}
+        from imr_graph.answers import arrange
+
+        values: dict[str, object] = {k: v for k, v in options.items() if v is not None}
         values.update(_parse_params(pairs))
         try:
-            result = run(_target(store, graph_file, endpoint), query.name, raw=raw, **values)
+            result = run(
+                _target(store, graph_file, endpoint),
+                query.name,
+                raw=raw,
+                include_dependent=include_dependent,
+                per=per,
+                **values,
+            )
             if result.note:
                 click.echo(f"imr-graph: warning: {result.note}", err=True)
+            result = arrange(result, sort=sort, limit=limit, min_items=min_items)
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
-        if min_items > 1 and "items" in result.columns:
-            kept = tuple(r for r in result.rows if int(r.get("items") or 0) >= min_items)
-            result = type(result)(result.columns, kept, result.name, result.bound)
         _emit(result, fmt, output)
+        if result.legend():
+            click.echo(result.legend(), err=True)
 
     example = " ".join(f"--{p.name} VALUE" for p in query.parameters if p.default is None)
     command.__doc__ = (
@@ -776,11 +831,13 @@ def sparql(
 
 @main.command()
 @click.option(
+    "--level",
     "--by",
-    type=click.Choice(["source", "chapter", "section"]),
+    "level",
+    type=click.Choice(["source", "chapter", "section", "topic"]),
     default="chapter",
     show_default=True,
-    help="Guideline units to test.",
+    help="Guideline units to test (topic: ODG's topics).",
 )
 @click.option(
     "--role",
@@ -794,24 +851,30 @@ def sparql(
     type=click.IntRange(min=2),
     default=10,
     show_default=True,
-    help="Units cited for fewer items are not reported.",
+    help="Units cited for fewer items are not reported (and control levels with fewer are pooled).",
 )
 @click.option(
     "--penalty",
     type=click.FloatRange(min=0, min_open=True),
     default=1.0,
     show_default=True,
-    help="Ridge penalty on each log odds ratio (1 = a normal prior with sd 1).",
+    help="Ridge penalty on each unit's log odds ratio (1 = a normal prior with sd 1); controls are not penalized.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=60, show_default=True, help="At most this many units.")
+@click.option(
+    "--include-dependent",
+    is_flag=True,
+    help="Count dependent items too (decided only because another item was; left out by default).",
+)
 @_source_options
 @_output_options
 def drivers(
-    by: str,
+    level: str,
     role: str,
     min_items: int,
     penalty: float,
     top: int,
+    include_dependent: bool,
     store: str | None,
     graph_file: str | None,
     endpoint: str | None,
@@ -820,36 +883,35 @@ def drivers(
 ) -> None:
     """Which guidelines go with overturned items once the treatment mix is held fixed.
 
-    Fits a ridge-penalized logistic regression of overturned on the guideline units cited
-    for each item, with request category, reviewer specialty and decision year as controls,
-    and reports each unit's odds ratio with a 95% interval. An association, not a cause.
+    Fits a logistic regression of overturned on the guideline units cited for each item,
+    with request category, reviewer specialty group and decision year as unpenalized
+    controls (each against a named reference level) and a ridge penalty on the units. Each
+    unit gets an odds ratio with a 95% interval and a q-value, clustered by letter, and its
+    odds ratio at four penalty strengths side by side. An association, not a cause.
 
     \b
     Example:
-        imr-graph drivers --store graph.oxigraph --by chapter --role reviewer
-        imr-graph drivers --graph graph.trig --by source --role claims-administrator --format csv
+        imr-graph drivers --store graph.oxigraph --level chapter --role reviewer
+        imr-graph drivers --graph graph.trig --level source --role claims-administrator --format csv
     """
     from imr_graph.answers import Result, Value
     from imr_graph.drivers import drivers as fit
 
     try:
         report = fit(
-            _target(store, graph_file, endpoint), by=by, role=role, min_items=min_items, penalty=penalty, top=top
+            _target(store, graph_file, endpoint),
+            by=level,
+            role=role,
+            min_items=min_items,
+            penalty=penalty,
+            top=top,
+            include_dependent=include_dependent,
         )
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
-    columns = ("unit", "label", "items", "overturned", "odds_ratio", "or_low", "or_high")
-    rows: tuple[dict[str, Value], ...] = tuple(
-        dict(zip(columns, (d.unit, d.label, d.items, d.overturned, d.odds_ratio, d.low, d.high), strict=True))
-        for d in report.drivers
-    )
-    _emit(Result(columns, rows), fmt, output)
-    click.echo(
-        f"{report.items} items ({report.overturned} overturned); {len(report.drivers)} units reported, "
-        f"{report.too_few} cited for fewer than {min_items} items not reported; controls: "
-        f"{len(report.controls)} category, specialty and year indicators; penalty {penalty:g}.\n{report.caveat}",
-        err=True,
-    )
+    rows: tuple[dict[str, Value], ...] = tuple(report.rows())
+    _emit(Result(report.columns(), rows), fmt, output)
+    click.echo(report.summary(), err=True)
 
 
 # -- views -------------------------------------------------------------------------------

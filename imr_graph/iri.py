@@ -148,6 +148,15 @@ def section(part_iri: str, name: str) -> str:
     return f"{part_iri}/section/{slug(name)}"
 
 
+def is_odg_topic(unit: str) -> bool:
+    """Whether a section unit is an ODG topic (a section of an ODG chapter).
+
+    >>> is_odg_topic(section(guideline_part("ODG", "Shoulder", None, None), "MRI"))
+    True
+    """
+    return unit.startswith(f"{VOCAB}guideline/odg-") and "/section/" in unit
+
+
 def pages(part_iri: str, start: int, end: int) -> str:
     return f"{part_iri}/pages/{start}-{end}"
 

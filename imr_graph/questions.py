@@ -14,9 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.answers import Result, Value, python, shape
+from imr_graph.answers import Result, Value, compare, per_letter, python, shape
 from imr_graph.endpoint import Endpoint, with_values
-from imr_graph.errors import QueryError, StoreError
+from imr_graph.errors import QueryError, StoreError, shown
 from imr_graph.named import NamedQuery, Term, bindings, named, query_text, raw_query, with_slice
 
 
@@ -134,13 +134,32 @@ def require_statistics(store: ox.Store) -> None:
         )
 
 
-def run(target: Target, name: str, *, raw: bool = False, **params: object) -> Result:
+#: How a rate is counted: per item (the default), or per letter.
+PER = ("item", "letter")
+
+
+def run(
+    target: Target,
+    name: str,
+    *,
+    raw: bool = False,
+    include_dependent: bool = False,
+    per: str = "item",
+    **params: object,
+) -> Result:
     """Ask a named question of a store, a graph file, an endpoint or an rdflib graph.
 
     ``raw=True`` runs its twin that counts from the letter graphs rather than the statistics.
+    Rates count items decided on their own unless ``include_dependent`` (dependent items are
+    decided only because another item was), per item or, with ``per="letter"``, per letter;
+    each row is compared with the base rate counted the same way (see :func:`answers.compare`).
     """
+    if per not in PER:
+        raise QueryError(f"per must be item or letter, not {shown(per)}")
     query = raw_query(name) if raw else named(name)
     bound = bindings(named(name) if raw else query, params)
+    if "?scope" in query.text:
+        bound["scope"] = ox.Literal("all" if include_dependent else "independent")
     if not raw:
         bound = with_slice(query, bound)
     where = resolve(target)
@@ -156,6 +175,12 @@ def run(target: Target, name: str, *, raw: bool = False, **params: object) -> Re
         result = execute(where, text, bound, question)
     if raw and isinstance(where, ox.Store):
         result = dataclasses.replace(result, note=unfinished_note(where))
+    if per == "letter":
+        result = per_letter(result)
+    if "overturn_rate" in result.columns and name != "outcomes":
+        base = run(where, "outcomes", raw=raw, include_dependent=include_dependent, per=per)
+        rate = base.rows[0].get("overturn_rate") if base.rows else None
+        result = compare(result, rate if isinstance(rate, float) else None)
     return result
 
 

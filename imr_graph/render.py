@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from imr_graph.answers import wilson
 from imr_graph.errors import OutputError
 from imr_graph.projection import ANY_ROLE, ROLES, Fact
+from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
 from imr_graph.view import LetterText, Matrix, Network
 

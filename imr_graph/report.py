@@ -1,7 +1,9 @@
 """Query results as text: an aligned table for people, CSV, JSON and JSON Lines for programs.
 
-Tables shorten IRIs to prefixed names and show a rate as a percentage with its Wilson
-interval; the other formats keep every value as it is.
+Tables shorten IRIs to prefixed names and show rates as percentages: the overturn rate with
+its 95% interval, the shrunk rate, the difference from the base rate in points, and the
+q-value; the other formats keep every value as it is, with the interval's kind and the
+effective number of items behind it.
 """
 
 from __future__ import annotations
@@ -52,10 +54,30 @@ def short(value: Value) -> str:
     return " ".join(text.split())
 
 
+#: Columns a table shows in its own way (rates as percentages), or not at all (kept in the data formats).
+_RATE_COLUMNS = ("overturn_rate", "rate_low", "rate_high", "shrunk_rate", "difference", "q_value")
+_DATA_ONLY = ("interval", "effective_items")
+
+
+def _percent(value: Value, *, signed: bool = False) -> str:
+    if not isinstance(value, float):
+        return ""
+    return f"{100 * value:+.1f}" if signed else f"{100 * value:.1f}"
+
+
 def _cells(result: Result, hide: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
     rated = "overturn_rate" in result.columns
-    columns = [c for c in result.columns if c not in ("overturn_rate", "rate_low", "rate_high", *hide)]
-    header = [*columns, *(["overturned %", "95% interval"] if rated else [])]
+    shown = set(result.columns) - {*_RATE_COLUMNS, *_DATA_ONLY, *hide}
+    if result.per != "letter":
+        shown.discard("overturned_letters")
+    columns = [c for c in result.columns if c in shown]
+    header = list(columns)
+    extra: list[tuple[str, str]] = []
+    if rated:
+        header += ["overturned %", "95% interval"]
+        extra = [(c, h) for c, h in (("shrunk_rate", "shrunk %"), ("difference", "vs base"), ("q_value", "q"))
+                 if c in result.columns and c not in hide]  # fmt: skip
+        header += [h for _, h in extra]
     body = []
     for row in result.rows:
         cells = [short(row.get(c)) for c in columns]
@@ -65,6 +87,12 @@ def _cells(result: Result, hide: tuple[str, ...] = ()) -> tuple[list[str], list[
                 cells += [f"{100 * rate:.1f}", f"{100 * low:.1f}–{100 * high:.1f}"]
             else:
                 cells += ["", ""]
+            for column, _ in extra:
+                value = row.get(column)
+                if column == "q_value":
+                    cells.append(f"{value:.3f}" if isinstance(value, float) else "")
+                else:
+                    cells.append(_percent(value, signed=column == "difference"))
         body.append(cells)
     return header, body
 
@@ -83,7 +111,7 @@ def table(result: Result, *, width: int = 60, hide: tuple[str, ...] = ()) -> str
 
 
 def _is_number(cell: str) -> bool:
-    return cell.replace(".", "", 1).replace("–", "", 1).replace(".", "", 1).isdigit() or cell == ""
+    return cell.lstrip("+-").replace(".", "", 1).replace("–", "", 1).replace(".", "", 1).isdigit() or cell == ""
 
 
 def render(result: Result, fmt: str) -> Iterator[str]:

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph.errors import StoreError
 from imr_graph.rdf import cited_units, quoted, record_from_quads, section_label
-from imr_graph.records import Basis, CaseRecord, Citation, Guideline, Role
+from imr_graph.records import Basis, CaseRecord, Citation, Guideline, Item, Role
 from imr_graph.vocab import load_vocabulary, ontology_dir
 
 
@@ -45,22 +45,41 @@ class Cell:
         """The observation's IRI (minted from the data set and the dimensions' text)."""
         return I.observation(self.dataset, repr(self.dims))
 
+    def scoped(self, scope: str) -> Cell:
+        """The same cell counting the items of one scope (see :data:`SCOPES`)."""
+        return Cell(self.dataset, (("itemScope", quoted(scope)), *self.dims))
 
-#: Items per (cell, outcome): a letter's contribution, or a change to apply.
+
+#: Measures per (cell, measure name): a letter's contribution, or a change to apply.
 Tally = Counter[tuple[Cell, str]]
 
 LEVELS = ("source", "chapter", "section", "page")
 #: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
 PAIR_LEVELS = ("source", "chapter")
 ROLES = {role.value: role.concept for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE)}
-OUTCOMES = ("upheld", "overturned")
-_MEASURES = {"upheld": I.NS + "upheldCount", "overturned": I.NS + "overturnedCount"}
+#: Which items a cell counts: every item, or (the default of every question) the items that
+#: were decided on their own, leaving out those decided only because another item was.
+SCOPES = ("all", "independent")
+#: Each measure an observation keeps, by name, and its property. All are sums over letters,
+#: so a letter's contribution can be added and taken away: items upheld and overturned, the
+#: letters with items in the cell and those with at least one overturned, and the sums over
+#: letters of n², y² and n·y (n items, y overturned in the letter), which the letter-clustered
+#: variance of the overturn rate needs.
+MEASURES = {
+    "upheld": I.NS + "upheldCount",
+    "overturned": I.NS + "overturnedCount",
+    "letters": I.NS + "letterCount",
+    "overturnedLetters": I.NS + "overturnedLetterCount",
+    "itemSquares": I.NS + "itemSquares",
+    "overturnedSquares": I.NS + "overturnedSquares",
+    "itemOverturnedProducts": I.NS + "itemOverturnedProducts",
+}
 _ITEMS = I.NS + "itemCount"
 _MARKER = I.NS + "letterCount"
 #: The form of the statistics this version writes and reads; a store whose statistics are in
 #: another form is counted again (as after an unfinished build).
 _FORM = I.NS + "statisticsForm"
-_FORM_VALUE = ox.Literal("3", datatype=ox.NamedNode(I.XSD + "integer"))
+_FORM_VALUE = ox.Literal("4", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -68,12 +87,12 @@ _CHUNK = 100_000
 #: question finds the few observations it needs without reading a whole data set. Each is
 #: (its name, the dimensions whose values it fixes, in the order the questions bind them).
 SLICES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "guideline": (("by-role-level", ("citingRole", "unitLevel")),),
+    "guideline": (("by-role-level", ("itemScope", "citingRole", "unitLevel")),),
     "guideline-category": (
-        ("by-category", ("citingRole", "unitLevel", "categoryDetail", "treatmentCategory")),
-        ("by-unit", ("citingRole", "unitLevel", "categoryDetail", "unit")),
+        ("by-category", ("itemScope", "citingRole", "unitLevel", "categoryDetail", "treatmentCategory")),
+        ("by-unit", ("itemScope", "citingRole", "unitLevel", "categoryDetail", "unit")),
     ),
-    "cocitation": (("by-role-level", ("citingRole", "unitLevel")),),
+    "cocitation": (("by-role-level", ("itemScope", "citingRole", "unitLevel")),),
 }
 
 
@@ -110,7 +129,10 @@ def evidence_tier(basis: Basis) -> str:
 
 
 def agreement(administrator: set[str], reviewer: set[str]) -> str:
-    """Whether the reviewer cites a unit the claims administrator also cited."""
+    """Whether the reviewer cites a unit the claims administrator also cited; when a side cited
+    nothing, which one (or that neither did)."""
+    if not administrator and not reviewer:
+        return "neither-cited"
     if not administrator:
         return "claims-administrator-cited-none"
     if not reviewer:
@@ -118,9 +140,43 @@ def agreement(administrator: set[str], reviewer: set[str]) -> str:
     return "shared" if administrator & reviewer else "different"
 
 
+def _item_cells(record: CaseRecord, item: Item, letter_cells: list[Cell]) -> set[Cell]:
+    """The cells one item is counted in (without its scope)."""
+    cells: set[Cell] = set(letter_cells)
+    categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    if item.treatment.category:  # counted under its category and, apart, its subcategory
+        top = _iri(I.category(item.treatment.category))
+        linked = _iri(I.category(item.treatment.category, item.treatment.subcategory))
+        for detail, concept in (("category", top), ("subcategory", linked)):
+            categories.append((("categoryDetail", quoted(detail)), ("treatmentCategory", concept)))
+    for category in categories:
+        cells.add(Cell("category", category))
+    cited: dict[str, dict[str, set[str]]] = {}
+    for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE):
+        cited[role.value] = units = _units(item.citations_of(role))
+        who = ("citingRole", _iri(role.concept))
+        for level, found in units.items():
+            for unit in found:
+                dims = (who, ("unitLevel", quoted(level)), ("unit", _iri(unit)))
+                cells.add(Cell("guideline", dims))
+                for category in categories:
+                    cells.add(Cell("guideline-category", (*dims, *category)))
+        for level in PAIR_LEVELS:
+            for a, b in combinations(sorted(units[level]), 2):
+                pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
+                cells.add(Cell("cocitation", (who, ("unitLevel", quoted(level)), *pair)))
+    for role in Role.parties():
+        tier = ("evidenceTier", quoted(evidence_tier(item.basis(role))))
+        cells.add(Cell("evidence", (("citingRole", _iri(role.concept)), tier)))
+    for level in PAIR_LEVELS:
+        kind = agreement(cited[Role.CLAIMS_ADMINISTRATOR.value][level], cited[Role.REVIEWER.value][level])
+        cells.add(Cell("agreement", (("unitLevel", quoted(level)), ("agreement", quoted(kind)))))
+    return cells
+
+
 def tally(record: CaseRecord) -> Tally:
-    """What one letter adds to the statistics: one count per (cell, outcome) for each item."""
-    out: Tally = Counter()
+    """What one letter adds to the statistics: for each cell its items fall in, and each scope
+    (every item, or independent items only), the letter's measures (see :data:`MEASURES`)."""
     specialty_iris = load_vocabulary().specialty_iris
     letter_cells: list[Cell] = [Cell("all")]
     for label in record.reviewer.specialties:
@@ -130,39 +186,41 @@ def tally(record: CaseRecord) -> Tally:
         letter_cells.append(Cell("state", (("licensedIn", _iri(I.state(code))),)))
     if record.decision_date:
         letter_cells.append(Cell("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
+    # this letter's items and overturned items in each scoped cell
+    within: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
     for item in record.items:
-        cells: set[Cell] = set(letter_cells)
-        categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
-        if item.treatment.category:  # counted under its category and, apart, its subcategory
-            top = _iri(I.category(item.treatment.category))
-            linked = _iri(I.category(item.treatment.category, item.treatment.subcategory))
-            for detail, concept in (("category", top), ("subcategory", linked)):
-                categories.append((("categoryDetail", quoted(detail)), ("treatmentCategory", concept)))
-        for category in categories:
-            cells.add(Cell("category", category))
-        cited: dict[str, dict[str, set[str]]] = {}
-        for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE):
-            cited[role.value] = units = _units(item.citations_of(role))
-            who = ("citingRole", _iri(role.concept))
-            for level, found in units.items():
-                for unit in found:
-                    dims = (who, ("unitLevel", quoted(level)), ("unit", _iri(unit)))
-                    cells.add(Cell("guideline", dims))
-                    for category in categories:
-                        cells.add(Cell("guideline-category", (*dims, *category)))
-            for level in PAIR_LEVELS:
-                for a, b in combinations(sorted(units[level]), 2):
-                    pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
-                    cells.add(Cell("cocitation", (who, ("unitLevel", quoted(level)), *pair)))
-        for role in Role.parties():
-            tier = ("evidenceTier", quoted(evidence_tier(item.basis(role))))
-            cells.add(Cell("evidence", (("citingRole", _iri(role.concept)), tier)))
-        for level in PAIR_LEVELS:
-            kind = agreement(cited[Role.CLAIMS_ADMINISTRATOR.value][level], cited[Role.REVIEWER.value][level])
-            cells.add(Cell("agreement", (("unitLevel", quoted(level)), ("agreement", quoted(kind)))))
-        for cell in cells:
-            out[(cell, item.decision.value)] += 1
+        overturned = int(item.decision.value == "overturned")
+        scopes = SCOPES[:1] if item.dependent else SCOPES
+        for cell in _item_cells(record, item, letter_cells):
+            for scope in scopes:
+                counts = within[cell.scoped(scope)]
+                counts[0] += 1
+                counts[1] += overturned
+    out: Tally = Counter()
+    for cell, (n, y) in within.items():
+        for measure, value in letter_measures(n, y).items():
+            if value:
+                out[(cell, measure)] += value
     return out
+
+
+def letter_measures(items: int, overturned: int) -> dict[str, int]:
+    """What one letter with ``items`` items in a cell, ``overturned`` of them overturned, adds to
+    the cell's measures: sums over letters, so that a cell's counts and its letter-clustered
+    variance can be kept up to date as letters come and go.
+
+    >>> letter_measures(3, 1)["itemOverturnedProducts"]
+    3
+    """
+    return {
+        "upheld": items - overturned,
+        "overturned": overturned,
+        "letters": 1,
+        "overturnedLetters": int(overturned > 0),
+        "itemSquares": items * items,
+        "overturnedSquares": overturned * overturned,
+        "itemOverturnedProducts": items * overturned,
+    }
 
 
 @cache
@@ -272,9 +330,9 @@ def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
     yield f"{node} <{I.QB}dataSet> <{I.dataset(cell.dataset)}>{tail}"
     for prop, term in cell.dims:
         yield f"{node} <{I.NS}{prop}> {term}{tail}"
-    yield f"{node} <{_ITEMS}> {_int(sum(counts.values()))}{tail}"
-    for outcome, prop in _MEASURES.items():
-        yield f"{node} <{prop}> {_int(counts.get(outcome, 0))}{tail}"
+    yield f"{node} <{_ITEMS}> {_int(counts['upheld'] + counts['overturned'])}{tail}"
+    for measure, prop in MEASURES.items():
+        yield f"{node} <{prop}> {_int(counts.get(measure, 0))}{tail}"
 
 
 def _count_of(quad: ox.Quad) -> int:
@@ -318,8 +376,8 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     for ``letters`` letters. Observations whose counts fall to zero are removed."""
     graph = _graph()
     by_cell: dict[Cell, dict[str, int]] = defaultdict(dict)
-    for (cell, outcome), n in change.items():
-        by_cell[cell][outcome] = by_cell[cell].get(outcome, 0) + n
+    for (cell, measure), n in change.items():
+        by_cell[cell][measure] = by_cell[cell].get(measure, 0) + n
     invalidate(store)
     lines: list[str] = []
     stale: list[ox.Quad] = []
@@ -337,15 +395,15 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
             continue
         node = ox.NamedNode(cell.iri)
         old = list(store.quads_for_pattern(node, None, None, graph))
-        counts = {o: delta.get(o, 0) for o in OUTCOMES}
+        counts = {m: delta.get(m, 0) for m in MEASURES}
+        by_property = {prop: measure for measure, prop in MEASURES.items()}
         for quad in old:
-            for outcome, prop in _MEASURES.items():
-                if quad.predicate.value == prop:
-                    counts[outcome] += _count_of(quad)
+            if quad.predicate.value in by_property:
+                counts[by_property[quad.predicate.value]] += _count_of(quad)
         if any(n < 0 for n in counts.values()):
             raise StoreError(f"statistics would go negative for {cell}; run a full refresh")
         stale.extend(old)
-        if any(counts.values()):
+        if counts["letters"]:
             lines.extend(_slice_lines(cell, described))
             lines.extend(_observation_lines(cell, counts))
         else:  # gone: out of its slices too

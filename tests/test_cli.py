@@ -40,13 +40,17 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         "letters: 5  items: 11  upheld: 8  overturned: 3",
         "Which guidelines does the IMR reviewer cite, and how do those items end?",
-        "label                                      items  upheld  overturned  overturned %  95% interval",
-        "-----------------------------------------  -----  ------  ----------  ------------  ------------",
-        "Chronic Pain Medical Treatment Guidelines      6       5           1          16.7      3.0–56.4",
-        "ACOEM Practice Guidelines                      4       2           2          50.0     15.0–85.0",
-        "Acupuncture Medical Treatment Guidelines       1       0           1         100.0    20.7–100.0",
-        "Other medical evidence                         1       1           0           0.0      0.0–79.3",
-        "Postsurgical Treatment Guidelines              1       1           0           0.0      0.0–79.3",
+        "label                                      items  overturned  letters  overturned %  95% interval  shrunk %      q",
+        "-----------------------------------------  -----  ----------  -------  ------------  ------------  --------  -----",
+        "Chronic Pain Medical Treatment Guidelines      6           1        4          16.7      3.0–56.4      25.8  0.560",
+        "ACOEM Practice Guidelines                      4           2        4          50.0     15.0–85.0      35.9  0.560",
+        "Acupuncture Medical Treatment Guidelines       1           1        1         100.0    20.7–100.0      36.5  0.512",
+        "Other medical evidence                         1           0        1           0.0      0.0–79.3      28.2  0.560",
+        "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      28.2  0.560",
+        "Rates count items decided on their own (dependent items left out); 95% intervals are clustered by",
+        "letter (a letter's items are not independent), Wilson's where each letter has one item in the row.",
+        "Base rate 27.3%: difference and q (Benjamini-Hochberg) compare each row with it. Shrunk rates pull",
+        "small rows toward 30.8% with the weight of 11.1 items (a beta prior estimated from these rows).",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cases.jsonl",
@@ -135,19 +139,26 @@ def test_cli_query_table_and_formats(known_file: Path) -> None:
     args = ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "source"]
     table = runner.invoke(main, args)
     assert table.exit_code == 0, table.output
-    lines = table.output.splitlines()
-    assert lines[0].split() == ["unit", "label", "items", "upheld", "overturned", "overturned", "%", "95%", "interval"]
-    assert re.split(r"\s{2,}", lines[2]) == ["gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "50.0", "9.5–90.5"]
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == [
+        *("unit", "label", "items", "upheld", "overturned", "letters"),
+        *("overturned", "%", "95%", "interval", "shrunk", "%", "vs", "base", "q"),
+    ]
+    assert re.split(r"\s{2,}", lines[2]) == [
+        *("gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "2", "50.0", "9.5–90.5", "50.0", "+10.0", "0.773")
+    ]
+    assert "95% intervals are clustered by letter" in table.stderr and "Base rate 40.0%" in table.stderr
     csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
-    assert csv.output.splitlines()[:2] == [
-        "unit,label,items,upheld,overturned,overturn_rate,rate_low,rate_high",
-        f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,0.6666666666666666,"
-        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r}",
+    assert csv.stdout.splitlines()[:2] == [
+        "unit,label,items,upheld,overturned,letters,overturned_letters,overturn_rate,rate_low,rate_high,interval,"
+        "effective_items,shrunk_rate,difference,q_value",
+        f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,3,2,0.6666666666666666,"
+        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r},wilson,3.0,,{2 / 3 - 0.4!r},0.41421617824252505",
     ]
     jsonl = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--format", "jsonl"])
-    assert jsonl.output.startswith('{"items": 5, "upheld": 3, "overturned": 2, "overturn_rate": 0.4')
+    assert jsonl.stdout.startswith('{"items": 5, "upheld": 3, "overturned": 2, "letters": 3, "overturned_letters": 2')
     small = runner.invoke(main, [*args, "--min-items", "2", "--format", "csv"])
-    assert len(small.output.splitlines()) == 3  # header, ACOEM, ODG
+    assert len(small.stdout.splitlines()) == 3  # header, ACOEM, ODG
 
 
 def test_warnings_file_lists_each_warning_with_its_kind(tmp_path: Path) -> None:
@@ -323,7 +334,9 @@ def test_the_output_format_follows_the_file_name_unless_it_disagrees(known_file:
     runner = CliRunner()
     out = tmp_path / "outcomes.csv"
     assert runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "-o", str(out)]).exit_code == 0
-    assert out.read_text().splitlines()[0] == "items,upheld,overturned,overturn_rate,rate_low,rate_high"
+    assert out.read_text().splitlines()[0] == (
+        "items,upheld,overturned,letters,overturned_letters,overturn_rate,rate_low,rate_high,interval,effective_items"
+    )
     clash = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "-o", str(out), "--format", "json"])
     assert clash.exit_code == 2 and "--format json and -o" in clash.output and "disagree" in clash.output
 

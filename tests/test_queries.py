@@ -179,12 +179,21 @@ def test_every_rate_query_is_checked_and_has_a_raw_twin() -> None:
         assert (query.raw is not None) == query.uses_statistics, name
 
 
-def test_rates_carry_wilson_intervals(known: ox.Store) -> None:
+def test_rates_carry_intervals_clustered_by_letter(known: ox.Store) -> None:
+    """Items (overturned, upheld), (upheld, upheld), (overturned): p = 2/5 over 3 letters.
+    By hand: Σ(y - p·n)² = (1 - 0.8)² + (0 - 0.8)² + (1 - 0.4)² = 1.04; the clustered variance
+    3/2 · 1.04 / 25 = 0.0624 is 1.3 times the binomial 0.24 / 5, so the 5 items are worth 5/1.3."""
     row = next(iter(imr_graph.query(known, "outcomes")))
     assert row["overturn_rate"] == pytest.approx(0.4)
+    assert (row["letters"], row["overturned_letters"], row["interval"]) == (3, 2, "clustered")
+    assert row["effective_items"] == pytest.approx(5 / 1.3)
+    assert (row["rate_low"], row["rate_high"]) == pytest.approx(imr_graph.wilson(0.4 * 5 / 1.3, 5 / 1.3))
     low, high = imr_graph.wilson(2, 5)
-    assert (row["rate_low"], row["rate_high"]) == (low, high)
     assert (round(low, 4), round(high, 4)) == (0.1176, 0.7693)
+    assert row["rate_low"] < low and row["rate_high"] > high  # wider than if the items were independent
+    per_letter = next(iter(imr_graph.query(known, "outcomes", per="letter")))
+    assert per_letter["overturn_rate"] == pytest.approx(2 / 3)
+    assert (per_letter["rate_low"], per_letter["rate_high"]) == imr_graph.wilson(2, 3)
     assert [round(x, 4) for x in imr_graph.wilson(0, 3)] == [0.0, 0.5615]  # three items say little
     assert imr_graph.wilson(0, 0) == (0.0, 1.0)
 
@@ -398,8 +407,11 @@ def test_a_question_with_no_slice_bound_reads_every_slice(known: ox.Store) -> No
         for level in ("source", "chapter", "page"):
             bound = imr_graph.query(known, "overturn-by-guideline", role=role, level=level)
             role_iri = stats.ROLES[role]
-            picked = [r for r in everything if r["role"] == role_iri and r["level"] == level]
-            keep = list(bound.columns)
+            picked = [
+                r for r in everything if r["role"] == role_iri and r["level"] == level and r["scope"] == "independent"
+            ]
+            keep = [c for c in bound.columns if c in everything.columns]  # not those comparing rows
+            assert set(bound.columns) - set(keep) == {"shrunk_rate", "difference", "q_value"}
             assert sorted(tuple(r[c] for c in keep) for r in picked) == sorted(tuple(r[c] for c in keep) for r in bound)
             assert len(bound) > 0
 
@@ -539,12 +551,25 @@ def test_the_pages_variant_lists_what_the_general_query_lists(
     assert found > 30
 
 
-def test_counts_agree_with_the_case_records(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
-    """An independent path: count straight from the records, in plain Python."""
+@pytest.mark.parametrize("include_dependent", [False, True], ids=["independent-items", "all-items"])
+def test_counts_agree_with_the_case_records(
+    shared_store: tuple[ox.Store, list[CaseRecord]], include_dependent: bool
+) -> None:
+    """An independent path: count straight from the records, in plain Python (dependent items
+    left out by default), letters and the sums over letters too."""
     store, records = shared_store
-    items = [(r, i) for r in records for i in r.items]
+    items = [(r, i) for r in records for i in r.items if include_dependent or not i.dependent]
+    assert include_dependent or len(items) < sum(len(r.items) for r in records)  # the corpus has dependent items
     overturned = sum(i.decision is OVERTURNED for _, i in items)
-    assert counts(imr_graph.query(store, "outcomes")) == {(): (len(items), overturned)}
+
+    def query(name: str, **params: str) -> imr_graph.Result:
+        return imr_graph.query(store, name, include_dependent=include_dependent, **params)
+
+    assert counts(query("outcomes")) == {(): (len(items), overturned)}
+    per_letter = Counter(r.id for r, _ in items)
+    letters_overturned = {r.id for r, i in items if i.decision is OVERTURNED}
+    (row,) = query("outcomes").rows
+    assert (row["letters"], row["overturned_letters"]) == (len(per_letter), len(letters_overturned))
 
     def tally(keys_of) -> dict[tuple[object, ...], tuple[int, int]]:  # type: ignore[no-untyped-def]
         seen: Counter[tuple[object, ...]] = Counter()
@@ -555,44 +580,52 @@ def test_counts_agree_with_the_case_records(shared_store: tuple[ox.Store, list[C
                 over[key] += one.decision is OVERTURNED
         return {k: (seen[k], over[k]) for k in seen}
 
+    years: dict[object, set[str]] = {}
+    for record, _ in items:
+        if record.decision_date:
+            years.setdefault(int(record.decision_date[:4]), set()).add(record.id)
+    assert {r["year"]: r["letters"] for r in query("overturn-by-year")} == {y: len(ids) for y, ids in years.items()}
+
     for role in ("reviewer", "claims_administrator"):
         by_source = tally(lambda r, i, role=role: [(GL + c.guideline.value,) for c in getattr(i, role).citations])
         name = role.replace("_", "-")
-        assert counts(imr_graph.query(store, "overturn-by-guideline", role=name, level="source"), "unit") == by_source
+        assert counts(query("overturn-by-guideline", role=name, level="source"), "unit") == by_source
         pages = tally(
             lambda r, i, role=role: [
                 (iri.pages(cited_units(c).base, a, b),) for c in getattr(i, role).citations for a, b in c.pages
             ]
         )
-        assert counts(imr_graph.query(store, "overturn-by-guideline", role=name, level="page"), "unit") == pages
+        assert counts(query("overturn-by-guideline", role=name, level="page"), "unit") == pages
     years = tally(lambda r, i: [(int(r.decision_date[:4]),)] if r.decision_date else [])
-    assert counts(imr_graph.query(store, "overturn-by-year"), "year") == years
+    assert counts(query("overturn-by-year"), "year") == years
     subcategories = tally(
         lambda r, i: [(iri.category(i.treatment.category, i.treatment.subcategory),)] if i.treatment.category else []
     )
-    assert counts(imr_graph.query(store, "overturn-by-category", detail="subcategory"), "category") == subcategories
+    assert counts(query("overturn-by-category", detail="subcategory"), "category") == subcategories
     states = tally(lambda r, i: [(iri.state(s),) for s in r.reviewer.license_states])
-    assert counts(imr_graph.query(store, "overturn-by-state"), "state") == states
+    assert counts(query("overturn-by-state"), "state") == states
     vocabulary = load_vocabulary().specialty_iris
     specialties = tally(lambda r, i: [(vocabulary.get(s) or iri.specialty(s),) for s in r.reviewer.specialties])
-    assert counts(imr_graph.query(store, "overturn-by-specialty"), "specialty") == specialties
+    assert counts(query("overturn-by-specialty"), "specialty") == specialties
 
     def sources(citations: tuple[Citation, ...]) -> set[str]:
         return {GL + c.guideline.value for c in citations}
 
     def agreement(r: CaseRecord, i: Item) -> list[tuple[str]]:
         mine, theirs = sources(i.claims_administrator.citations), sources(i.reviewer.citations)
+        if not mine and not theirs:
+            return [("neither-cited",)]
         if not mine:
             return [("claims-administrator-cited-none",)]
         return [("reviewer-cited-none",)] if not theirs else [("shared",) if mine & theirs else ("different",)]
 
-    assert counts(imr_graph.query(store, "citation-agreement"), "agreement") == tally(agreement)
+    assert counts(query("citation-agreement"), "agreement") == tally(agreement)
     pairs = tally(
         lambda r, i: [(a, b) for a in sources(i.reviewer.citations) for b in sources(i.reviewer.citations) if a < b]
     )
-    assert counts(imr_graph.query(store, "cocitation", level="source"), "unit", "other") == pairs
+    assert counts(query("cocitation", level="source"), "unit", "other") == pairs
     no_evidence = tally(lambda r, i: [("none",)] if not i.claims_administrator.cited_evidence else [])
-    by_tier = counts(imr_graph.query(store, "evidence-basis", role="claims-administrator"), "tier")
+    by_tier = counts(query("evidence-basis", role="claims-administrator"), "tier")
     assert by_tier[("none",)] == no_evidence[("none",)]
     assert sum(n for n, _ in by_tier.values()) == len(items)
 
@@ -739,7 +772,7 @@ def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["build", str(path), "--store", str(tmp_path / "s"), "-q"]).exit_code == 0
     result = runner.invoke(main, ["query", "outcomes", "--store", str(tmp_path / "s"), "--format", "csv"])
-    assert result.output.splitlines()[1].startswith("5,3,2,0.4,")
+    assert result.stdout.splitlines()[1].startswith("5,3,2,3,2,0.4,")  # items, upheld, overturned, letters, …
 
 
 def test_statistics_name_a_unit_the_same_whatever_order_letters_come_in() -> None:
