@@ -24,6 +24,7 @@ It is association, not cause: reviewers choose what to cite after reading the ca
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -163,8 +164,8 @@ class Report:
     def rows(self) -> list[dict[str, Value]]:
         found: list[dict[str, Value]] = []
         for d in self.drivers:
-            values: tuple[Value, ...] = (d.unit, d.label, d.items, d.letters, d.overturned, d.odds_ratio, d.low, d.high, d.q_value,
-                      *d.sensitivity)  # fmt: skip
+            counted: tuple[Value, ...] = (d.unit, d.label, d.items, d.letters, d.overturned)
+            values = (*counted, d.odds_ratio, d.low, d.high, d.q_value, *d.sensitivity)
             found.append(dict(zip(self.columns(), values, strict=True)))
         return found
 
@@ -364,6 +365,22 @@ def drivers(
     where = resolve(target)
     items = _items(where, include_dependent)
     cited = _units(where, role, by)
+    report = fit_drivers(items, cited, min_items=min_items, penalty=penalty, top=top)
+    labels = _labels(where, role, by)
+    named = tuple(dataclasses.replace(d, label=labels.get(d.unit, d.label)) for d in report.drivers)
+    return dataclasses.replace(report, drivers=named, level=by, include_dependent=include_dependent)
+
+
+def fit_drivers(
+    items: Mapping[str, Item],
+    cited: Mapping[str, set[str]],
+    *,
+    min_items: int = 10,
+    penalty: float = 1.0,
+    top: int | None = 60,
+) -> Report:
+    """The model on items already read: ``items`` maps an item to what the model knows of it,
+    ``cited`` an item to the units it cites (see :func:`drivers`)."""
     counts = Counter(u for item, units in cited.items() if item in items for u in units)
     overturned_by_unit = Counter(u for item, units in cited.items() if item in items and items[item].overturned
                                  for u in units)  # fmt: skip
@@ -385,7 +402,6 @@ def drivers(
         fit_logistic(data.matrix, data.outcome, penalized * max(strength, _NUMERICAL) + (1 - penalized) * _NUMERICAL)
         for strength in PENALTIES
     ]
-    labels = _labels(where, role, by)
     assert fitted.clustered is not None
     columns = [data.features.index(f"unit:{unit}") + 1 for unit in kept]
     errors = [float(np.sqrt(fitted.clustered[k, k])) for k in columns]
@@ -398,7 +414,7 @@ def drivers(
         found.append(
             Driver(
                 unit,
-                labels.get(unit, unit.rsplit("/", 1)[-1]),
+                unit.rsplit("/", 1)[-1],
                 counts[unit],
                 len(letters_by_unit[unit]),
                 overturned_by_unit[unit],
@@ -434,8 +450,6 @@ def drivers(
         references=data.references,
         events_per_parameter=per_parameter,
         warnings=tuple(warnings),
-        level=by,
-        include_dependent=include_dependent,
     )
 
 

@@ -5,12 +5,10 @@ the statistics kept through rebuilds, endpoints, and the errors users see."""
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -19,9 +17,8 @@ from click.testing import CliRunner
 import imr_graph
 from imr_graph import iri, stats
 from imr_graph.cli import main
-from imr_graph.drivers import design, fit_logistic
 from imr_graph.endpoint import with_values
-from imr_graph.errors import ModelError, QueryError, StoreError
+from imr_graph.errors import QueryError, StoreError
 from imr_graph.extract import extract_paths, find_letters
 from imr_graph.named import bindings, catalog
 from imr_graph.questions import run_rdflib
@@ -33,7 +30,7 @@ from imr_graph.records import (
     Item,
     record_json,
 )
-from imr_graph.store import build, open_store, write_graph
+from imr_graph.store import build, open_store
 from imr_graph.vocab import load_vocabulary
 from tests.conftest import oxigraph_server, shared_path
 from tests.known import GL, OVERTURNED, STUDY, UPHELD, known_records
@@ -682,87 +679,6 @@ def test_endpoint_cases_citing_and_errors(endpoint: str) -> None:
     assert len(imr_graph.query(endpoint, "cases-citing", unit="ODG", contains=HOSTILE)) == 0
     with pytest.raises(QueryError, match="answered 400"):
         imr_graph.sparql(endpoint, "SELECT ?x WHERE { ?x ")
-
-
-# -- drivers ------------------------------------------------------------------------
-
-
-def test_penalized_fit_matches_statsmodels_when_the_penalty_vanishes() -> None:
-    import statsmodels.api as sm
-
-    rng = np.random.default_rng(7)
-    x = np.column_stack([np.ones(2000), rng.integers(0, 2, (2000, 3))]).astype(float)
-    y = (rng.random(2000) < 1 / (1 + np.exp(-(x @ np.array([-1.5, 1.2, -0.8, 0.0]))))).astype(float)
-    ours = fit_logistic(x, y, penalty=1e-10)
-    theirs = sm.Logit(y, x).fit(disp=0)
-    assert ours.converged
-    np.testing.assert_allclose(ours.coef, theirs.params, rtol=1e-6)
-    np.testing.assert_allclose(np.sqrt(np.diag(ours.covariance)), theirs.bse, rtol=1e-6)
-    shrunk = fit_logistic(x, y, penalty=50.0)
-    assert all(abs(a) < abs(b) for a, b in zip(shrunk.coef[1:3], ours.coef[1:3], strict=True))
-
-
-def test_drivers_recover_a_planted_effect_with_the_treatment_mix_held_fixed() -> None:
-    """Unit A is cited mostly for a category that is often overturned; unit B is not. Raw rates
-    favour A, but with the category held fixed only B raises the odds (planted OR = e^1.5)."""
-    rng = np.random.default_rng(3)
-    items, units = {}, {}
-    for k in range(4000):
-        risky = rng.random() < 0.5
-        cites_a = rng.random() < (0.8 if risky else 0.2)
-        cites_b = rng.random() < 0.3
-        logit = -2.5 + 2.0 * risky + 1.5 * cites_b
-        overturned = bool(rng.random() < 1 / (1 + math.exp(-logit)))
-        items[f"i{k}"] = (overturned, {f"category:{'risky' if risky else 'plain'}", "year:2016"})
-        units[f"i{k}"] = {u for u, on in (("A", cites_a), ("B", cites_b)) if on}
-    data = design(items, units, ["A", "B"])
-    assert data.features == ("unit:A", "unit:B", "category:risky") or data.features == (
-        "unit:A",
-        "unit:B",
-        "category:plain",
-    )
-    fitted = fit_logistic(data.matrix, data.outcome, penalty=1.0)
-    se = np.sqrt(np.diag(fitted.covariance))
-    a_low, a_high = np.exp(fitted.coef[1] - 1.96 * se[1]), np.exp(fitted.coef[1] + 1.96 * se[1])
-    b_low, b_high = np.exp(fitted.coef[2] - 1.96 * se[2]), np.exp(fitted.coef[2] + 1.96 * se[2])
-    assert a_low < 1 < a_high  # A's high raw rate was the category's
-    assert b_low < math.exp(1.5) < b_high and b_low > 1
-
-
-def test_drivers_on_the_real_corpus_refuse_thin_units_and_say_it_is_association(
-    shared_store: tuple[ox.Store, list[CaseRecord]], tmp_path: Path
-) -> None:
-    store, records = shared_store
-    report = imr_graph.drivers(store, by="source", min_items=20)
-    cited = Counter(
-        c.guideline.value
-        for r in records
-        for i in r.items
-        for c in {c.guideline: c for c in i.reviewer.citations}.values()
-    )
-    assert {d.unit.rsplit("/", 1)[1]: d.items for d in report.drivers} == {
-        code: n for code, n in cited.items() if n >= 20
-    }
-    assert report.too_few == sum(1 for n in cited.values() if n < 20)
-    assert all(d.low < d.odds_ratio < d.high for d in report.drivers)
-    assert "not cause" in report.caveat
-    path = tmp_path / "g.trig"
-    write_graph(store, path)
-    result = CliRunner().invoke(
-        main, ["drivers", "--graph", str(path), "--by", "source", "--min-items", "20", "--format", "csv"]
-    )
-    assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "unit,label,items,overturned,odds_ratio,or_low,or_high"
-    assert len(result.stdout.splitlines()) == 1 + len(report.drivers)
-    assert "Association, not cause" in result.stderr
-
-
-def test_drivers_need_both_outcomes() -> None:
-    store = open_store(None)
-    only_upheld = [r for r in known_records() if all(i.decision is UPHELD for i in r.items)]
-    build(only_upheld, store)
-    with pytest.raises(ModelError, match="both outcomes"):
-        imr_graph.drivers(store)
 
 
 def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
