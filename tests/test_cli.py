@@ -40,13 +40,13 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         "letters: 5  items: 11  upheld: 8  overturned: 3",
         "Which guidelines does the IMR reviewer cite, and how do those items end?",
-        "label                                      items  overturned  letters  overturned %  95% interval  shrunk %      q",
-        "-----------------------------------------  -----  ----------  -------  ------------  ------------  --------  -----",
-        "Chronic Pain Medical Treatment Guidelines      6           1        4          16.7      3.0–56.4      25.8  0.560",
-        "ACOEM Practice Guidelines                      4           2        4          50.0     15.0–85.0      35.9  0.560",
-        "Acupuncture Medical Treatment Guidelines       1           1        1         100.0    20.7–100.0      36.5  0.512",
-        "Other medical evidence                         1           0        1           0.0      0.0–79.3      28.2  0.560",
-        "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      28.2  0.560",
+        "label                                      items  overturned  letters  overturned %  95% interval  shrunk %      q",  # noqa: E501
+        "-----------------------------------------  -----  ----------  -------  ------------  ------------  --------  -----",  # noqa: E501
+        "Chronic Pain Medical Treatment Guidelines      6           1        4          16.7      3.0–56.4      25.8  0.560",  # noqa: E501
+        "ACOEM Practice Guidelines                      4           2        4          50.0     15.0–85.0      35.9  0.560",  # noqa: E501
+        "Acupuncture Medical Treatment Guidelines       1           1        1         100.0    20.7–100.0      36.5  0.512",  # noqa: E501
+        "Other medical evidence                         1           0        1           0.0      0.0–79.3      28.2  0.560",  # noqa: E501
+        "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      28.2  0.560",  # noqa: E501
         "Rates count items decided on their own (dependent items left out); 95% intervals are clustered by",
         "letter (a letter's items are not independent), Wilson's where each letter has one item in the row.",
         "Base rate 27.3%: difference and q (Benjamini-Hochberg) compare each row with it. Shrunk rates pull",

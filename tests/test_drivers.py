@@ -21,7 +21,6 @@ from imr_graph.records import CaseRecord
 from imr_graph.store import build, open_store, write_graph
 from tests.known import UPHELD, known_records
 
-
 #: The planted odds ratio, as the model sees it: averaged over letters. A letter effect of sd σ
 #: flattens an odds ratio by about √(1 + 0.346σ²) on the log scale (Zeger, Liang & Albert
 #: 1988), so the letters are made with the log odds ratio that much larger.
