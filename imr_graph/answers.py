@@ -42,6 +42,7 @@ class Result:
     scope: str = "independent"  # which items: independent ones (dependent items left out), or all
     base: float | None = None  # the base rate the rows were compared with (see compare)
     prior: Prior | None = None  # the prior the shrunk rates were shrunk by
+    filters: tuple[str, ...] = ()  # which items the answer counts, when filtered ("decided in 2016", …)
 
     def legend(self) -> str:
         """What the rate columns mean, in a sentence or two (empty when there are none)."""
@@ -55,6 +56,8 @@ class Result:
                 f"Rates count {items}; 95% intervals are clustered by letter (a letter's items are not "
                 "independent), Wilson's where each letter has one item in the row."
             )
+        if self.filters:
+            said += f" Only items {', '.join(self.filters)} (counted from the letter graphs)."
         if self.base is not None:
             said += (
                 f" Base rate {100 * self.base:.1f}%: difference and q (Benjamini-Hochberg) compare each row with it."

@@ -695,6 +695,18 @@ def _question_command(query: Any) -> click.Command:
         for p in query.parameters
     ]
 
+    if query.raw is not None:  # a rate question: it takes the filters too
+        params += [
+            click.Option(
+                ["--year"], metavar="YEAR[-YEAR]", help="Only letters decided in these years (2016, 2015-2017)."
+            ),
+            click.Option(["--specialty"], metavar="NAME", help="Only letters whose reviewer has this specialty."),
+        ]
+        if not any(p.name == "category" for p in query.parameters):
+            params.append(
+                click.Option(["--category"], metavar="NAME", help="Only items of this request category or subcategory.")
+            )
+
     @_output_options
     @_source_options
     @click.option("--param", "pairs", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")

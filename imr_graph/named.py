@@ -254,6 +254,62 @@ def bind(parameter: Parameter, value: object) -> dict[str, Term]:
     return {parameter.name: ox.Literal(text)}
 
 
+#: The variables the filters bind in a raw twin, with the values that mean "no filter".
+FILTER_DEFAULTS: dict[str, Term] = {
+    "onlyCategory": ox.Literal("any"),
+    "fromYear": ox.Literal("0", datatype=_INT),
+    "toYear": ox.Literal("0", datatype=_INT),
+    "onlySpecialty": ox.Literal("any"),
+}
+_YEARS = re.compile(r"^(?P<first>\d{4})(?:\s*[-–]\s*(?P<last>\d{4}))?$")
+
+
+@cache
+def _specialties() -> dict[str, str]:
+    from imr_graph.vocab import fold, load_vocabulary
+
+    return {fold(label): concept for label, concept in load_vocabulary().specialty_iris.items()}
+
+
+def filters(*, year: object = None, category: object = None, specialty: object = None) -> dict[str, Term]:
+    """The bindings of the filters a rate question takes from the letter graphs: decision years
+    (``2016`` or ``2015-2017``), a request category or subcategory, a reviewer specialty; each
+    value checked and bound, never written into the query. Empty when none is given.
+
+    >>> sorted(filters(year="2015-2016"))
+    ['fromYear', 'onlyCategory', 'onlySpecialty', 'toYear']
+    """
+    if year is None and category is None and specialty is None:
+        return {}
+    bound = dict(FILTER_DEFAULTS)
+    if year is not None:
+        match = _YEARS.match(str(year).strip())
+        if match is None:
+            raise QueryError(f"year: {shown(year)} is not a year or a range of years such as 2015-2017")
+        first, last = int(match["first"]), int(match["last"] or match["first"])
+        if last < first:
+            raise QueryError(f"year: {shown(year)} ends before it starts")
+        bound["fromYear"] = ox.Literal(str(first), datatype=_INT)
+        bound["toYear"] = ox.Literal(str(last), datatype=_INT)
+    if category is not None:
+        bound["onlyCategory"] = bind(Parameter("category", "category", None, ""), category)["category"]
+    if specialty is not None:
+        from imr_graph.vocab import fold
+
+        text = str(specialty)
+        known = _specialties()
+        if text.startswith(("http://", "https://")):
+            concept = _iri(Parameter("specialty", "iri", None, ""), text).value
+        else:
+            concept = known.get(fold(text), "")
+        if not concept:
+            close = difflib.get_close_matches(fold(text), list(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise QueryError(f"specialty: no reviewer specialty {shown(text)}{hint}")
+        bound["onlySpecialty"] = ox.NamedNode(concept)
+    return bound
+
+
 def parameter_variables(query: NamedQuery) -> set[str]:
     """The variables a query's parameters bind (left out of its results: their value is known)."""
     found = {p.name for p in query.parameters}

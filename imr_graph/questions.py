@@ -17,7 +17,17 @@ from imr_graph import iri as I
 from imr_graph.answers import Result, Value, compare, per_letter, python, shape
 from imr_graph.endpoint import Endpoint, with_values
 from imr_graph.errors import QueryError, StoreError, shown
-from imr_graph.named import NamedQuery, Term, bindings, named, query_text, raw_query, with_slice
+from imr_graph.named import (
+    FILTER_DEFAULTS,
+    NamedQuery,
+    Term,
+    bindings,
+    filters,
+    named,
+    query_text,
+    raw_query,
+    with_slice,
+)
 
 
 def _syntax_error(text: str, err: Exception) -> QueryError:
@@ -145,6 +155,8 @@ def run(
     raw: bool = False,
     include_dependent: bool = False,
     per: str = "item",
+    year: object = None,
+    specialty: object = None,
     **params: object,
 ) -> Result:
     """Ask a named question of a store, a graph file, an endpoint or an rdflib graph.
@@ -153,13 +165,28 @@ def run(
     Rates count items decided on their own unless ``include_dependent`` (dependent items are
     decided only because another item was), per item or, with ``per="letter"``, per letter;
     each row is compared with the base rate counted the same way (see :func:`answers.compare`).
+
+    Rate questions also take filters: ``year`` (``2016`` or ``2015-2017``), ``specialty`` (of
+    the reviewer) and ``category`` (of the request, for questions that have no category
+    parameter of their own). Filtered answers are counted from the letter graphs.
     """
     if per not in PER:
         raise QueryError(f"per must be item or letter, not {shown(per)}")
-    query = raw_query(name) if raw else named(name)
-    bound = bindings(named(name) if raw else query, params)
+    question = named(name)
+    category = None
+    if "category" in params and not any(p.name == "category" for p in question.parameters):
+        category = params.pop("category")
+    filtered = filters(year=year, category=category, specialty=specialty)
+    if filtered:
+        if question.raw is None:
+            raise QueryError(f"{name} takes no filters (year, category, specialty): it is not a rate question")
+        raw = True
+    query = raw_query(name) if raw else question
+    bound = bindings(question, params)
     if "?scope" in query.text:
         bound["scope"] = ox.Literal("all" if include_dependent else "independent")
+    if "?onlyCategory" in query.text:
+        bound.update(filtered or FILTER_DEFAULTS)
     if not raw:
         bound = with_slice(query, bound)
     where = resolve(target)
@@ -168,7 +195,6 @@ def run(
         text = query_text(query.variant[1])
     if isinstance(where, ox.Store) and I.STATISTICS_GRAPH in text:
         require_statistics(where)
-    question = named(name)  # a raw twin's rows are shaped as its question's
     if isinstance(where, ox.Store) and query.inline:
         result = run_store(where, with_values(text, bound), bound, question=question, substitute=False)
     else:
@@ -177,8 +203,15 @@ def run(
         result = dataclasses.replace(result, note=unfinished_note(where))
     if per == "letter":
         result = per_letter(result)
+    if filtered:
+        said = [f"decided in {year}" if year is not None else "", f"filed under {category}" if category else "",
+                f"reviewed by {specialty}" if specialty is not None else ""]  # fmt: skip
+        result = dataclasses.replace(result, filters=tuple(x for x in said if x))
     if "overturn_rate" in result.columns and name != "outcomes":
-        base = run(where, "outcomes", raw=raw, include_dependent=include_dependent, per=per)
+        base = run(
+            where, "outcomes", raw=raw, include_dependent=include_dependent, per=per, year=year, specialty=specialty,
+            **({"category": category} if category is not None else {}),
+        )  # fmt: skip
         rate = base.rows[0].get("overturn_rate") if base.rows else None
         result = compare(result, rate if isinstance(rate, float) else None)
     return result

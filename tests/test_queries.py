@@ -724,3 +724,65 @@ def test_statistics_name_a_unit_the_same_whatever_order_letters_come_in() -> Non
         if q.predicate.value == iri.RDFS + "label"
     ]
     assert names == ["A review of braces"]
+
+
+def test_filters_by_year_category_and_specialty_on_the_known_letters(known: ox.Store) -> None:
+    """Counted by hand: letter 1 (2016, orthopedic surgery: opioid overturned, NSAID upheld),
+    letter 2 (2017, internal medicine: opioid upheld, test upheld), letter 3 (no date, both
+    specialties: opioid overturned)."""
+
+    def years(**filters: str) -> list[tuple[object, ...]]:
+        result = imr_graph.query(known, "overturn-by-year", **filters)
+        return [(r["year"], r["items"], r["overturned"], r["letters"]) for r in result]
+
+    assert years(year="2016") == [(2016, 2, 1, 1)]
+    assert years(year="2015-2017") == [(2016, 2, 1, 1), (2017, 2, 0, 1)]
+    assert years(year="2015") == []
+    assert years(specialty="Orthopedic Surgery") == [(2016, 2, 1, 1)]
+    assert years(category="Opioids") == [(2016, 1, 1, 1), (2017, 1, 0, 1)]
+    assert years(category="Pharmaceuticals", year="2016") == [(2016, 2, 1, 1)]
+    opioids = imr_graph.query(known, "outcomes", category="Opioids")
+    assert (opioids.rows[0]["items"], opioids.rows[0]["overturned"]) == (3, 2)
+    ortho = imr_graph.query(known, "overturn-by-guideline", level="source", specialty="orthopedic surgery")
+    assert ortho.base == pytest.approx(2 / 3)  # the base rate is the filtered population's
+    assert "Only items reviewed by orthopedic surgery" in ortho.legend()
+    treated = imr_graph.query(known, "guidelines-for-treatment", category="Pharmaceuticals", year="2016")
+    assert {r["unit"].rsplit("/", 1)[1] for r in treated} == {  # type: ignore[union-attr]
+        "acoem-2004-ch12",
+        "cpmtg-chronic-pain-medical-treatment-2016",
+        "odg-pain",
+    }
+    with pytest.raises(QueryError, match="did you mean orthopedic surgery"):
+        imr_graph.query(known, "outcomes", specialty="Orthopedic surgeon")
+    with pytest.raises(QueryError, match="not a year"):
+        imr_graph.query(known, "outcomes", year="16")
+    with pytest.raises(QueryError, match="takes no filters"):
+        imr_graph.query(known, "cases-citing", unit="ODG", year="2016")
+    hostile = 'x" } } DROP ALL ; #'
+    with pytest.raises(QueryError, match="no request category"):
+        imr_graph.query(known, "outcomes", category=hostile)
+
+
+def test_filtered_answers_agree_with_the_case_records(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    store, records = shared_store
+    vocabulary = load_vocabulary().specialty_iris
+    year = "2016"
+    specialty = Counter(s for r in records for s in r.reviewer.specialties).most_common(1)[0][0]
+    picked = [
+        (r, i)
+        for r in records
+        for i in r.items
+        if not i.dependent and (r.decision_date or "").startswith(year) and specialty in r.reviewer.specialties
+    ]
+    result = imr_graph.query(store, "overturn-by-guideline", level="source", year=year, specialty=specialty)
+    expected: dict[str, tuple[int, int, set[str]]] = {}
+    for r, i in picked:
+        for source in {GL + c.guideline.value for c in i.reviewer.citations}:
+            n, y, letters = expected.get(source, (0, 0, set()))
+            expected[source] = (n + 1, y + (i.decision is OVERTURNED), letters | {r.id})
+    assert {r["unit"]: (r["items"], r["overturned"], r["letters"]) for r in result} == {
+        k: (n, y, len(ls)) for k, (n, y, ls) in expected.items()
+    }
+    assert vocabulary[specialty] in result.bound.get("onlySpecialty", "")
+    base = imr_graph.query(store, "outcomes", year=year, specialty=specialty).rows[0]
+    assert (base["items"], base["overturned"]) == (len(picked), sum(i.decision is OVERTURNED for _, i in picked))
