@@ -727,8 +727,6 @@ def _question_command(query: Any) -> click.Command:
         output: str | None,
         **options: str | None,
     ) -> None:
-        from imr_graph.answers import arrange
-
         values: dict[str, object] = {k: v for k, v in options.items() if v is not None}
         values.update(_parse_params(pairs))
         try:
@@ -738,11 +736,13 @@ def _question_command(query: Any) -> click.Command:
                 raw=raw,
                 include_dependent=include_dependent,
                 per=per,
+                sort=sort,
+                limit=limit,
+                min_items=min_items,
                 **values,
             )
             if result.note:
                 click.echo(f"imr-graph: warning: {result.note}", err=True)
-            result = arrange(result, sort=sort, limit=limit, min_items=min_items)
         except ImrGraphError as error:
             raise click.ClickException(str(error)) from error
         _emit(result, fmt, output)

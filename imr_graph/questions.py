@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from imr_graph import iri as I
-from imr_graph.answers import Result, Value, compare, per_letter, python, shape
+from imr_graph.answers import Result, Value, arrange, compare, per_letter, python, shape
 from imr_graph.endpoint import Endpoint, with_values
 from imr_graph.errors import QueryError, StoreError, shown
 from imr_graph.named import (
@@ -157,6 +157,9 @@ def run(
     per: str = "item",
     year: object = None,
     specialty: object = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    min_items: int = 1,
     **params: object,
 ) -> Result:
     """Ask a named question of a store, a graph file, an endpoint or an rdflib graph.
@@ -169,6 +172,9 @@ def run(
     Rate questions also take filters: ``year`` (``2016`` or ``2015-2017``), ``specialty`` (of
     the reviewer) and ``category`` (of the request, for questions that have no category
     parameter of their own). Filtered answers are counted from the letter graphs.
+
+    ``sort`` (items, letters, rate, shrunk, difference, q), ``limit`` and ``min_items`` pick
+    the rows shown; the shrunk rates and q-values are computed on every row first.
     """
     if per not in PER:
         raise QueryError(f"per must be item or letter, not {shown(per)}")
@@ -210,11 +216,11 @@ def run(
     if "overturn_rate" in result.columns and name != "outcomes":
         base = run(
             where, "outcomes", raw=raw, include_dependent=include_dependent, per=per, year=year, specialty=specialty,
-            **({"category": category} if category is not None else {}),
+            category=category,
         )  # fmt: skip
         rate = base.rows[0].get("overturn_rate") if base.rows else None
         result = compare(result, rate if isinstance(rate, float) else None)
-    return result
+    return arrange(result, sort=sort, limit=limit, min_items=min_items)
 
 
 def unfinished_note(store: ox.Store) -> str:
