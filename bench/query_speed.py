@@ -37,6 +37,7 @@ QUESTIONS: list[tuple[str, dict[str, str]]] = [
     ("overturn-by-guideline", {"level": "chapter", "role": "claims-administrator"}),
     ("overturn-by-guideline", {"level": "section"}),
     ("overturn-by-guideline", {"level": "page"}),
+    ("overturn-by-guideline", {"level": "chapter", "per": "letter"}),
     ("overturn-by-specialty", {}),
     ("overturn-by-category", {"detail": "subcategory"}),
     ("overturn-by-year", {}),

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph.errors import QueryError
 from imr_graph.named import NamedQuery, Term, parameter_variables
-from imr_graph.rates import Cell, Prior, benjamini_hochberg, estimate_prior, score_p_value, wilson
+from imr_graph.rates import Cell, Prior, benjamini_hochberg, estimate_prior, p_value, wilson
 
 if TYPE_CHECKING:
     import pandas
@@ -164,7 +164,7 @@ def compare(result: Result, base: float | None) -> Result:
     prior = estimate_prior(rates, sizes)
     p_values = []
     if base is not None:
-        p_values = [score_p_value(rate, size, base) for rate, size in zip(rates, sizes, strict=True)]
+        p_values = [p_value(rate, size, base) for rate, size in zip(rates, sizes, strict=True)]
     q_values = benjamini_hochberg(p_values) if p_values else []
     rows, k = [], 0
     for original in result.rows:

@@ -42,15 +42,15 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
         "Which guidelines does the IMR reviewer cite, and how do those items end?",
         "label                                      items  overturned  letters  overturned %  95% interval  shrunk %      q",  # noqa: E501
         "-----------------------------------------  -----  ----------  -------  ------------  ------------  --------  -----",  # noqa: E501
-        "Chronic Pain Medical Treatment Guidelines      6           1        4          16.7      3.0–56.4      25.8  0.560",  # noqa: E501
-        "ACOEM Practice Guidelines                      4           2        4          50.0     15.0–85.0      35.9  0.560",  # noqa: E501
-        "Acupuncture Medical Treatment Guidelines       1           1        1         100.0    20.7–100.0      36.5  0.512",  # noqa: E501
-        "Other medical evidence                         1           0        1           0.0      0.0–79.3      28.2  0.560",  # noqa: E501
-        "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      28.2  0.560",  # noqa: E501
+        "Chronic Pain Medical Treatment Guidelines      6           1        4          16.7      3.0–56.4      30.8  1.000",  # noqa: E501
+        "ACOEM Practice Guidelines                      4           2        4          50.0     15.0–85.0      30.8  1.000",  # noqa: E501
+        "Acupuncture Medical Treatment Guidelines       1           1        1         100.0    20.7–100.0      30.8  1.000",  # noqa: E501
+        "Other medical evidence                         1           0        1           0.0      0.0–79.3      30.8  1.000",  # noqa: E501
+        "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      30.8  1.000",  # noqa: E501
         "Rates count items decided on their own (dependent items left out); 95% intervals are clustered by",
         "letter (a letter's items are not independent), Wilson's where each letter has one item in the row.",
-        "Base rate 27.3%: difference and q (Benjamini-Hochberg) compare each row with it. Shrunk rates pull",
-        "small rows toward 30.8% with the weight of 11.1 items (a beta prior estimated from these rows).",
+        "Base rate 27.3%: difference and q (Benjamini-Hochberg) compare each row with it. These rows vary no",
+        "more than chance would make them: every shrunk rate is their mean, 30.8%.",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cases.jsonl",
@@ -145,7 +145,7 @@ def test_cli_query_table_and_formats(known_file: Path) -> None:
         *("overturned", "%", "95%", "interval", "shrunk", "%", "vs", "base", "q"),
     ]
     assert re.split(r"\s{2,}", lines[2]) == [
-        *("gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "2", "50.0", "9.5–90.5", "50.0", "+10.0", "0.773")
+        *("gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "2", "50.0", "9.5–90.5", "50.0", "+10.0", "1.000")
     ]
     assert "95% intervals are clustered by letter" in table.stderr and "Base rate 40.0%" in table.stderr
     csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
@@ -153,7 +153,7 @@ def test_cli_query_table_and_formats(known_file: Path) -> None:
         "unit,label,items,upheld,overturned,letters,overturned_letters,overturn_rate,rate_low,rate_high,interval,"
         "effective_items,shrunk_rate,difference,q_value",
         f"{GL}ACOEM,ACOEM Practice Guidelines,3,1,2,3,2,0.6666666666666666,"
-        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r},wilson,3.0,,{2 / 3 - 0.4!r},0.41421617824252505",
+        f"{imr_graph.wilson(2, 3)[0]!r},{imr_graph.wilson(2, 3)[1]!r},wilson,3.0,,{2 / 3 - 0.4!r},1.0",
     ]
     jsonl = runner.invoke(main, ["query", "outcomes", "--graph", str(known_file), "--format", "jsonl"])
     assert jsonl.stdout.startswith('{"items": 5, "upheld": 3, "overturned": 2, "letters": 3, "overturned_letters": 2')
