@@ -43,6 +43,7 @@ class Result:
     base: float | None = None  # the base rate the rows were compared with (see compare)
     prior: Prior | None = None  # the prior the shrunk rates were shrunk by
     filters: tuple[str, ...] = ()  # which items the answer counts, when filtered ("decided in 2016", …)
+    base_of: str = "of all items"  # what the base rate counts ("of the category's items", …)
 
     def legend(self) -> str:
         """What the rate columns mean, in a sentence or two (empty when there are none)."""
@@ -60,7 +61,8 @@ class Result:
             said += f" Only items {', '.join(self.filters)} (counted from the letter graphs)."
         if self.base is not None:
             said += (
-                f" Base rate {100 * self.base:.1f}%: difference and q (Benjamini-Hochberg) compare each row with it."
+                f" Base rate {100 * self.base:.1f}% {self.base_of}: difference and q (Benjamini-Hochberg) "
+                "compare each row with it."
             )
         if self.prior is not None and self.prior.pools:
             said += (
@@ -152,7 +154,7 @@ def per_letter(result: Result) -> Result:
     return dataclasses.replace(result, rows=tuple(rows), per="letter")
 
 
-def compare(result: Result, base: float | None) -> Result:
+def compare(result: Result, base: float | None, *, base_of: str = "of all items") -> Result:
     """``result`` with each row's ``shrunk_rate`` (toward a prior estimated from the rows), its
     ``difference`` from the ``base`` rate and that difference's ``q_value`` (Benjamini-Hochberg
     across the rows); unchanged when it has no rates."""
@@ -177,7 +179,9 @@ def compare(result: Result, base: float | None) -> Result:
             k += 1
         rows.append(row)
     columns = [*result.columns, "shrunk_rate", "difference", "q_value"]
-    return dataclasses.replace(result, columns=tuple(columns), rows=tuple(rows), base=base, prior=prior)
+    return dataclasses.replace(
+        result, columns=tuple(columns), rows=tuple(rows), base=base, prior=prior, base_of=base_of
+    )
 
 
 #: What rows can be sorted by (``arrange``): the column, and whether largest comes first.

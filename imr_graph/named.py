@@ -65,6 +65,10 @@ class NamedQuery:
     #: (variable, query): on a store with statistics, when the variable is bound, run that
     #: query (same columns) instead (``# variant: VARIABLE QUERY``)
     variant: tuple[str, str] | None = None
+    #: (question, column): the base rate its rows are compared with is the row of that question
+    #: whose column holds the value this one's parameter of the same name is bound to
+    #: (``# base: overturn-by-category category``); the overall rate when absent
+    base: tuple[str, str] | None = None
 
     @property
     def uses_statistics(self) -> bool:
@@ -82,6 +86,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
     order: list[tuple[str, bool]] = []
     inline = False
     variant: tuple[str, str] | None = None
+    base: tuple[str, str] | None = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -96,6 +101,9 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
             raw = body.removeprefix("raw:").strip()
         elif body == "bind: values":
             inline = True
+        elif body.startswith("base:"):
+            question, column = body.removeprefix("base:").split()
+            base = (question, column)
         elif body.startswith("variant:"):
             variable, other = body.removeprefix("variant:").split()
             variant = (variable, other)
@@ -112,7 +120,18 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
         elif body:
             description.append(body)
     return NamedQuery(
-        name, title, " ".join(description), tuple(parameters), columns, text, raw, sliced, tuple(order), inline, variant
+        name,
+        title,
+        " ".join(description),
+        tuple(parameters),
+        columns,
+        text,
+        raw,
+        sliced,
+        tuple(order),
+        inline,
+        variant,
+        base,
     )
 
 

@@ -214,12 +214,20 @@ def run(
                 f"reviewed by {specialty}" if specialty is not None else ""]  # fmt: skip
         result = dataclasses.replace(result, filters=tuple(x for x in said if x))
     if "overturn_rate" in result.columns and name != "outcomes":
-        base = run(
-            where, "outcomes", raw=raw, include_dependent=include_dependent, per=per, year=year, specialty=specialty,
-            category=category,
-        )  # fmt: skip
-        rate = base.rows[0].get("overturn_rate") if base.rows else None
-        result = compare(result, rate if isinstance(rate, float) else None)
+        counted = {"raw": raw, "include_dependent": include_dependent, "per": per, "year": year, "specialty": specialty}
+        rate: Value = None
+        of = "of the items the filters keep" if filtered else "of all items"
+        if question.base is not None:  # the rate of the part the question looks into
+            other, column = question.base
+            picked = bound[column]
+            extra = {"detail": bound["detail"].value} if "detail" in bound else {}
+            for row in run(where, other, category=category, **counted, **extra):  # type: ignore[arg-type]
+                if row.get(column) == picked.value:
+                    rate, of = row.get("overturn_rate"), f"of the {column}'s items"
+        else:
+            base = run(where, "outcomes", category=category, **counted)  # type: ignore[arg-type]
+            rate = base.rows[0].get("overturn_rate") if base.rows else None
+        result = compare(result, rate if isinstance(rate, float) else None, base_of=of)
     return arrange(result, sort=sort, limit=limit, min_items=min_items)
 
 

@@ -49,8 +49,8 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
         "Postsurgical Treatment Guidelines              1           0        1           0.0      0.0–79.3      30.8  1.000",  # noqa: E501
         "Rates count items decided on their own (dependent items left out); 95% intervals are clustered by",
         "letter (a letter's items are not independent), Wilson's where each letter has one item in the row.",
-        "Base rate 27.3%: difference and q (Benjamini-Hochberg) compare each row with it. These rows vary no",
-        "more than chance would make them: every shrunk rate is their mean, 30.8%.",
+        "Base rate 27.3% of all items: difference and q (Benjamini-Hochberg) compare each row with it. These",
+        "rows vary no more than chance would make them: every shrunk rate is their mean, 30.8%.",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cases.jsonl",
@@ -147,7 +147,7 @@ def test_cli_query_table_and_formats(known_file: Path) -> None:
     assert re.split(r"\s{2,}", lines[2]) == [
         *("gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "2", "50.0", "9.5–90.5", "50.0", "+10.0", "1.000")
     ]
-    assert "95% intervals are clustered by letter" in table.stderr and "Base rate 40.0%" in table.stderr
+    assert "95% intervals are clustered by letter" in table.stderr and "Base rate 40.0% of all items" in table.stderr
     csv = runner.invoke(main, [*args, "--format", "csv", "--param", "role=claims-administrator"])
     assert csv.stdout.splitlines()[:2] == [
         "unit,label,items,upheld,overturned,letters,overturned_letters,overturn_rate,rate_low,rate_high,interval,"
