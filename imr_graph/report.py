@@ -67,7 +67,7 @@ def _percent(value: Value, *, signed: bool = False) -> str:
 
 def _cells(result: Result, hide: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
     rated = "overturn_rate" in result.columns
-    shown = set(result.columns) - {*_RATE_COLUMNS, *_DATA_ONLY, *hide}
+    shown = set(result.columns) - {*(_RATE_COLUMNS if rated else ()), *_DATA_ONLY, *hide}
     if result.per != "letter":
         shown.discard("overturned_letters")
     columns = [c for c in result.columns if c in shown]

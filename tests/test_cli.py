@@ -344,3 +344,44 @@ def test_the_output_format_follows_the_file_name_unless_it_disagrees(known_file:
 def test_a_rate_of_none_has_a_lower_bound_of_exactly_zero() -> None:
     assert imr_graph.wilson(0, 7)[0] == 0.0
     assert imr_graph.wilson(7, 7)[1] == 1.0
+
+
+@pytest.mark.slow
+def test_the_readme_examples_are_what_the_commands_print(tmp_path: Path) -> None:
+    """Every ``$ imr-graph …`` example of the README, run on the 130 real letters it speaks of,
+    prints what the README shows (``python -m tests.readme STORE --write`` refreshes them)."""
+    from tests.conftest import shared_path
+    from tests.readme import README, examples, printed
+
+    records = [r for r in extract_paths([shared_path("corpus", "real")]) if isinstance(r, CaseRecord)]
+    assert len(records) == 130
+    store = tmp_path / "graph.oxigraph"
+    build(records, open_store(store))
+
+    def invoke(args: list[str]) -> tuple[str, str]:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+        return result.stdout, result.stderr
+
+    shown = list(examples(README.read_text()))
+    assert len(shown) >= 15
+    for command, output in shown:
+        assert printed(command, str(store), invoke) == output, command
+
+
+@pytest.mark.slow
+def test_the_readme_five_commands_run_on_letters_in_a_fresh_folder(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Your own letters in five commands", 1)[1]
+    (block,) = re.findall(r"```bash\n(.*?)```", section, re.S)[:1]
+    commands = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+    assert len(commands) == 5 and all(c.startswith("imr-graph ") for c in commands)
+    shutil.copytree(LETTERS_DIR, tmp_path / "letters")
+    for command in commands:
+        done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (command, done.stderr)
+    assert len((tmp_path / "cases.jsonl").read_text().splitlines()) == len(sample_letters())
+    assert (tmp_path / "graph.oxigraph").is_dir() and (tmp_path / "citations.html").stat().st_size > 10_000
