@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -548,6 +549,60 @@ _PREFIXES = {
 }
 
 
+#: Nodes a letter's graph describes besides its own (``id/letter/CASE/…``): the treatments,
+#: diagnoses, source document and extraction run it names, and the other evidence and
+#: guideline units it cites.
+_DESCRIBED = tuple(I.ID + kind for kind in ("treatment/", "diagnosis/", "source/", "run/", "guideline/"))
+#: What a letter's graph says of a guideline unit it cites (the catalog says more).
+_UNIT_FACTS = frozenset(
+    [
+        *(I.RDF + "type", I.DCT + "isPartOf", I.SKOS + "prefLabel", I.SKOS + "broader", I.SKOS + "notation"),
+        *(I.SKOS + "exactMatch", I.NS + "startPage", I.NS + "endPage"),
+    ]
+)
+_LETTER = re.compile(re.escape(I.ID) + r"letter/[^/]+")
+
+
+def letter_graphs_of(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.Quad]:
+    """The letters' graphs in triples read from a file with no named graphs (.ttl, .nt, .rdf,
+    .jsonld): each letter's graph holds what its determination reaches (its own nodes, the
+    treatments, diagnoses, source and run it names, and what it says of the units it cites),
+    as a build writes it. The rest (ontology, vocabularies, statistics) is left out: the
+    shipped vocabularies are added and the statistics counted again on reading."""
+    about: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    for read in triples:  # a parser gives quads in the default graph
+        about[read.subject].append(ox.Triple(read.subject, read.predicate, read.object))  # type: ignore[index]
+    units = I.VOCAB + "guideline/"
+    for root in sorted((s for s in about if isinstance(s, ox.NamedNode) and _LETTER.fullmatch(s.value)), key=str):
+        graph = ox.NamedNode(root.value)
+        seen: set[ox.NamedNode | ox.BlankNode] = {root}
+        queue: list[ox.NamedNode | ox.BlankNode] = [root]
+        while queue:
+            node = queue.pop()
+            unit = isinstance(node, ox.NamedNode) and node.value.startswith(units)
+            for triple in about.get(node, ()):
+                if unit and not _letter_fact(triple):
+                    continue  # what the catalog says of a unit is the vocabulary's, not the letter's
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+                target = triple.object
+                if target in seen or not isinstance(target, ox.NamedNode | ox.BlankNode):
+                    continue
+                value = getattr(target, "value", "")
+                if isinstance(target, ox.BlankNode) or value.startswith((root.value + "/", units, *_DESCRIBED)):
+                    seen.add(target)
+                    queue.append(target)
+
+
+def _letter_fact(triple: ox.Triple) -> bool:
+    """Whether a triple about a guideline unit is one a letter's graph states (the catalog's
+    own are typed skos:Concept and labelled in a language)."""
+    if triple.predicate.value not in _UNIT_FACTS:
+        return False
+    if triple.predicate.value == I.RDF + "type":
+        return isinstance(triple.object, ox.NamedNode) and triple.object.value.startswith(I.NS)
+    return not (isinstance(triple.object, ox.Literal) and triple.object.language)
+
+
 def load_graph_file(path: str | Path) -> ox.Store:
     """Read a serialized graph (any supported format) into an in-memory store, with the
     shipped vocabularies beside it when the file does not carry them."""
@@ -559,8 +614,8 @@ def load_graph_file(path: str | Path) -> ox.Store:
     try:
         if fmt.supports_datasets:
             store.load(path=str(target), format=fmt)
-        else:
-            store.load(path=str(target), format=fmt, to_graph=ox.DefaultGraph())
+        else:  # one graph of triples: the letters' graphs are told apart again
+            store.bulk_extend(letter_graphs_of(ox.parse(path=str(target), format=fmt)))
     except (OSError, SyntaxError) as err:
         raise StoreError(f"{target}: cannot read ({err})") from err
     if not store.contains_named_graph(ox.NamedNode(I.VOCABULARY_GRAPH)):
