@@ -247,6 +247,9 @@ def shape(
         solutions = _ordered(solutions, question.order)
     empty = {v for v in unset if all(row.get(v) is None for row in solutions)}
     shown = [v for v in variables if v not in set(bound) | empty | {"slice"}]
+    if question is not None:  # in the order its header's columns say, the others after
+        listed = {c: k for k, c in enumerate(question.columns)}
+        shown.sort(key=lambda v: listed.get(v, len(listed)))
     rows = [{k: row.get(k) for k in shown} for row in solutions]
     columns, rows = _with_rates(shown, rows)
     name = question.name if question is not None else None

@@ -926,6 +926,76 @@ def drivers(
     click.echo(report.summary(), err=True)
 
 
+@main.command()
+@click.argument("kind", type=click.Choice(["units", "categories", "specialties", "states"]))
+@click.option(
+    "--level",
+    type=click.Choice(["source", "chapter", "section", "page"]),
+    default="chapter",
+    show_default=True,
+    help="With units: the level they are cited at.",
+)
+@click.option("--role", type=ROLE_CHOICE, default="reviewer", show_default=True, help="With units: whose citations.")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store (units only).")
+@click.option("--graph", "graph_file", metavar="FILE", help="A graph file (units only).")
+@click.option("--endpoint", metavar="URL", help="Any SPARQL 1.1 query endpoint (units only).")
+@_output_options
+def keys(
+    kind: str,
+    level: str,
+    role: str,
+    store: str | None,
+    graph_file: str | None,
+    endpoint: str | None,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """List what a parameter accepts: guideline units, request categories, specialties, states.
+
+    Units are those the graph's letters cite (with how many items cite each), written as the
+    tables print them, which every --unit reads; categories, specialties and states come
+    from the vocabularies, with the key --category, --specialty and the tables use.
+
+    \b
+    Example:
+        imr-graph keys units --store graph.oxigraph --level chapter
+        imr-graph keys categories
+        imr-graph keys specialties --format csv
+    """
+    from imr_graph.inventory import keys as listed
+
+    target = _target(store, graph_file, endpoint) if kind == "units" or store or graph_file or endpoint else None
+    try:
+        result = listed(target, kind, level=level, role=role)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, fmt, output)
+
+
+@main.command()
+@_source_options
+def info(store: str | None, graph_file: str | None, endpoint: str | None) -> None:
+    """Say what a store, graph file or endpoint holds.
+
+    Letters, items (and how many are dependent), quads, letter formats, the decision dates
+    the letters span, and whether the statistics the questions read are current.
+
+    \b
+    Example:
+        imr-graph info --store graph.oxigraph
+        imr-graph info --graph graph.trig
+    """
+    from imr_graph.inventory import info as held
+
+    try:
+        found = held(_target(store, graph_file, endpoint))
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    for line in found.lines():
+        if not line.startswith("quads: -1"):
+            click.echo(line)
+
+
 # -- views -------------------------------------------------------------------------------
 
 

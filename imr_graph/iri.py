@@ -29,6 +29,31 @@ SCHEMA = "https://schema.org/"
 
 #: The named graph that holds the ontology and vocabularies inside a store.
 VOCABULARY_GRAPH = ID + "graph/vocabulary"
+#: The prefixes tables print IRIs with (``gl:acoem-2004-ch12``), most specific first; ``sparql``
+#: declares them and every parameter that takes an IRI reads them.
+SHORT = (
+    ("gl:", VOCAB + "guideline/"),
+    ("cat:", VOCAB + "category/"),
+    ("state:", VOCAB + "state/"),
+    ("outcome:", VOCAB + "outcome/"),
+    ("vocab:", VOCAB),
+    ("letter:", ID + "letter/"),
+    ("specialty:", ID + "specialty/"),
+    ("id:", ID),
+    ("imr:", NS),
+)
+
+
+def expand(value: str) -> str:
+    """An IRI written with one of the printed prefixes, in full (other text as it is).
+
+    >>> expand("gl:acoem-2004-ch12")
+    'https://w3id.org/imr-graph/vocab/guideline/acoem-2004-ch12'
+    """
+    for prefix, namespace in SHORT:
+        if value.startswith(prefix):
+            return namespace + value[len(prefix) :]
+    return value
 #: The named graph where a build records each letter it finished writing (and its source hash).
 JOURNAL_GRAPH = ID + "graph/journal"
 #: The named graph of outcome statistics (RDF Data Cube observations) kept up to date by builds.

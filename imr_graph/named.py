@@ -26,7 +26,8 @@ from imr_graph.records import Role
 Term = ox.NamedNode | ox.Literal
 
 _QUERIES = "queries"
-_HIDDEN = ("projection-", "infer-", "model-", "labels", "cases-citing-pages")  # internal: projections, inference, …
+#: internal queries: projections, inference, the model's inputs, lookups
+_HIDDEN = ("projection-", "infer-", "model-", "labels", "cases-citing-pages", "unit-known", "units-cited", "info")
 
 
 # -- the catalog ------------------------------------------------------------------------
@@ -250,6 +251,7 @@ def bind(parameter: Parameter, value: object) -> dict[str, Term]:
         detail = "subcategory" if "--" in concept.rsplit("/", 1)[-1] else "category"
         return {parameter.name: ox.NamedNode(concept), "detail": ox.Literal(detail)}
     if kind == "guideline":
+        text = I.expand(text.strip()) if ":" in text and not text.startswith(("http://", "https://")) else text
         if text.startswith(("http://", "https://")):
             return {parameter.name: _iri(parameter, text)}
         if not _KEY.match(text):

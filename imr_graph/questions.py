@@ -196,6 +196,9 @@ def run(
     if not raw:
         bound = with_slice(query, bound)
     where = resolve(target)
+    for parameter in question.parameters:
+        if parameter.kind == "guideline" and parameter.name in bound:
+            require_known_unit(where, bound[parameter.name], parameter.name)
     text = query.text
     if isinstance(where, ox.Store) and query.variant is not None and query.variant[0] in bound:
         text = query_text(query.variant[1])
@@ -229,6 +232,28 @@ def run(
             rate = base.rows[0].get("overturn_rate") if base.rows else None
         result = compare(result, rate if isinstance(rate, float) else None, base_of=of)
     return arrange(result, sort=sort, limit=limit, min_items=min_items)
+
+
+def require_known_unit(target: Target, unit: Term, name: str = "unit") -> None:
+    """Refuse a guideline unit the graph does not know (no letter cites or describes it, and the
+    catalog does not list it), naming the nearest units it knows: an unknown unit would
+    otherwise give an empty answer that looks like a real one."""
+    import difflib
+
+    from imr_graph.report import short
+
+    if execute(target, query_text("unit-known"), {"unit": unit}).rows:
+        return
+    from imr_graph.stats import catalog_labels
+
+    known = {str(row["unit"]) for row in execute(target, query_text("units-cited"), {})} | set(catalog_labels())
+    keys = {short(iri): iri for iri in known}
+    close = difflib.get_close_matches(short(getattr(unit, "value", str(unit))), list(keys), n=3, cutoff=0.6)
+    hint = f"; the nearest it knows: {', '.join(close)}" if close else ""
+    raise QueryError(
+        f"{name}: no letter cites {short(getattr(unit, 'value', str(unit)))}{hint} "
+        "(imr-graph keys units lists the units a graph knows)"
+    )
 
 
 def unfinished_note(store: ox.Store) -> str:

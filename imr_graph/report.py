@@ -19,17 +19,7 @@ from imr_graph.errors import QueryError
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
-_SHORT = (
-    ("gl:", I.VOCAB + "guideline/"),
-    ("cat:", I.VOCAB + "category/"),
-    ("state:", I.VOCAB + "state/"),
-    ("outcome:", I.VOCAB + "outcome/"),
-    ("vocab:", I.VOCAB),
-    ("letter:", I.ID + "letter/"),
-    ("specialty:", I.ID + "specialty/"),
-    ("id:", I.ID),
-    ("imr:", I.NS),
-)
+_SHORT = I.SHORT
 
 
 def prefixes() -> dict[str, str]:

@@ -385,3 +385,62 @@ def test_the_readme_five_commands_run_on_letters_in_a_fresh_folder(tmp_path: Pat
         assert done.returncode == 0, (command, done.stderr)
     assert len((tmp_path / "cases.jsonl").read_text().splitlines()) == len(sample_letters())
     assert (tmp_path / "graph.oxigraph").is_dir() and (tmp_path / "citations.html").stat().st_size > 10_000
+
+
+def test_keys_list_what_the_parameters_accept(known_file: Path) -> None:
+    runner = CliRunner()
+    units = runner.invoke(main, ["keys", "units", "--graph", str(known_file), "--level", "source", "--format", "csv"])
+    assert units.exit_code == 0, units.output
+    assert units.stdout.splitlines() == [
+        "key,label,items",
+        "gl:ACOEM,ACOEM Practice Guidelines,2",
+        "gl:ODG,Official Disability Guidelines,2",
+        "gl:CPMTG,Chronic Pain Medical Treatment Guidelines,1",
+        "gl:OTHER,Other medical evidence,1",
+    ]
+    categories = runner.invoke(main, ["keys", "categories", "--format", "csv"]).stdout.splitlines()
+    assert "pharmaceuticals--opioids,Pharmaceuticals / Opioids" in categories
+    for line in categories[1:]:  # every key is one --category reads
+        key = line.split(",", 1)[0]
+        assert imr_graph.catalog()["guidelines-for-treatment"] and key
+    states = runner.invoke(main, ["keys", "states", "--format", "csv"]).stdout
+    assert "CA,California" in states
+    specialties = runner.invoke(main, ["keys", "specialties", "--format", "csv"]).stdout.splitlines()
+    assert "Orthopedic Surgery,Orthopedic Surgery" in specialties
+    alone = runner.invoke(main, ["keys", "units"])
+    assert alone.exit_code == 2 and "give one of --store DIR" in alone.output
+
+
+def test_every_printed_key_is_read_back(known_file: Path) -> None:
+    """The keys `keys` prints (as the tables print units) are what --unit and --category take."""
+    runner = CliRunner()
+    listed = runner.invoke(main, ["keys", "units", "--graph", str(known_file), "--level", "chapter", "--format", "csv"])
+    for line in listed.stdout.splitlines()[1:]:
+        key = line.split(",", 1)[0]
+        asked = runner.invoke(main, ["query", "treatments-for-guideline", "--graph", str(known_file), "--unit", key])
+        assert asked.exit_code == 0 and len(asked.stdout.splitlines()) > 2, (key, asked.output)
+    for line in runner.invoke(main, ["keys", "categories", "--format", "csv"]).stdout.splitlines()[1:6]:
+        key = line.split(",", 1)[0]
+        asked = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file), "--category", key])
+        assert asked.exit_code == 0, (key, asked.output)
+
+
+def test_an_unknown_unit_is_an_error_with_the_nearest_ones(known_file: Path) -> None:
+    runner = CliRunner()
+    for question in ("cases-citing", "treatments-for-guideline"):
+        result = runner.invoke(main, ["query", question, "--graph", str(known_file), "--unit", "acoem-2004-ch122"])
+        assert result.exit_code == 1
+        assert "no letter cites gl:acoem-2004-ch122; the nearest it knows: gl:acoem-2004-ch12" in result.stderr
+    listed = runner.invoke(main, ["query", "cases-citing", "--graph", str(known_file), "--unit", "gl:acoem-2004-ch12"])
+    assert listed.exit_code == 0
+    assert listed.stdout.split()[:6] == ["case", "item", "request", "outcome", "role", "citation"]  # as --list says
+    assert catalog()["cases-citing"].columns == ("case", "item", "request", "outcome", "role", "citation")
+
+
+def test_info_says_what_a_graph_holds(known_file: Path) -> None:
+    result = CliRunner().invoke(main, ["info", "--graph", str(known_file)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["letters: 3", "items: 5 (0 dependent)"]
+    assert lines[2].startswith("quads: ")
+    assert lines[4:] == ["decisions: 2016-03-01 to 2017-02-01", "statistics: current"]
