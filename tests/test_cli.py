@@ -421,7 +421,8 @@ def test_every_printed_key_is_read_back(known_file: Path) -> None:
         assert asked.exit_code == 0 and len(asked.stdout.splitlines()) > 2, (key, asked.output)
     for line in runner.invoke(main, ["keys", "categories", "--format", "csv"]).stdout.splitlines()[1:6]:
         key = line.split(",", 1)[0]
-        asked = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file), "--category", key])
+        args = ["query", "guidelines-for-treatment", "--graph", str(known_file), "--category", key]
+        asked = runner.invoke(main, args)
         assert asked.exit_code == 0, (key, asked.output)
 
 
