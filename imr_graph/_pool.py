@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -46,7 +47,9 @@ def ordered_map(
             result, pool = _result(pending, pool, work, workers, initializer, on_broken)
             yield result
     finally:
-        pool.shutdown(cancel_futures=True)
+        # closed from the pool's own thread (at exit after Ctrl-C) it cannot wait: it is ending anyway
+        with contextlib.suppress(RuntimeError):
+            pool.shutdown(cancel_futures=True)
 
 
 def process_pool(workers: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:

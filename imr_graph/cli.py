@@ -33,7 +33,22 @@ from imr_graph.records import Role, record_json, resumable_writer
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The ``imr-graph`` group: Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(
+                "imr-graph: interrupted; nothing half-written was kept: run the same command again "
+                "(extract and build take --resume to skip what is done)",
+                err=True,
+            )
+            ctx.exit(130)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="imr-graph")
 def main() -> None:
     """Turn IMR determination letters into a guideline-citation knowledge graph.

@@ -86,6 +86,35 @@ def test_workers_die_with_a_killed_parent(command: str, cases: Path, tmp_path: P
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_ctrl_c_ends_a_command_with_one_line(command: str, cases: Path, tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) while the workers run: exit code 130, one line on stderr, no worker left."""
+    if command == "build":
+        argv = [*CLI, "build", str(cases), "--store", str(tmp_path / "store"), "--workers", "2", "-q"]
+    else:
+        argv = [*CLI, "extract", str(cases.parent / "in"), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "-q"]
+
+    def interruptible() -> None:  # as a terminal would start it (a background job ignores SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    process = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
+    try:
+        assert wait_for(lambda: len(children(process.pid)) >= 2, 30), "the workers never started"
+        workers = children(process.pid)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 130
+        assert err.splitlines() == [
+            "imr-graph: interrupted; nothing half-written was kept: run the same command again "
+            "(extract and build take --resume to skip what is done)"
+        ]
+        assert gone_within(workers)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
 def test_the_server_ends_with_serve(how: signal.Signals, tmp_path: Path) -> None:
     graph = tmp_path / "graph.trig"
