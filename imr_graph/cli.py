@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -370,12 +372,42 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
         raise click.ClickException(f"{len(summary.failures)} letters failed, {len(differences)} facts differ")
 
 
+def _graph_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--graph FILE``, as every command takes it (a bare FILE argument is read the same)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, graph_option: str | None = None, **kwargs: Any) -> Any:
+        if graph_option is not None:
+            if kwargs.get("graph_file"):
+                raise click.UsageError("give the graph FILE once: as --graph FILE or as FILE")
+            kwargs["graph_file"] = graph_option
+        return command(*args, **kwargs)
+
+    option = click.option(
+        "--graph", "graph_option", metavar="FILE", help="A graph file (.trig .nq .ttl .nt .rdf .jsonld)."
+    )
+    return option(wrapper)
+
+
+#: The store every command reads when none is given (--store, --graph or --endpoint).
+STORE_VARIABLE = "IMR_GRAPH_STORE"
+
+
+def _default_store() -> str | None:
+    return os.environ.get(STORE_VARIABLE) or None
+
+
 def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
-    """The store to read: ``--store DIR`` or a serialized graph file."""
+    """The store to read: ``--store DIR`` or a serialized graph file (``IMR_GRAPH_STORE`` when
+    neither is given)."""
     from imr_graph.store import load_graph_file, open_store
 
+    if store is None and graph_file is None:
+        store = _default_store()
     if (store is None) == (graph_file is None):
-        raise click.UsageError("give either --store DIR or a graph FILE")
+        raise click.UsageError(f"give --store DIR or --graph FILE (or set {STORE_VARIABLE})")
+    if store and not Path(store).is_dir():
+        raise click.ClickException(f"{store}: no such store (build one with imr-graph build --store {store})")
     try:
         return open_store(store, read_only=True) if store else load_graph_file(str(graph_file))
     except ImrGraphError as error:
@@ -456,6 +488,7 @@ def build(
 
 
 @main.command()
+@_graph_option
 @click.argument("graph_file", required=False, metavar="[FILE]")
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to check.")
 def validate(graph_file: str | None, store: str | None) -> None:
@@ -481,6 +514,7 @@ def validate(graph_file: str | None, store: str | None) -> None:
 
 
 @main.command()
+@_graph_option
 @click.argument("graph_file", required=False, metavar="[FILE]")
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
 @click.option("--gexf", metavar="OUT", help="Write GEXF (Gephi) here.")
@@ -595,9 +629,11 @@ def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> 
     from imr_graph.endpoint import Endpoint
     from imr_graph.questions import resolve
 
+    if not (store or graph_file or endpoint):
+        store = _default_store()
     given = [x for x in (store, graph_file, endpoint) if x]
     if len(given) != 1:
-        raise click.UsageError("give one of --store DIR, --graph FILE or --endpoint URL")
+        raise click.UsageError(f"give one of --store DIR, --graph FILE or --endpoint URL (or set {STORE_VARIABLE})")
     if endpoint:
         if not endpoint.startswith(("http://", "https://")):
             raise click.UsageError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
@@ -1032,6 +1068,7 @@ def _view_options(default_name: str) -> Callable[[Callable[..., Any]], Callable[
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(
             (
+                _graph_option,
                 click.argument("graph_file", required=False, metavar="[FILE]"),
                 click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read."),
                 click.option("-o", "--output", metavar="FILE", help=f"Write the page here (default: {default_name})."),
@@ -1204,6 +1241,7 @@ def _file_safe(text: str) -> str:
 
 
 @main.command()
+@_graph_option
 @click.argument("graph_file", required=False, metavar="[FILE]")
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to push.")
 @click.option("--endpoint", required=True, metavar="URL", help="The server's Graph Store (GSP) endpoint.")
@@ -1257,6 +1295,7 @@ def load(
 
 
 @main.command()
+@_graph_option
 @click.argument("graph_file", required=False, metavar="[FILE]")
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

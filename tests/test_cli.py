@@ -445,3 +445,33 @@ def test_info_says_what_a_graph_holds(known_file: Path) -> None:
     assert lines[:2] == ["letters: 3", "items: 5 (0 dependent)"]
     assert lines[2].startswith("quads: ")
     assert lines[4:] == ["decisions: 2016-03-01 to 2017-02-01", "statistics: current"]
+
+
+def test_every_command_reads_a_graph_the_same_way(known_file: Path, tmp_path: Path) -> None:
+    """--graph FILE everywhere (a bare FILE too), --store DIR, and IMR_GRAPH_STORE when neither."""
+    runner = CliRunner()
+    store = tmp_path / "store"
+    assert runner.invoke(main, ["build", "--store", str(store), "-q"]).exit_code == 0  # an empty store
+    build(known_records(), open_store(store))
+    for args in (
+        ["validate"],
+        ["export", "--gexf", str(tmp_path / "g.gexf")],
+        ["view", "matrix", "-o", str(tmp_path / "m.html")],
+        ["view", "citations", "-o", str(tmp_path / "c.html")],
+        ["query", "outcomes"],
+        ["drivers", "--min-items", "2"],
+        ["info"],
+        ["keys", "units"],
+    ):
+        by_file = runner.invoke(main, [*args, "--graph", str(known_file)])
+        by_store = runner.invoke(main, [*args, "--store", str(store)])
+        by_variable = runner.invoke(main, args, env={"IMR_GRAPH_STORE": str(store)})
+        for result in (by_file, by_store, by_variable):
+            assert result.exit_code in (0, 1), (args, result.output)
+            assert "give" not in result.output, (args, result.output)
+        if args[0] in ("query", "keys"):
+            assert by_file.stdout == by_store.stdout == by_variable.stdout, args
+    nothing = runner.invoke(main, ["validate"], env={"IMR_GRAPH_STORE": ""})
+    assert nothing.exit_code == 2 and "give --store DIR or --graph FILE (or set IMR_GRAPH_STORE)" in nothing.output
+    twice = runner.invoke(main, ["validate", str(known_file), "--graph", str(known_file)])
+    assert twice.exit_code == 2 and "give the graph FILE once" in twice.output
