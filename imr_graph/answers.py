@@ -217,6 +217,24 @@ def arrange(result: Result, *, sort: str | None = None, limit: int | None = None
     return dataclasses.replace(result, rows=tuple(rows))
 
 
+def _unpacked(variables: list[str], solutions: list[dict[str, Value]]) -> tuple[list[str], list[dict[str, Value]]]:
+    """Rows whose ``measures`` literal is spread into the columns the raw twins give."""
+    from imr_graph.stats import unpacked
+
+    names = ["items", "upheld", "overturned", "letters", *_SUMS]
+    at = variables.index("measures")
+    out = []
+    for row in solutions:
+        row = dict(row)
+        text = row.pop("measures", None)
+        if isinstance(text, str):
+            counts = unpacked(text)
+            row.update(counts)
+            row["items"] = counts["upheld"] + counts["overturned"]
+        out.append(row)
+    return [*variables[:at], *names, *variables[at + 1 :]], out
+
+
 def _ordered(rows: list[dict[str, Value]], order: tuple[tuple[str, bool], ...]) -> list[dict[str, Value]]:
     """``rows`` sorted by ``order`` (as SPARQL's ORDER BY would: unbound values first)."""
     for variable, descending in reversed(order):  # a stable sort per key, last key first
@@ -240,6 +258,8 @@ def shape(
 ) -> Result:
     """The rows a query found as a :class:`Result`: a named question's own order, bound or empty
     parameter columns left out, rates and their intervals added."""
+    if "measures" in variables:  # the statistics' measures in one literal: read out
+        variables, solutions = _unpacked(variables, solutions)
     # a parameter's column says nothing when the parameter is bound, or left open and empty
     unset: set[str] = set()
     if question is not None:

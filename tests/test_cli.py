@@ -218,7 +218,7 @@ def test_view_command_errors(known: ox.Store, tmp_path: Path) -> None:
     assert missing.stderr == "Error: no letter 'CM99-0000000' in this graph (give the case number, e.g. CM16-0213037)\n"
     assert not (tmp_path / "x.html").exists()
     neither = runner.invoke(main, ["view", "citations"])
-    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
+    assert neither.exit_code == 2 and "give --store DIR or --graph FILE" in neither.stderr
     letter = runner.invoke(main, ["view", "letter", known_records()[0].id, str(graph)])
     assert letter.exit_code == 1 and "one.txt: the letter of doc-" in letter.stderr
     unwritable = runner.invoke(

@@ -163,7 +163,7 @@ def _graph_file(tmp_path: Path) -> Path:
 def test_serve_errors() -> None:
     runner = CliRunner()
     neither = runner.invoke(main, ["serve"])
-    assert neither.exit_code == 2 and "give either --store DIR or a graph FILE" in neither.stderr
+    assert neither.exit_code == 2 and "give --store DIR or --graph FILE" in neither.stderr
     missing = runner.invoke(main, ["serve", "--store", "/no/such/store"])
     assert missing.exit_code == 1 and "/no/such/store: no such store" in missing.stderr
     assert (
