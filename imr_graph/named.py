@@ -183,7 +183,7 @@ ROLES = {role.value: role.concept for role in Role}
 _CHOICES = {
     "role": tuple(ROLES),
     "basis-role": tuple(role.value for role in (Role.REVIEWER, Role.CLAIMS_ADMINISTRATOR)),
-    "level": ("source", "chapter", "section", "page"),
+    "level": ("source", "chapter", "section", "topic", "page"),
     "pair-level": ("source", "chapter"),
     "category-level": ("category", "subcategory"),
 }

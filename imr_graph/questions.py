@@ -189,6 +189,9 @@ def run(
         raw = True
     query = raw_query(name) if raw else question
     bound = bindings(question, params)
+    topics = bound.get("level") == ox.Literal("topic")  # ODG's topics: the sections of ODG chapters
+    if topics:
+        bound["level"] = ox.Literal("section")
     if "?scope" in query.text:
         bound["scope"] = ox.Literal("all" if include_dependent else "independent")
     if "?onlyCategory" in query.text:
@@ -210,6 +213,9 @@ def run(
         result = execute(where, text, bound, question)
     if raw and isinstance(where, ox.Store):
         result = dataclasses.replace(result, note=unfinished_note(where))
+    if topics and "unit" in result.columns:
+        kept = tuple(row for row in result.rows if I.is_odg_topic(str(row.get("unit") or "")))
+        result = dataclasses.replace(result, rows=kept)
     if per == "letter":
         result = per_letter(result)
     if filtered:

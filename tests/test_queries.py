@@ -833,3 +833,25 @@ def test_a_triple_file_of_the_real_letters_answers_as_the_store(
     assert "Low Back Complaints" in (tmp_path / "m.html").read_text()
     drivers = runner.invoke(main, ["drivers", "--graph", str(path), "--level", "source", "--min-items", "20"])
     assert drivers.exit_code == 0 and "gl:ACOEM" in drivers.stdout
+
+
+def test_questions_can_be_asked_at_odg_topic_level(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    """Topic level: the section-level rows of ODG chapters, with their own base and prior."""
+    store, records = shared_store
+    topics = imr_graph.query(store, "overturn-by-guideline", level="topic")
+    sections = imr_graph.query(store, "overturn-by-guideline", level="section")
+    odg = [r for r in sections if iri.is_odg_topic(str(r["unit"]))]
+    assert len(topics) == len(odg) > 10
+    keep = ("unit", "items", "overturned", "letters", "rate_low", "rate_high")
+    assert sorted(tuple(r[c] for c in keep) for r in topics) == sorted(tuple(r[c] for c in keep) for r in odg)
+    cited = {
+        unit
+        for r in records
+        for i in r.items
+        if not i.dependent
+        for c in i.reviewer.citations
+        if c.guideline is Guideline.ODG
+        for unit in cited_units(c).sections
+    }
+    assert {r["unit"] for r in topics} == cited
+    assert comparable(topics) == comparable(imr_graph.query(store, "overturn-by-guideline", level="topic", raw=True))
