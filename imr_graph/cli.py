@@ -779,7 +779,12 @@ def _question_command(query: Any) -> click.Command:
         **options: str | None,
     ) -> None:
         values: dict[str, object] = {k: v for k, v in options.items() if v is not None}
-        values.update(_parse_params(pairs))
+        for key, value in _parse_params(pairs).items():
+            option = key.replace("_", "-")
+            given = values.get(key.replace("-", "_"))
+            if given is not None and given != value:
+                raise click.UsageError(f"--param {key}={value} and --{option} {given} disagree: give one")
+            values[key.replace("-", "_")] = value
         try:
             result = run(
                 _target(store, graph_file, endpoint),
@@ -1045,6 +1050,38 @@ def info(store: str | None, graph_file: str | None, endpoint: str | None) -> Non
     for line in found.lines():
         if not line.startswith("quads: -1"):
             click.echo(line)
+
+
+@main.command()
+@_graph_option
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
+@click.option("-o", "--output", required=True, metavar="DIR", help="The folder to write the tables into.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True, help="File format."
+)
+def tables(graph_file: str | None, store: str | None, output: str, fmt: str) -> None:
+    """Write flat tables: letters, items, citations, diagnoses, and their data dictionary.
+
+    One row per letter, item, citation and diagnosis, with ids that join (letter_id,
+    item_id, citation_id: the last part of each node's IRI), for pandas, R or Stata.
+    dictionary.csv gives every column's type and meaning. Parquet needs pyarrow
+    (python -m pip install 'imr-graph[parquet]').
+
+    \b
+    Example:
+        imr-graph tables --store graph.oxigraph -o tables/
+        imr-graph tables --graph graph.trig -o tables/ --format parquet
+    """
+    from imr_graph.tables import write
+
+    source = _graph_source(store, graph_file)
+    try:
+        counts = write(source, output, fmt=fmt)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    said = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    click.echo(f"wrote {output}: {said} rows, and dictionary.{fmt}", err=True)
 
 
 # -- views -------------------------------------------------------------------------------
