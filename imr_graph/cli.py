@@ -625,7 +625,7 @@ def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--format",
                 "fmt",
-                type=click.Choice(["table", "csv", "json", "jsonl"]),
+                type=click.Choice(["table", "csv", "json", "jsonl", "markdown", "parquet"]),
                 default=None,
                 help="Output format (default: from -o FILE's extension, else table).",
             ),
@@ -655,15 +655,30 @@ def _target(store: str | None, graph_file: str | None, endpoint: str | None) -> 
 
 
 def _emit(result: Any, fmt: str | None, output: str | None) -> None:
-    from imr_graph.report import render
+    from imr_graph.report import render, write_parquet
 
     fmt = _format(fmt, output)
+    if fmt == "parquet":
+        if output is None or output == "-":
+            raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
+        try:
+            write_parquet(result, output)
+        except ImrGraphError as error:
+            raise click.ClickException(str(error)) from error
+        return
     with _output(output) as out:
         for chunk in render(result, fmt):
             out.write(chunk)
 
 
-_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".txt": "table"}
+_BY_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".txt": "table",
+    ".md": "markdown",
+    ".parquet": "parquet",
+}
 
 
 def _format(fmt: str | None, output: str | None) -> str:

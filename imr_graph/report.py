@@ -12,12 +12,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from imr_graph import iri as I
 from imr_graph.answers import Result, Value
 from imr_graph.errors import QueryError
 
-FORMATS = ("table", "csv", "json", "jsonl")
+FORMATS = ("table", "csv", "json", "jsonl", "markdown", "parquet")
 
 _SHORT = I.SHORT
 
@@ -104,10 +105,36 @@ def _is_number(cell: str) -> bool:
     return cell.lstrip("+-").replace(".", "", 1).replace("–", "", 1).replace(".", "", 1).isdigit() or cell == ""
 
 
+def markdown(result: Result) -> str:
+    """A Markdown (GitHub) table, its cells as the text table shows them (``|`` escaped)."""
+    header, body = _cells(result)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    rule = "| " + " | ".join("---:" if all(_is_number(r[k]) for r in body) and body else "---"
+                             for k in range(len(header))) + " |"  # fmt: skip
+    return "\n".join([line(header), rule, *(line(r) for r in body)]) + "\n"
+
+
+def write_parquet(result: Result, path: str | Path) -> None:
+    """The result as a Parquet file (needs pyarrow), written whole or not at all."""
+    from imr_graph._atomic import atomic_binary_writer
+
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise QueryError("Parquet needs pyarrow: python -m pip install 'imr-graph[parquet]'") from None
+    with atomic_binary_writer(path) as out:
+        result.to_frame().to_parquet(out, index=False)
+
+
 def render(result: Result, fmt: str) -> Iterator[str]:
-    """The result in ``fmt`` (one of :data:`FORMATS`), as chunks of text."""
+    """The result in ``fmt`` (a text one of :data:`FORMATS`), as chunks of text."""
     if fmt == "table":
         yield table(result)
+    elif fmt == "markdown":
+        yield markdown(result)
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(result.columns), lineterminator="\n")

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -475,3 +476,23 @@ def test_every_command_reads_a_graph_the_same_way(known_file: Path, tmp_path: Pa
     assert nothing.exit_code == 2 and "give --store DIR or --graph FILE (or set IMR_GRAPH_STORE)" in nothing.output
     twice = runner.invoke(main, ["validate", str(known_file), "--graph", str(known_file)])
     assert twice.exit_code == 2 and "give the graph FILE once" in twice.output
+
+
+def test_markdown_and_parquet_outputs(known_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "source"]
+    shown = runner.invoke(main, [*args, "--format", "markdown"])
+    assert shown.exit_code == 0
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("| unit | label | items | upheld | overturned | letters | overturned % |")
+    assert lines[2].split(" | ") == [
+        *("| gl:ACOEM", "ACOEM Practice Guidelines", "2", "1", "1", "2"),
+        *("50.0", "9.5–90.5", "50.0", "+10.0", "1.000 |"),
+    ]
+    path = tmp_path / "rates.parquet"
+    assert runner.invoke(main, [*args, "-o", str(path)]).exit_code == 0  # the format follows the name
+    frame = pd.read_parquet(path)
+    asked = imr_graph.query(known_file, "overturn-by-guideline", level="source")
+    assert list(frame.columns) == list(asked.columns) and frame["items"].tolist() == [r["items"] for r in asked]
+    bare = runner.invoke(main, [*args, "--format", "parquet"])
+    assert bare.exit_code == 2 and "give -o FILE.parquet" in bare.output
