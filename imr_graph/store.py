@@ -166,6 +166,11 @@ def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
     return _batch_of([parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
 
 
+#: Letters a first build bulk-loads in one go, then enters in the journal: what an interruption
+#: can cost (the segments before it stay, and --resume goes on after them).
+SEGMENT = 20_000
+
+
 class _Loader:
     """Writes batches into a store: bulk load, then one journal transaction per batch."""
 
@@ -254,45 +259,62 @@ class _Loader:
         return not any(_is_letter(g) for g in self.store.named_graphs())
 
     def stream(self, batches: Iterator[_Batch], on_batch: Callable[[int], Any] | None) -> None:
-        """Load every batch in one bulk load that reads them as workers produce them.
+        """Load every batch through the bulk loader, reading them as workers produce them.
 
-        For a store with no letters yet: nothing to replace, so the whole input can go through
-        the bulk loader in one pass (it is fastest that way). A letter given twice is loaded
-        again from its last version afterwards. The letters enter the journal at the end; if
-        the input fails half way, the letters loaded so far are removed again.
+        For a store with no letters yet: nothing to replace, so the input goes through the bulk
+        loader in long segments (it is fastest that way), each of :data:`SEGMENT` letters
+        entering the journal when it is loaded, so that a build cut short keeps its finished
+        segments and ``--resume`` goes on from there. A letter given twice is loaded again from
+        its last version afterwards. If the input fails half way, the letters of the segment
+        being loaded are removed again (:func:`recover`).
         """
         written: dict[str, str] = {}
         repeated: dict[str, tuple[bytes, stats.Tally]] = {}
         failure: list[BaseException] = []
+        pending = iter(batches)
 
-        def parts() -> Iterator[bytes]:
+        def parts(segment: dict[str, str]) -> Iterator[bytes]:
             try:
-                for batch in batches:
+                for batch in pending:
                     fresh = []
                     for (record_id, sha256), part, tally in zip(batch.letters, batch.parts, batch.tallies, strict=True):
                         if record_id in written:
                             repeated[record_id] = (part, tally)
                         else:
                             fresh.append(tally)
+                            segment[record_id] = sha256
                             yield part
                         written[record_id] = sha256
                     self._count(fresh, batch.names)
                     self.quads += batch.quads
                     if on_batch is not None:
                         on_batch(len(batch.letters))
+                    if len(segment) >= SEGMENT:
+                        return
             except BaseException as err:  # kept to raise as itself, not as the loader's read error
                 failure.append(err)
                 raise
 
-        try:
-            self.store.bulk_load(input=io.BufferedReader(_Reader(parts()), 1 << 20), format=ox.RdfFormat.N_QUADS)
-        except BaseException:
-            recover(self.store)  # nothing of this input stays, so nothing of it is counted
-            self.change.clear()
-            if failure:
-                raise failure[0] from None
-            raise
-        self.store.flush()
+        while True:
+            segment: dict[str, str] = {}
+            try:
+                reader = io.BufferedReader(_Reader(parts(segment)), 1 << 20)
+                self.store.bulk_load(input=reader, format=ox.RdfFormat.N_QUADS)
+            except BaseException:
+                recover(self.store)  # the segment cut short goes; the journaled ones stay
+                self.change.clear()
+                self.recount = True  # what stays is counted from the letters, by this build or the next
+                if failure:
+                    raise failure[0] from None
+                raise
+            if not segment:
+                break
+            self.store.flush()
+            self.store.extend(
+                ox.Quad(ox.NamedNode(I.letter(r)), self.sha, ox.Literal(sha), self.journal)
+                for r, sha in segment.items()
+            )
+            self.letters += len(segment)
         for record_id, (part, tally) in repeated.items():
             graph = ox.NamedNode(I.letter(record_id))
             if not self.recount:
@@ -300,12 +322,11 @@ class _Loader:
                 self.change.update(tally)
             self.store.remove_graph(graph)
             self.store.extend(ox.parse(part, format=ox.RdfFormat.N_QUADS))
+            for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
+                self.store.remove(old)  # the journal keeps the version now in the store
+            self.store.add(ox.Quad(graph, self.sha, ox.Literal(written[record_id]), self.journal))
             self.replaced += 1
-        entries = [
-            ox.Quad(ox.NamedNode(I.letter(r)), self.sha, ox.Literal(sha), self.journal) for r, sha in written.items()
-        ]
-        self.store.extend(entries)
-        self.letters += len(written) + len(repeated)
+            self.letters += 1
 
     def summary(self) -> BuildSummary:
         return BuildSummary(self.letters, self.quads, self.replaced, self.skipped)

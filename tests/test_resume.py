@@ -128,3 +128,34 @@ def test_a_rebuild_killed_at_any_point_is_finished_by_a_rerun(tmp_path: Path) ->
         assert rerun.returncode == 0, rerun.stderr
         found = set(open_store(store, read_only=True))
         assert found == expected, (delay, len(found ^ expected))
+
+
+def test_an_interrupted_first_build_keeps_its_finished_segments_for_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build loads in segments, each journaled when loaded: stopped in the third
+    segment (here by a bad line), it keeps the first two, and --resume skips them and ends
+    with the store a clean build gives, statistics included."""
+    from imr_graph import store as stores
+    from imr_graph.errors import RecordError
+    from imr_graph.synthetic import write_corpus
+
+    monkeypatch.setattr(stores, "SEGMENT", 40)
+    cases = tmp_path / "cases.jsonl"
+    write_corpus(tmp_path / "letters", 150, seed=3)  # each its own case
+    made = CliRunner().invoke(main, ["extract", str(tmp_path / "letters"), "-o", str(cases), "-q"])
+    assert made.exit_code == 0
+    lines = cases.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("".join(lines[:100]) + "{not json\n" + "".join(lines[100:]), encoding="utf-8")
+    clean = stores.open_store(tmp_path / "clean")
+    stores.build_jsonl([cases], clean, batch=10, workers=2)
+    store = stores.open_store(tmp_path / "store")
+    with pytest.raises(RecordError, match="line 101"):
+        stores.build_jsonl([broken], store, batch=10, workers=2)
+    from imr_graph.stats import journaled_letters
+
+    assert len(journaled_letters(store)) == 80  # two segments of 40 stayed
+    resumed = stores.build_jsonl([cases], store, batch=10, workers=2, resume=True)
+    assert resumed.skipped == 80 and resumed.letters == 70
+    assert set(store) == set(clean)
