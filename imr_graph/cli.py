@@ -1397,8 +1397,10 @@ def serve(graph_file: str | None, store: str | None, host: str, port: int, timeo
     from imr_graph.remote import serve as run_server
     from imr_graph.remote import serve_command
 
+    if store is None and graph_file is None:
+        store = _default_store()
     if (store is None) == (graph_file is None):
-        raise click.UsageError("give either --store DIR or a graph FILE")
+        raise click.UsageError(f"give --store DIR or --graph FILE (or set {STORE_VARIABLE})")
     terminate_on_sigterm()  # so that the server stops and the temporary store is removed
     with tempfile.TemporaryDirectory(prefix="imr-graph-serve-") as tmp:
         location = str(store)

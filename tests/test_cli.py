@@ -121,7 +121,7 @@ def test_cli_errors_are_messages_not_tracebacks(known_file: Path, tmp_path: Path
     missing = runner.invoke(main, ["query", "guidelines-for-treatment", "--graph", str(known_file)])
     assert missing.exit_code == 1 and "needs a value for category" in missing.output
     bad = runner.invoke(main, ["query", "overturn-by-guideline", "--graph", str(known_file), "--level", "chapters"])
-    assert bad.exit_code == 1 and "is not one of source, chapter, section, page" in bad.output
+    assert bad.exit_code == 1 and "is not one of source, chapter, section, topic, page" in bad.output
     syntax = runner.invoke(main, ["sparql", "--graph", str(known_file), "SELECT ?x WHERE {\n  ?x ?y \n}"])
     assert syntax.exit_code == 1
     assert "syntax error at line 3" in syntax.output and "\n  }\n" in syntax.output

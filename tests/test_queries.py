@@ -272,7 +272,7 @@ def test_parameter_errors_name_the_problem(known: ox.Store) -> None:
         imr_graph.query(known, "overturn-by-chapters")
     with pytest.raises(QueryError, match="needs a value for category"):
         imr_graph.query(known, "guidelines-for-treatment")
-    with pytest.raises(QueryError, match="level: 'chapters' is not one of source, chapter, section, page"):
+    with pytest.raises(QueryError, match="level: 'chapters' is not one of source, chapter, section, topic, page"):
         imr_graph.query(known, "overturn-by-guideline", level="chapters")
     with pytest.raises(QueryError, match="has no parameter 'levle'"):
         imr_graph.query(known, "overturn-by-guideline", levle="chapter")
