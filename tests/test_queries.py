@@ -681,6 +681,23 @@ def test_endpoint_cases_citing_and_errors(endpoint: str) -> None:
         imr_graph.sparql(endpoint, "SELECT ?x WHERE { ?x ")
 
 
+def test_an_endpoint_answers_rates_filters_and_units_as_the_store(endpoint: str, known: ox.Store) -> None:
+    """Per letter, with dependent items, filtered (the raw twins with their values in a VALUES
+    block), at topic level, and an unknown unit: as from the store."""
+    for name, params in (
+        ("outcomes", {"per": "letter"}),
+        ("overturn-by-guideline", {"level": "source", "include_dependent": True}),
+        ("overturn-by-year", {"category": "Opioids"}),
+        ("overturn-by-guideline", {"level": "source", "year": "2016", "specialty": "Orthopedic Surgery"}),
+        ("guidelines-for-treatment", {"category": "Pharmaceuticals"}),
+    ):
+        remote, local = imr_graph.query(endpoint, name, **params), imr_graph.query(known, name, **params)
+        assert comparable(remote) == comparable(local), (name, params)
+        assert (remote.base, remote.prior) == (local.base, local.prior), (name, params)
+    with pytest.raises(QueryError, match="no letter cites gl:acoem-2004-ch122"):
+        imr_graph.query(endpoint, "cases-citing", unit="acoem-2004-ch122")
+
+
 def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
     """The CLI path: case records on disk → build → query, same answers as the API."""
     path = tmp_path / "cases.jsonl"
