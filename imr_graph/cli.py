@@ -273,6 +273,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
         return
     from imr_graph.network import export as write_network
     from imr_graph.network import to_networkx
+    from imr_graph.overview import overview
     from imr_graph.render import write as write_view
     from imr_graph.sample import sample_letters
     from imr_graph.store import build as build_graph
@@ -295,6 +296,7 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
     write_network(to_networkx(store, kind="citations"), folder / "citations.gexf", "gexf")
     write_view(citation_network(store), folder / "citations.html")
     write_view(citation_matrix(store), folder / "matrix.html")
+    write_view(overview(store, min_items=1), folder / "overview.html")
     violations = validate_quads(letter_quads(store))
     if violations:
         raise click.ClickException(f"the sample graph breaks its shapes: {violations[0]}")
@@ -306,7 +308,8 @@ def demo(output_dir: str, synthetic: int | None, pdf: bool, seed: int, workers: 
     _guideline_table(store)
     if not quiet:
         click.echo(
-            f"wrote {folder}/cases.jsonl, graph.trig, citations.html, matrix.html, citations.gexf; 0 SHACL violations",
+            f"wrote {folder}/cases.jsonl, graph.trig, overview.html, citations.html, matrix.html, citations.gexf; "
+            "0 SHACL violations",
             err=True,
         )
 
@@ -1229,6 +1232,43 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
 
     source = _graph_source(store, graph_file)
     _write_view(lambda: specialty_network(source, top=top, min_count=min_count), output or "specialty.html")
+
+
+@view.command()
+@_view_options("overview.html")
+@click.option(
+    "--level",
+    type=click.Choice(["source", "chapter", "section", "topic"]),
+    default="chapter",
+    show_default=True,
+    help="Guideline units to plot (topic: ODG's topics).",
+)
+@click.option("--role", type=ROLE_CHOICE, default="reviewer", show_default=True, help="Whose citations.")
+@click.option(
+    "--min-items", type=click.IntRange(min=1), default=5, show_default=True, help="Leave out rows on fewer items."
+)
+@click.option(
+    "--top", type=click.IntRange(min=0), default=30, show_default=True, help="At most N rows a plot (0: all)."
+)
+def overview(
+    graph_file: str | None, store: str | None, output: str | None, level: str, role: str, min_items: int, top: int
+) -> None:
+    """Which guidelines go with which outcomes, on one page: the base rate, forest plots.
+
+    One row per guideline unit (and, below, per treatment category): its items and letters,
+    its overturn rate with a 95% interval clustered by letter, its shrunk rate (rows are
+    ordered by it, so a rate on one item does not lead) and q-value, against the base rate;
+    each guideline row lists the cases behind it. Then the drivers model at source level.
+
+    \b
+    Example:
+        imr-graph view overview --store graph.oxigraph -o overview.html
+        imr-graph view overview --store graph.oxigraph --level topic --min-items 10
+    """
+    from imr_graph.overview import overview as gather
+
+    source = _graph_source(store, graph_file)
+    _write_view(lambda: gather(source, level=level, role=role, min_items=min_items, top=top), output or "overview.html")
 
 
 @view.command()

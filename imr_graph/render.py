@@ -23,9 +23,9 @@ from imr_graph.errors import OutputError
 from imr_graph.projection import ANY_ROLE, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
-from imr_graph.view import LetterText, Matrix, Network
+from imr_graph.view import Forest, LetterText, Matrix, Network, Overview
 
-View = Network | Matrix | LetterText
+View = Network | Matrix | LetterText | Overview
 
 #: Overturn share → link colour (blue: upheld, orange-red: overturned); the legend shows them.
 SHARE_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
@@ -296,6 +296,68 @@ def _matrix_page(matrix: Matrix) -> str:
     )
 
 
+#: Width of a forest plot's drawing, in pixels.
+_PLOT = 320
+
+
+def _forest_rows(forest: Forest) -> tuple[int, list[dict[str, Any]]]:
+    """A forest's rows with their drawing's coordinates, on one scale from 0 to the highest
+    upper bound (rounded up to 10%), the same for every row of the plot."""
+    top = max([0.1, *(row.high for row in forest.rows), forest.base or 0.0])
+    scale = min(100, math.ceil(top * 10) * 10)
+
+    def x(share: float) -> float:
+        return round(4 + (_PLOT - 8) * min(share * 100 / scale, 1.0), 1)
+
+    rows = []
+    for row in forest.rows:
+        shrunk = f"{100 * row.shrunk:.1f}%" if row.shrunk is not None else ""
+        rows.append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "items": row.items,
+                "letters": row.letters,
+                "overturned": row.overturned,
+                "cases": row.cases,
+                "more": row.more,
+                "rate_x": x(row.rate),
+                "low_x": x(row.low),
+                "high_x": x(row.high),
+                "shrunk_x": x(row.shrunk) if row.shrunk is not None else None,
+                "base_x": x(forest.base or 0.0),
+                "interval": f"{100 * row.low:.1f}–{100 * row.high:.1f}%",
+                "shrunk": shrunk,
+                "q": f"{row.q:.3f}" if row.q is not None else "",
+                "said": f"{100 * row.rate:.1f}% overturned of {row.items} items, "
+                f"95% interval {100 * row.low:.1f}–{100 * row.high:.1f}%",
+            }
+        )
+    return scale, rows
+
+
+def _overview_page(view: Overview) -> str:
+    forests = []
+    for forest in view.forests:
+        scale, rows = _forest_rows(forest)
+        what = "guideline unit" if forest.title.startswith("Guideline") else "category"
+        shown = {"title": forest.title, "legend": forest.legend, "hidden": forest.hidden, "rows": rows}
+        forests.append(shown | {"scale": scale, "what": what})
+    return str(
+        _environment()
+        .get_template("overview.html")
+        .render(
+            title=view.title,
+            base=view.base,
+            forests=forests,
+            width=_PLOT,
+            min_items=view.min_items,
+            drivers=view.drivers,
+            drivers_note=view.drivers_note.splitlines(),
+        )
+    )
+
+
 def _share_colour(share: float) -> str:
     for (a, ca), (b, cb) in itertools.pairwise(SHARE_STOPS):
         if share <= b or b == SHARE_STOPS[-1][0]:
@@ -334,6 +396,8 @@ def render(view: View) -> str:
         return _network_page(view)
     if isinstance(view, Matrix):
         return _matrix_page(view)
+    if isinstance(view, Overview):
+        return _overview_page(view)
     return _letter_page(view)
 
 

@@ -1,12 +1,14 @@
 """Views: what the HTML pages show, computed from the graph (``render.py`` draws them).
 
-Four kinds of view, each a frozen record the renderer turns into one offline HTML file:
+Five kinds of view, each a frozen record the renderer turns into one offline HTML file:
 
 * :func:`citation_network` — guideline units ↔ treatment categories; :func:`specialty_network`
   — reviewer specialties ↔ the guideline units they cite; :func:`case_network` — one letter.
 * :func:`citation_matrix` — guideline units × treatment categories, the readable form when the
   network is too dense.
 * :func:`letter_text` — a letter's own text with every extracted value marked at its span.
+* :class:`Overview` (built by :func:`imr_graph.overview.overview`) — rates per guideline unit and
+  per treatment category as forest plots against the base rate, and the drivers model.
 
 Counts are distinct items. Each node and edge carries *facts*: ``(role, year, upheld,
 overturned)`` tuples, so the page can filter by citing role, year and outcome and still show
@@ -99,6 +101,47 @@ class Matrix:
     columns: tuple[tuple[str, str], ...]
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    """One row of a forest plot: a guideline unit or category, its counts and rates."""
+
+    key: str  # the unit's or category's IRI
+    label: str
+    items: int
+    letters: int
+    overturned: int
+    rate: float
+    low: float  # the 95% interval, clustered by letter
+    high: float
+    shrunk: float | None
+    q: float | None
+    cases: tuple[str, ...] = ()  # case numbers of letters behind the row (the first few)
+    more: int = 0  # how many more letters there are
+
+
+@dataclass(frozen=True)
+class Forest:
+    """Rates of several rows against the base rate, shrunk rates first."""
+
+    title: str
+    legend: str  # what the numbers mean (the answer's legend)
+    rows: tuple[ForestRow, ...]
+    base: float | None
+    hidden: int = 0  # rows left out for resting on fewer items than the page's minimum
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The page that answers "which guidelines go with which outcomes" at a glance."""
+
+    title: str
+    base: str  # the base rate in a sentence
+    forests: tuple[Forest, ...]
+    drivers: tuple[tuple[str, ...], ...] = ()  # the drivers table: a header row, then one row each
+    drivers_note: str = ""
+    min_items: int = 1  # rows on fewer items are left out of the plots (and counted)
 
 
 @dataclass(frozen=True)

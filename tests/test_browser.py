@@ -265,3 +265,32 @@ def test_the_demo_pages(open_page: Any, tmp_path: Path) -> None:
     opened = open_page(tmp_path / "matrix.html")
     assert opened.page.locator("#matrix td[data-items]").count() > 5
     opened.clean()
+
+
+def test_the_overview_plots_every_row_and_keeps_text_inert(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    from imr_graph.overview import overview
+    from imr_graph.view import Forest, ForestRow, Overview
+
+    view = overview(known, level="source", min_items=1)
+    assert [len(f.rows) for f in view.forests] == [4, 2]
+    opened = open_page(write(view, tmp_path / "overview.html"))
+    rows = opened.page.locator("section.forest").first.locator("tr.row")
+    assert rows.count() == 4
+    assert [int(x) for x in rows.evaluate_all("(rows) => rows.map((r) => r.dataset.items)")] == [
+        row.items for row in view.forests[0].rows
+    ]
+    # each row draws its interval, rate and base-rate line inside the plot's width
+    for row in range(rows.count()):
+        box = rows.nth(row).locator("svg").bounding_box()
+        assert box is not None and box["width"] == 320
+        assert rows.nth(row).locator("svg circle").count() == 1
+    assert "clustered by letter" in opened.page.locator("#base").text_content()
+    assert opened.page.locator("#drivers-note").text_content()  # fitted, or why not
+    opened.clean()
+    opened.shoot("overview")
+    hostile = ForestRow(HOSTILE_REQUEST, HOSTILE_REQUEST, 3, 2, 1, 1 / 3, 0.1, 0.7, 0.2, 0.5, (HOSTILE_DIAGNOSIS,))
+    page = Overview(HOSTILE_REQUEST, HOSTILE_DIAGNOSIS, (Forest(HOSTILE_REQUEST, HOSTILE_REQUEST, (hostile,), 0.2),))
+    opened = open_page(write(page, tmp_path / "hostile.html"))
+    assert HOSTILE_REQUEST in opened.page.locator("tr.row th").text_content()
+    assert opened.page.evaluate("document.querySelectorAll('img, iframe, script').length") == 0
+    opened.clean()

@@ -59,6 +59,7 @@ def test_demo_runs_on_the_embedded_sample(tmp_path: Path) -> None:
         "citations.html",
         "graph.trig",
         "matrix.html",
+        "overview.html",
     ]
 
 
