@@ -173,6 +173,27 @@ def section(part_iri: str, name: str) -> str:
     return f"{part_iri}/section/{slug(name)}"
 
 
+#: The guideline sources (the catalog's top concepts), by the key their IRIs start with.
+SOURCES = ("ACOEM", "CPMTG", "ODG", "PTG", "AMTG", "MTUS", "OTHER")
+
+
+def source_code(unit: str) -> str | None:
+    """The guideline source a unit belongs to, read from its IRI (None for other IRIs).
+
+    >>> source_code(VOCAB + "guideline/odg-shoulder/section/mri"), source_code(VOCAB + "guideline/ACOEM")
+    ('ODG', 'ACOEM')
+    >>> source_code(ID + "guideline/other/3f2a")
+    'OTHER'
+    """
+    if unit.startswith(ID + "guideline/"):
+        return "OTHER"
+    if not unit.startswith(VOCAB + "guideline/"):
+        return None
+    key = unit[len(VOCAB + "guideline/") :].split("/", 1)[0]
+    code = key if key in SOURCES else key.split("-", 1)[0].upper()
+    return code if code in SOURCES else None
+
+
 def is_odg_topic(unit: str) -> bool:
     """Whether a section unit is an ODG topic (a section of an ODG chapter).
 

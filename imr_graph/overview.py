@@ -23,6 +23,12 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int | float) else 0
 
 
+def _named(key: str, label: str) -> str:
+    from imr_graph.projection import unit_name
+
+    return unit_name(key, label)
+
+
 def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[ForestRow]:
     kept = [r for r in result if _int(r.get("items")) >= min_items]
     kept.sort(key=lambda r: (-(_float(r.get("shrunk_rate")) or _float(r.get("overturn_rate")) or 0.0), str(r[key])))
@@ -31,7 +37,7 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
         rows.append(
             ForestRow(
                 key=str(row[key]),
-                label=str(row.get("label") or str(row[key]).rsplit("/", 1)[-1]),
+                label=_named(str(row[key]), str(row.get("label") or str(row[key]).rsplit("/", 1)[-1])),
                 items=_int(row.get("items")),
                 letters=_int(row.get("letters")),
                 overturned=_int(row.get("overturned")),

@@ -84,6 +84,33 @@ def label_of(labels: dict[str, str], node: str) -> str:
     return labels.get(node) or node.rstrip("/").rsplit("/", 1)[-1]
 
 
+def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> str:
+    """A guideline unit's name on every page: its guideline, chapter and section, apart
+    (``ODG · Shoulder · MRI``), so that two chapters or sections of one name stay apart. A
+    guideline as a whole keeps its own name.
+
+    >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/odg-shoulder/section/mri", "ODG Shoulder: MRI")
+    'ODG · Shoulder · MRI'
+    >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/acoem-2004-ch9", "Shoulder Complaints")
+    'ACOEM · Shoulder Complaints'
+
+    A section named without its chapter takes the chapter's name from ``labels``.
+    """
+    from imr_graph.iri import SOURCES, source_code
+
+    code = source_code(unit)
+    if code is None or unit.rstrip("/").rsplit("/", 1)[-1] in SOURCES:
+        return label
+    who = "Other" if code == "OTHER" else code
+    text = label.removeprefix(f"{code} ") if label.startswith(f"{code} ") else label
+    parts = [part.strip() for part in text.split(": ", 1)]
+    part_of, _, _ = unit.partition("/section/")
+    if len(parts) == 1 and part_of != unit and labels and part_of in labels:
+        chapter = labels[part_of]
+        parts.insert(0, chapter.removeprefix(f"{code} ") if chapter.startswith(f"{code} ") else chapter)
+    return " · ".join([who, *parts])
+
+
 @dataclass
 class Aggregate:
     """Tallies of a two-sided projection (guideline units on one side)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from imr_graph.errors import OutputError
+from imr_graph.iri import source_code
 from imr_graph.projection import ANY_ROLE, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
@@ -50,7 +51,23 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
     NodeKind.REVIEWER.value: ("Reviewer", "#d6bcfa", "triangle", "triangle"),
     NodeKind.DIAGNOSIS.value: ("Diagnosis", "#fbd38d", "ellipse", "dot"),
 }
-_SOURCE_PALETTE = ("#63b3ed", "#f6ad55", "#68d391", "#fc8181", "#b794f4", "#f687b3", "#4fd1c5", "#a0aec0")
+#: Each guideline source's colour on every page (Paul Tol's colour-blind-safe "muted" scheme,
+#: leaving out the blues and oranges that mean upheld and overturned).
+SOURCE_COLOURS = {
+    "ACOEM": "#117733",
+    "CPMTG": "#aa4499",
+    "ODG": "#332288",
+    "PTG": "#999933",
+    "AMTG": "#44aa99",
+    "MTUS": "#882255",
+    "OTHER": "#ddcc77",
+}
+_NO_SOURCE = "#a0aec0"
+
+
+def source_colour(unit: str) -> str:
+    """The colour of the guideline source a unit belongs to (grey when none)."""
+    return SOURCE_COLOURS.get(source_code(unit) or "", _NO_SOURCE)
 _OUTCOME_COLOURS = {"upheld": "#90cdf4", "overturned": "#f6ad55"}
 
 
@@ -133,7 +150,7 @@ def _network_page(network: Network) -> str:
     from pyvis.network import Network as PyvisNetwork
 
     places = layout(network)
-    sources = {iri: _SOURCE_PALETTE[k % len(_SOURCE_PALETTE)] for k, (iri, _) in enumerate(network.sources)}
+    sources = {iri: source_colour(iri) for iri, _ in network.sources}
     net = PyvisNetwork(directed=True)  # directed: pyvis skips its quadratic duplicate check
     index = {node.id: n for n, node in enumerate(network.nodes)}
     for node in network.nodes:
@@ -316,6 +333,7 @@ def _forest_rows(forest: Forest) -> tuple[int, list[dict[str, Any]]]:
             {
                 "key": row.key,
                 "label": row.label,
+                "colour": source_colour(row.key) if source_code(row.key) else None,
                 "items": row.items,
                 "letters": row.letters,
                 "overturned": row.overturned,

@@ -37,6 +37,7 @@ from imr_graph.projection import (
     aggregate,
     label_map,
     label_of,
+    unit_name,
 )
 from imr_graph.records import CaseRecord, NodeKind, Role, Span
 
@@ -188,7 +189,7 @@ def _network(
     nodes = [
         Node(
             unit,
-            label_of(labels, unit),
+            unit_name(unit, label_of(labels, unit), labels),
             NodeKind.GUIDELINE.value,
             aggregate.source_of[unit],
             t.facts(),
@@ -221,9 +222,8 @@ def _network(
 
 def _unit_label(labels: dict[str, str], unit: str, source: str) -> str:
     """A unit's name with its guideline's, so that two "Low Back" chapters stay apart."""
-    if unit == source:
-        return label_of(labels, unit)
-    return f"{label_of(labels, unit)} ({label_of(labels, source)})"
+    del source  # the unit's IRI says its guideline
+    return unit_name(unit, label_of(labels, unit), labels)
 
 
 def citation_network(

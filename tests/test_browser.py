@@ -136,7 +136,7 @@ def test_citation_network_draws_and_filters(known: ox.Store, open_page: Any, tmp
     opened.page.check(f"#sources input[value='{GL}ACOEM']")
     assert opened.visible() == (8, 6)
     opened.page.fill("#search", "low back")
-    assert opened.page.locator("#matches button").all_text_contents() == ["Low Back Complaints"]
+    assert opened.page.locator("#matches button").all_text_contents() == ["ACOEM · Low Back Complaints"]
     opened.page.click("#matches button")
     assert opened.page.evaluate("imrView.network.getSelectedNodes().length") == 1
     opened.clean()
@@ -149,7 +149,7 @@ def test_tooltip_shows_counts_rate_interval_and_cases(known: ox.Store, open_page
     _select(opened, "role", "all")
     point = opened.page.evaluate(
         """() => {
-          const id = imrView.nodes.get({filter: (n) => n.full === "Low Back Complaints"})[0].id;
+          const id = imrView.nodes.get({filter: (n) => n.full === "ACOEM · Low Back Complaints"})[0].id;
           const at = imrView.network.canvasToDOM(imrView.network.getPositions([id])[id]);
           const box = document.getElementById("network").getBoundingClientRect();
           return [box.left + at.x, box.top + at.y];
@@ -294,3 +294,24 @@ def test_the_overview_plots_every_row_and_keeps_text_inert(known: ox.Store, open
     assert HOSTILE_REQUEST in opened.page.locator("tr.row th").text_content()
     assert opened.page.evaluate("document.querySelectorAll('img, iframe, script').length") == 0
     opened.clean()
+
+
+def test_a_source_has_one_colour_on_every_page(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    from imr_graph.overview import overview
+    from imr_graph.render import SOURCE_COLOURS
+
+    network = open_page(write(citation_network(known), tmp_path / "citations.html"))
+    legend = network.page.evaluate(
+        """(iri) => getComputedStyle(document.querySelector(`#sources input[value='${iri}']`)
+               .parentElement.querySelector('.swatch')).backgroundColor""",
+        f"{GL}ACOEM",
+    )
+    page = open_page(write(overview(known, level="source", min_items=1), tmp_path / "overview.html"))
+    swatch = page.page.evaluate(
+        """(iri) => getComputedStyle(document.querySelector(`tr.row[data-key='${iri}'] .swatch`)).backgroundColor""",
+        f"{GL}ACOEM",
+    )
+    red, green, blue = (int(SOURCE_COLOURS["ACOEM"][k : k + 2], 16) for k in (1, 3, 5))
+    assert legend == swatch == f"rgb({red}, {green}, {blue})"
+    network.clean()
+    page.clean()

@@ -74,7 +74,7 @@ def test_citation_network_counts_items_by_role_year_and_outcome(known: ox.Store)
         (ANY, 2017, 1, 0),
     )
     assert (nodes[CH12].label, nodes[CH12].kind, nodes[CH12].group) == (
-        "Low Back Complaints",
+        "ACOEM · Low Back Complaints",  # its guideline's name first, on every page
         "guideline",
         GL + "ACOEM",
     )
@@ -105,7 +105,10 @@ def test_top_and_min_count_cap_the_network(known: ox.Store) -> None:
 
 def test_section_level_uses_named_sections(known: ox.Store) -> None:
     network = citation_network(known, level="section")
-    assert [(n.label, n.kind) for n in network.nodes] == [("NSAIDs", "guideline"), ("NSAID", "category")]
+    assert [(n.label, n.kind) for n in network.nodes] == [
+        ("CPMTG · Chronic Pain Medical Treatment · NSAIDs", "guideline"),
+        ("NSAID", "category"),
+    ]
     assert [e.facts for e in network.edges] == [((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0))]
 
 
@@ -127,11 +130,11 @@ def test_specialty_network(known: ox.Store) -> None:
 def test_matrix_cells(known: ox.Store) -> None:
     matrix = citation_matrix(known)
     assert [label for _, label in matrix.rows] == [
-        "Pain (Official Disability Guidelines)",
-        "Chronic Pain Medical Treatment (Chronic Pain Medical Treatment Guidelines)",
-        "Low Back Complaints (ACOEM Practice Guidelines)",
-        "Neck and Upper Back Complaints (ACOEM Practice Guidelines)",
-        "Smith J. Opioids for back pain, a cohort study. 2010. (Other medical evidence)",
+        "ODG · Pain",
+        "CPMTG · Chronic Pain Medical Treatment",
+        "ACOEM · Low Back Complaints",
+        "ACOEM · Neck and Upper Back Complaints",
+        "Other · Smith J. Opioids for back pain, a cohort study. 2010.",
     ]
     assert [label for _, label in matrix.columns] == ["Opioids", "NSAID", "Other Diagnostic Tests"]
     assert matrix.cells == {
