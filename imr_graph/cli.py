@@ -1282,8 +1282,20 @@ def overview(
     show_default=True,
     help="Whose citations.",
 )
-def matrix(graph_file: str | None, store: str | None, output: str | None, level: str, top: int, role: str) -> None:
+@click.option(
+    "--min-items",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Cells on fewer items are hatched grey (their count still shown).",
+)
+def matrix(
+    graph_file: str | None, store: str | None, output: str | None, level: str, top: int, role: str, min_items: int
+) -> None:
     """Guideline units × treatment categories, each cell coloured by its overturn rate.
+
+    The fewer items a cell rests on, the paler its colour; cells on fewer than --min-items
+    are hatched grey. The last row and column total each unit and category.
 
     \b
     Example:
@@ -1293,7 +1305,12 @@ def matrix(graph_file: str | None, store: str | None, output: str | None, level:
     from imr_graph.view import citation_matrix
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: citation_matrix(source, role=role, level=level, top=top), output or "matrix.html")  # type: ignore[arg-type]
+    def drawn() -> Any:
+        import dataclasses
+
+        return dataclasses.replace(citation_matrix(source, role=role, level=level, top=top), min_items=min_items)  # type: ignore[arg-type]
+
+    _write_view(drawn, output or "matrix.html")
 
 
 @view.command()

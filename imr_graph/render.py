@@ -24,7 +24,7 @@ from imr_graph.iri import source_code
 from imr_graph.projection import ANY_ROLE, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
-from imr_graph.view import Forest, LetterText, Matrix, Network, Overview
+from imr_graph.view import Cell, Forest, LetterText, Matrix, Network, Overview
 
 View = Network | Matrix | LetterText | Overview
 
@@ -272,6 +272,7 @@ class _Shade(NamedTuple):
     n: int
     colour: str
     title: str
+    thin: bool = False  # on fewer items than the page's minimum: muted
 
 
 class _Piece(NamedTuple):
@@ -284,22 +285,43 @@ class _Piece(NamedTuple):
     title: str
 
 
+#: Items at which a matrix cell's colour is full: fewer items, paler colour (evidence, not
+#: only the rate, shows), on a log scale so that 1 item is faint and 30 are not.
+_FULL_EVIDENCE = 30
+
+
+def _evidence(items: int) -> float:
+    """How strongly a cell on ``items`` items is coloured, from 0.25 to 1.
+
+    >>> _evidence(1) < _evidence(5) < _evidence(30) == 1.0
+    True
+    """
+    return round(min(1.0, 0.25 + 0.75 * math.log1p(items) / math.log1p(_FULL_EVIDENCE)), 3)
+
+
 def _matrix_page(matrix: Matrix) -> str:
-    def cell(unit: str, category: str) -> _Shade | None:
-        found = matrix.cells.get((unit, category))
+    def shade(found: Cell | None, what: str) -> _Shade | None:
         if found is None or found.items == 0:
             return None
         share = found.overturned / found.items
         low, high = wilson(found.overturned, found.items)
-        return _Shade(
-            f"{100 * share:.0f}%",
-            found.items,
-            _share_colour(share),
-            f"{found.items} items: {found.upheld} upheld, {found.overturned} overturned; "
-            f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)",
+        title = (
+            f"{what}: {found.items} items: {found.upheld} upheld, {found.overturned} overturned; "
+            f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)"
         )
+        thin = found.items < matrix.min_items
+        return _Shade(f"{100 * share:.0f}%", found.items, _share_colour(share, _evidence(found.items)), title, thin)
 
-    table = [(label, [cell(unit, category) for category, _ in matrix.columns]) for unit, label in matrix.rows]
+    names = dict(matrix.columns)
+    table = [
+        (
+            label,
+            [shade(matrix.cells.get((unit, kind)), f"{label} × {names[kind]}") for kind, _ in matrix.columns],
+            shade(_total(matrix, unit=unit), f"{label}, every category"),
+        )
+        for unit, label in matrix.rows
+    ]
+    totals = [shade(_total(matrix, category=kind), f"{label}, every unit shown") for kind, label in matrix.columns]
     return str(
         _environment()
         .get_template("matrix.html")
@@ -308,9 +330,17 @@ def _matrix_page(matrix: Matrix) -> str:
             note=matrix.note,
             columns=[label for _, label in matrix.columns],
             table=table,
+            totals=totals,
+            min_items=matrix.min_items,
             share_stops=_legend_stops(),
         )
     )
+
+
+def _total(matrix: Matrix, *, unit: str | None = None, category: str | None = None) -> Cell:
+    """The items of a row or a column (an item counts once per cell it is in)."""
+    cells = [c for (u, k), c in matrix.cells.items() if unit in (None, u) and category in (None, k)]
+    return Cell(sum(c.upheld for c in cells), sum(c.overturned for c in cells))
 
 
 #: Width of a forest plot's drawing, in pixels.
@@ -376,11 +406,13 @@ def _overview_page(view: Overview) -> str:
     )
 
 
-def _share_colour(share: float) -> str:
+def _share_colour(share: float, strength: float = 1.0) -> str:
+    """The colour of an overturn share; ``strength`` below 1 fades it toward white."""
     for (a, ca), (b, cb) in itertools.pairwise(SHARE_STOPS):
         if share <= b or b == SHARE_STOPS[-1][0]:
             t = max(0.0, min(1.0, (share - a) / (b - a)))
-            return "rgb({},{},{})".format(*(round(x + t * (y - x)) for x, y in zip(ca, cb, strict=True)))
+            mixed = (x + t * (y - x) for x, y in zip(ca, cb, strict=True))
+            return "rgb({},{},{})".format(*(round(255 - strength * (255 - v)) for v in mixed))
     return "rgb(0,0,0)"
 
 

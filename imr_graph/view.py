@@ -102,6 +102,7 @@ class Matrix:
     columns: tuple[tuple[str, str], ...]
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     note: str = ""
+    min_items: int = 3  # cells on fewer items are drawn muted, their count shown
 
 
 @dataclass(frozen=True)

@@ -224,8 +224,8 @@ def test_every_view_of_the_samples(samples: ox.Store, open_page: Any, tmp_path: 
         opened.shoot(f"{name}-samples")
     matrix = citation_matrix(samples)
     opened = open_page(write(matrix, tmp_path / "matrix.html"))
-    assert opened.page.locator("#matrix tbody tr").count() == len(matrix.rows)
-    assert opened.page.locator("#matrix td[data-items]").count() == sum(
+    assert opened.page.locator("#matrix tbody tr:not(.total)").count() == len(matrix.rows)
+    assert opened.page.locator("#matrix td[data-items]:not(.total)").count() == sum(
         1 for (unit, _), cell in matrix.cells.items() if cell.items
     )
     opened.clean()
@@ -315,3 +315,29 @@ def test_a_source_has_one_colour_on_every_page(known: ox.Store, open_page: Any, 
     assert legend == swatch == f"rgb({red}, {green}, {blue})"
     network.clean()
     page.clean()
+
+
+def test_the_matrix_mutes_thin_cells_and_totals_rows_and_columns(
+    known: ox.Store, open_page: Any, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    matrix = dataclasses.replace(citation_matrix(known), min_items=2)
+    opened = open_page(write(matrix, tmp_path / "matrix.html"))
+    thin = opened.page.locator("td.thin:not(.total)")
+    assert thin.count() == sum(1 for c in matrix.cells.values() if 0 < c.items < 2) > 0
+    hatched = thin.first.evaluate("(td) => getComputedStyle(td).backgroundImage")
+    assert "repeating-linear-gradient" in hatched
+    full = opened.page.locator("td:not(.thin):not(.empty):not(.total)")
+    assert full.count() == sum(1 for c in matrix.cells.values() if c.items >= 2)
+    backgrounds = full.evaluate_all("(tds) => tds.map((td) => getComputedStyle(td).backgroundImage)")
+    assert set(backgrounds) == {"none"}
+    # one total per row and per column, each the sum of its cells
+    rows = opened.page.locator("tbody tr:not(.total) td.total")
+    assert [int(x) for x in rows.evaluate_all("(tds) => tds.map((td) => td.dataset.items)")] == [
+        sum(c.items for (u, _), c in matrix.cells.items() if u == unit) for unit, _ in matrix.rows
+    ]
+    columns = opened.page.locator("tr.total td.total[data-items]")
+    assert columns.count() == len(matrix.columns)
+    opened.clean()
+    opened.shoot("matrix-known")
