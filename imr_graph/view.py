@@ -256,8 +256,10 @@ def citation_network(
 
 def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> Network:
     """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
+    import dataclasses
+
     counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
-    return _network(
+    drawn = _network(
         counted,
         label_map(store),
         kind=NodeKind.SPECIALTY.value,
@@ -266,6 +268,11 @@ def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> 
         top=top,
         min_count=min_count,
     )
+    said = (
+        "; an item counts once for each specialty of its reviewer (a reviewer board-certified in two "
+        "counts under both), so the specialties' items add up to more than the items"
+    )
+    return dataclasses.replace(drawn, note=drawn.note + said)
 
 
 def citation_matrix(

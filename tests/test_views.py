@@ -114,6 +114,7 @@ def test_section_level_uses_named_sections(known: ox.Store) -> None:
 
 def test_specialty_network(known: ox.Store) -> None:
     network = specialty_network(known)
+    assert "an item counts once for each specialty of its reviewer" in network.note
     spec = iri.VOCAB + "specialty/"
     assert {(e.source, e.target): e.facts for e in network.edges} == {
         (STUDY, spec + "internal-medicine"): ((REVIEWER, 0, 0, 1), (ANY, 0, 0, 1)),
