@@ -341,3 +341,30 @@ def test_the_matrix_mutes_thin_cells_and_totals_rows_and_columns(
     assert columns.count() == len(matrix.columns)
     opened.clean()
     opened.shoot("matrix-known")
+
+
+def test_the_matrix_sorts_by_a_column(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    matrix = citation_matrix(known)
+    opened = open_page(write(matrix, tmp_path / "matrix.html"))
+    labels = dict(matrix.rows)
+    column, _ = matrix.columns[0]
+
+    def shown() -> list[str]:
+        return opened.page.locator("#matrix tbody tr:not(.total) th").all_text_contents()
+
+    def share(unit: str) -> tuple[float, int]:
+        cell = matrix.cells.get((unit, column))
+        return (cell.overturned / cell.items, cell.items) if cell and cell.items else (-1.0, 0)
+
+    by_share = sorted((unit for unit, _ in matrix.rows), key=lambda u: share(u), reverse=True)
+    opened.page.click("#matrix thead th[data-sort='1']")
+    first = shown()
+    assert [labels[u] for u in by_share if share(u)[1]] == first[: sum(1 for u in by_share if share(u)[1])]
+    opened.page.click("#matrix thead th[data-sort='1']")
+    units = {label: unit for unit, label in matrix.rows}
+    again = [share(units[label]) for label in shown()]
+    assert again == sorted(again)  # the other way round
+    opened.page.click("#matrix thead th.corner")
+    assert shown() == sorted(labels.values(), reverse=False) or shown() == sorted(labels.values(), reverse=True)
+    assert opened.page.locator("#matrix tbody tr").last.get_attribute("class") == "total"  # totals stay last
+    opened.clean()
