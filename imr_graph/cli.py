@@ -1234,6 +1234,69 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
     _write_view(lambda: specialty_network(source, top=top, min_count=min_count), output or "specialty.html")
 
 
+@view.command(name="all")
+@_graph_option
+@click.argument("graph_file", required=False, metavar="[FILE]")
+@click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
+@click.option("-o", "--output", required=True, metavar="DIR", help="The folder to write the pages into.")
+@click.option("--cases", type=click.IntRange(min=0), default=12, show_default=True, help="Cases listed a unit.")
+@click.option(
+    "--min-items", type=click.IntRange(min=1), default=5, show_default=True, help="Leave out overview rows on fewer."
+)
+def all_views(graph_file: str | None, store: str | None, output: str, cases: int, min_items: int) -> None:
+    """Write every view as a set of pages that link to each other, offline.
+
+    overview.html lists the cases behind each guideline unit, each a link to its case page,
+    which links to the letter's text (when the letter file can be read) and back; every page
+    links to the overview, the networks and the matrix.
+
+    \b
+    Example:
+        imr-graph view all --store graph.oxigraph -o pages/
+    """
+    import re
+
+    from imr_graph.overview import overview as gather
+    from imr_graph.render import write
+    from imr_graph.view import case_network, citation_matrix, citation_network, letter_text, specialty_network
+
+    source = _graph_source(store, graph_file)
+    folder = Path(output)
+    top: tuple[tuple[str, str], ...] = (
+        ("overview.html", "overview"),
+        ("citations.html", "citation network"),
+        ("specialty.html", "specialties"),
+        ("matrix.html", "matrix"),
+    )
+
+    def name(kind: str, case: str) -> str:
+        return f"{kind}-{re.sub(r'[^A-Za-z0-9-]', '_', case)}.html"
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        summary = gather(source, cases=cases, min_items=min_items)
+        listed = sorted({case for forest in summary.forests for row in forest.rows for case in row.cases})
+        letters = unread = 0
+        for case in listed:
+            links = (*top, (name("letter", case), "the letter's text"))
+            try:
+                back = (*top, (name("case", case), "the case"))
+                write(letter_text(source, case), folder / name("letter", case), links=back)
+                letters += 1
+            except ImrGraphError:
+                links, unread = top, unread + 1  # its letter file is not where the record says
+            write(case_network(source, case), folder / name("case", case), links=links)
+        pages = {case: name("case", case) for case in listed}
+        write(summary, folder / "overview.html", links=top, case_pages=pages)
+        write(citation_network(source), folder / "citations.html", links=top)
+        write(specialty_network(source), folder / "specialty.html", links=top)
+        write(citation_matrix(source), folder / "matrix.html", links=top)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    said = f"; {unread} letter files not found" if unread else ""
+    click.echo(f"wrote {folder}: 4 views, {len(listed)} cases, {letters} letters{said}", err=True)
+
+
 @view.command()
 @_view_options("overview.html")
 @click.option(

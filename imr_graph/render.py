@@ -68,6 +68,8 @@ _NO_SOURCE = "#a0aec0"
 def source_colour(unit: str) -> str:
     """The colour of the guideline source a unit belongs to (grey when none)."""
     return SOURCE_COLOURS.get(source_code(unit) or "", _NO_SOURCE)
+
+
 _OUTCOME_COLOURS = {"upheld": "#90cdf4", "overturned": "#f6ad55"}
 
 
@@ -146,7 +148,7 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     return places
 
 
-def _network_page(network: Network) -> str:
+def _network_page(network: Network, links: Links = ()) -> str:
     from pyvis.network import Network as PyvisNetwork
 
     places = layout(network)
@@ -234,6 +236,7 @@ def _network_page(network: Network) -> str:
             kinds=[(kind, *KINDS[kind][:2], KINDS[kind][3]) for kind in kinds],
             data=Markup(page_json(data)),
             vis_script=Markup(vis_script()),
+            links=links,
         )
     )
 
@@ -299,7 +302,7 @@ def _evidence(items: int) -> float:
     return round(min(1.0, 0.25 + 0.75 * math.log1p(items) / math.log1p(_FULL_EVIDENCE)), 3)
 
 
-def _matrix_page(matrix: Matrix) -> str:
+def _matrix_page(matrix: Matrix, links: Links = ()) -> str:
     def shade(found: Cell | None, what: str) -> _Shade | None:
         if found is None or found.items == 0:
             return None
@@ -333,6 +336,7 @@ def _matrix_page(matrix: Matrix) -> str:
             totals=totals,
             min_items=matrix.min_items,
             share_stops=_legend_stops(),
+            links=links,
         )
     )
 
@@ -384,7 +388,7 @@ def _forest_rows(forest: Forest) -> tuple[int, list[dict[str, Any]]]:
     return scale, rows
 
 
-def _overview_page(view: Overview) -> str:
+def _overview_page(view: Overview, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
     forests = []
     for forest in view.forests:
         scale, rows = _forest_rows(forest)
@@ -402,6 +406,8 @@ def _overview_page(view: Overview) -> str:
             min_items=view.min_items,
             drivers=view.drivers,
             drivers_note=view.drivers_note.splitlines(),
+            links=links,
+            case_pages=case_pages or {},
         )
     )
 
@@ -416,7 +422,7 @@ def _share_colour(share: float, strength: float = 1.0) -> str:
     return "rgb(0,0,0)"
 
 
-def _letter_page(letter: LetterText) -> str:
+def _letter_page(letter: LetterText, links: Links = ()) -> str:
     """The text cut at every span boundary; each piece knows the marks covering it."""
     bounds = sorted({0, len(letter.text)} | {m.span.start for m in letter.marks} | {m.span.end for m in letter.marks})
     pieces: list[_Piece] = []
@@ -436,27 +442,34 @@ def _letter_page(letter: LetterText) -> str:
             )
         )
     return str(
-        _environment().get_template("letter.html").render(letter=letter, pieces=pieces, role_colours=ROLE_COLOURS)
+        _environment()
+        .get_template("letter.html")
+        .render(letter=letter, pieces=pieces, role_colours=ROLE_COLOURS, links=links)
     )
 
 
-def render(view: View) -> str:
-    """The view as one self-contained HTML page."""
+#: Links a page shows to pages written beside it: (file name, text).
+Links = tuple[tuple[str, str], ...]
+
+
+def render(view: View, *, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
+    """The view as one self-contained HTML page; ``links`` go to pages written beside it, and an
+    overview links each case it lists to its page in ``case_pages`` (case → file name)."""
     if isinstance(view, Network):
-        return _network_page(view)
+        return _network_page(view, links)
     if isinstance(view, Matrix):
-        return _matrix_page(view)
+        return _matrix_page(view, links)
     if isinstance(view, Overview):
-        return _overview_page(view)
-    return _letter_page(view)
+        return _overview_page(view, links, case_pages or {})
+    return _letter_page(view, links)
 
 
-def write(view: View, path: str | Path) -> Path:
+def write(view: View, path: str | Path, *, links: Links = (), case_pages: dict[str, str] | None = None) -> Path:
     """Render ``view`` to ``path`` atomically; returns the path."""
     from imr_graph._atomic import atomic_writer
 
     target = Path(path)
-    html = render(view)
+    html = render(view, links=links, case_pages=case_pages)
     try:
         with atomic_writer(target) as handle:
             handle.write(html)

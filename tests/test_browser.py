@@ -368,3 +368,35 @@ def test_the_matrix_sorts_by_a_column(known: ox.Store, open_page: Any, tmp_path:
     assert shown() == sorted(labels.values(), reverse=False) or shown() == sorted(labels.values(), reverse=True)
     assert opened.page.locator("#matrix tbody tr").last.get_attribute("class") == "total"  # totals stay last
     opened.clean()
+
+
+def test_view_all_writes_pages_that_click_through(samples: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    """overview → a unit's case → its letter → back to the case and to the overview, offline."""
+    from click.testing import CliRunner
+
+    from imr_graph.cli import main
+    from imr_graph.store import write_graph
+
+    graph = tmp_path / "samples.trig"
+    write_graph(samples, graph)
+    folder = tmp_path / "pages"
+    done = CliRunner().invoke(main, ["view", "all", "--graph", str(graph), "-o", str(folder), "--min-items", "1"])
+    assert done.exit_code == 0, done.output
+    opened = open_page(folder / "overview.html")
+    link = opened.page.locator("section.forest a[href^='case-']").first
+    case = link.text_content()
+    opened.page.locator("section.forest details").first.evaluate("(d) => { d.open = true; }")
+    link.click()
+    opened.page.wait_for_url("**/case-*.html")
+    opened.page.wait_for_function("window.imrView && window.imrView.drawn !== null")
+    assert opened.page.evaluate("imrView.nodes.get().some((n) => n.kind === 'letter')")
+    opened.page.click("nav.pages a[href^='letter-']")
+    opened.page.wait_for_url("**/letter-*.html")
+    assert case in opened.page.locator("h1").text_content()
+    assert opened.page.locator("#values li.value").count() > 3
+    opened.page.click("nav.pages a[href^='case-']")
+    opened.page.wait_for_url("**/case-*.html")
+    opened.page.click("nav.pages a[href='overview.html']")
+    opened.page.wait_for_url("**/overview.html")
+    assert opened.errors == [] and opened.dialogs == []
+    assert all(url.startswith(folder.resolve().as_uri()) for url in opened.requests)  # only the pages written
