@@ -396,12 +396,13 @@ def fit_drivers(
         raise ModelError("the model needs items of both outcomes, upheld and overturned")
     data = design(items, cited, kept, min_level=min_items)
     penalized = data.penalized
-    fitted = fit_logistic(data.matrix, data.outcome, penalized * penalty + (1 - penalized) * _NUMERICAL,
-                          groups=data.groups)  # fmt: skip
-    others = [
-        fit_logistic(data.matrix, data.outcome, penalized * max(strength, _NUMERICAL) + (1 - penalized) * _NUMERICAL)
-        for strength in PENALTIES
-    ]
+
+    def strengths(unit: float) -> np.ndarray:  # units at ``unit``; the controls only kept finite
+        return penalized * max(unit, _NUMERICAL) + (1 - penalized) * _NUMERICAL
+
+    fitted = fit_logistic(data.matrix, data.outcome, strengths(penalty), groups=data.groups)
+    # the fit at the chosen penalty is one of them already
+    others = [fitted if k == penalty else fit_logistic(data.matrix, data.outcome, strengths(k)) for k in PENALTIES]
     assert fitted.clustered is not None
     columns = [data.features.index(f"unit:{unit}") + 1 for unit in kept]
     errors = [float(np.sqrt(fitted.clustered[k, k])) for k in columns]

@@ -9,8 +9,11 @@ one item does not lead; rows under ``min_items`` are left out and counted.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from imr_graph.answers import Result
 from imr_graph.errors import ImrGraphError
+from imr_graph.projection import unit_name
 from imr_graph.questions import Target, resolve, run
 from imr_graph.view import Forest, ForestRow, Overview
 
@@ -23,12 +26,6 @@ def _int(value: object) -> int:
     return int(value) if isinstance(value, int | float) else 0
 
 
-def _named(key: str, label: str) -> str:
-    from imr_graph.projection import unit_name
-
-    return unit_name(key, label)
-
-
 def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[ForestRow]:
     kept = [r for r in result if _int(r.get("items")) >= min_items]
     kept.sort(key=lambda r: (-(_float(r.get("shrunk_rate")) or _float(r.get("overturn_rate")) or 0.0), str(r[key])))
@@ -37,7 +34,7 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
         rows.append(
             ForestRow(
                 key=str(row[key]),
-                label=_named(str(row[key]), str(row.get("label") or str(row[key]).rsplit("/", 1)[-1])),
+                label=unit_name(str(row[key]), str(row.get("label") or str(row[key]).rsplit("/", 1)[-1])),
                 items=_int(row.get("items")),
                 letters=_int(row.get("letters")),
                 overturned=_int(row.get("overturned")),
@@ -53,13 +50,11 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
 
 def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int) -> list[ForestRow]:
     """Each guideline row with the case numbers of the first ``shown`` letters behind it."""
-    import dataclasses
-
     out = []
     for row in rows:
         found = run(target, "cases-citing", unit=row.key, role=role)
         cases = sorted({str(r["case"]) for r in found if r.get("case")})
-        out.append(dataclasses.replace(row, cases=tuple(cases[:shown]), more=max(0, len(cases) - shown)))
+        out.append(replace(row, cases=tuple(cases[:shown]), more=max(0, len(cases) - shown)))
     return out
 
 
@@ -98,7 +93,9 @@ def overview(
     categories = run(where, "overturn-by-category", detail="category")
     rows = _forest(categories, "category", min_items=min_items, top=top)
     hidden = sum(1 for r in categories if _int(r.get("items")) < min_items)
-    forests.append(Forest("Treatment categories", categories.legend(), tuple(rows), categories.base, hidden))
+    forests.append(
+        Forest("Treatment categories", categories.legend(), tuple(rows), categories.base, hidden, "category")
+    )
     table: tuple[tuple[str, ...], ...] = ()
     try:
         report = drivers(where, by="source", role=role, min_items=max(min_items, 10))

@@ -392,9 +392,8 @@ def _overview_page(view: Overview, links: Links = (), case_pages: dict[str, str]
     forests = []
     for forest in view.forests:
         scale, rows = _forest_rows(forest)
-        what = "guideline unit" if forest.title.startswith("Guideline") else "category"
         shown = {"title": forest.title, "legend": forest.legend, "hidden": forest.hidden, "rows": rows}
-        forests.append(shown | {"scale": scale, "what": what})
+        forests.append(shown | {"scale": scale, "what": forest.what})
     return str(
         _environment()
         .get_template("overview.html")

@@ -20,12 +20,9 @@ from imr_graph.errors import QueryError
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown", "parquet")
 
-_SHORT = I.SHORT
-
-
 def prefixes() -> dict[str, str]:
     """The prefixes the tables print, as SPARQL would declare them (name without the colon)."""
-    return {name.rstrip(":"): iri for name, iri in _SHORT}
+    return {name.rstrip(":"): iri for name, iri in I.SHORT}
 
 
 def short(value: Value) -> str:
@@ -39,7 +36,7 @@ def short(value: Value) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     text = str(value)
-    for prefix, namespace in _SHORT:
+    for prefix, namespace in I.SHORT:
         if text.startswith(namespace):
             return prefix + text[len(namespace) :]
     return " ".join(text.split())

@@ -143,7 +143,7 @@ def agreement(administrator: set[str], reviewer: set[str]) -> str:
     return "shared" if administrator & reviewer else "different"
 
 
-def _item_cells(record: CaseRecord, item: Item, letter_cells: list[Cell]) -> set[Cell]:
+def _item_cells(item: Item, letter_cells: list[Cell]) -> set[Cell]:
     """The cells one item is counted in (without its scope)."""
     cells: set[Cell] = set(letter_cells)
     categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
@@ -194,7 +194,7 @@ def tally(record: CaseRecord) -> Tally:
     for item in record.items:
         overturned = int(item.decision.value == "overturned")
         scopes = SCOPES[:1] if item.dependent else SCOPES
-        for cell in _item_cells(record, item, letter_cells):
+        for cell in _item_cells(item, letter_cells):
             for scope in scopes:
                 counts = within[cell.scoped(scope)]
                 counts[0] += 1
@@ -399,6 +399,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     invalidate(store)
     lines: list[str] = []
     stale: list[ox.Quad] = []
+    by_property = {prop: measure for measure, prop in MEASURES.items()}
     described: set[str] = set()  # slices already described by this change
 
     def write() -> None:  # a chunk at a time: a first build changes every cell at once
@@ -414,7 +415,6 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
         node = ox.NamedNode(cell.iri)
         old = list(store.quads_for_pattern(node, None, None, graph))
         counts = {m: delta.get(m, 0) for m in MEASURES}
-        by_property = {prop: measure for measure, prop in MEASURES.items()}
         for quad in old:
             if quad.predicate.value in by_property:
                 counts[by_property[quad.predicate.value]] += _count_of(quad)

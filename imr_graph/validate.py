@@ -109,13 +109,17 @@ def validate_store(
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    check = quick_violations if engine == "sparql" and not inference else None
+    def check(quads: list[ox.Quad]) -> list[Violation]:
+        if engine == "sparql" and not inference:
+            return quick_violations(quads)
+        return validate_quads(quads, inference=inference)
+
     letters = letter_graphs(store)
     found: set[Violation] = set()
     for start in range(0, len(letters), batch):
         chunk = letters[start : start + batch]
         quads = [q for graph in chunk for q in store.quads_for_pattern(None, None, None, graph)]
-        found.update(check(quads) if check is not None else validate_quads(quads, inference=inference))
+        found.update(check(quads))
         if progress is not None:
             progress(len(chunk))
     return sorted(found, key=lambda v: (v.focus, v.path or "", v.message))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -132,6 +132,7 @@ class Forest:
     rows: tuple[ForestRow, ...]
     base: float | None
     hidden: int = 0  # rows left out for resting on fewer items than the page's minimum
+    what: str = "guideline unit"  # what a row is: a guideline unit, or a category
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,6 @@ def citation_network(
 
 def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> Network:
     """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
-    import dataclasses
-
     counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     drawn = _network(
         counted,
@@ -272,7 +271,7 @@ def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> 
         "; an item counts once for each specialty of its reviewer (a reviewer board-certified in two "
         "counts under both), so the specialties' items add up to more than the items"
     )
-    return dataclasses.replace(drawn, note=drawn.note + said)
+    return replace(drawn, note=drawn.note + said)
 
 
 def citation_matrix(

@@ -57,6 +57,13 @@ def gone_within(pids: set[int], seconds: float = 5.0) -> bool:
     return wait_for(lambda: not any(alive(p) for p in pids), seconds)
 
 
+def with_workers(command: str, cases: Path, tmp_path: Path) -> list[str]:
+    """``build`` or ``extract`` of the module's letters, with two workers."""
+    if command == "build":
+        return [*CLI, "build", str(cases), "--store", str(tmp_path / "store"), "--workers", "2", "-q"]
+    return [*CLI, "extract", str(cases.parent / "in"), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "-q"]
+
+
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("letters")
@@ -69,10 +76,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("command", ["build", "extract"])
 def test_workers_die_with_a_killed_parent(command: str, cases: Path, tmp_path: Path) -> None:
-    if command == "build":
-        argv = [*CLI, "build", str(cases), "--store", str(tmp_path / "store"), "--workers", "2", "-q"]
-    else:
-        argv = [*CLI, "extract", str(cases.parent / "in"), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "-q"]
+    argv = with_workers(command, cases, tmp_path)
     process = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
     try:
         assert wait_for(lambda: len(children(process.pid)) >= 2, 30), "the workers never started"
@@ -89,10 +93,7 @@ def test_workers_die_with_a_killed_parent(command: str, cases: Path, tmp_path: P
 @pytest.mark.parametrize("command", ["build", "extract"])
 def test_ctrl_c_ends_a_command_with_one_line(command: str, cases: Path, tmp_path: Path) -> None:
     """SIGINT (Ctrl-C) while the workers run: exit code 130, one line on stderr, no worker left."""
-    if command == "build":
-        argv = [*CLI, "build", str(cases), "--store", str(tmp_path / "store"), "--workers", "2", "-q"]
-    else:
-        argv = [*CLI, "extract", str(cases.parent / "in"), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", "-q"]
+    argv = with_workers(command, cases, tmp_path)
 
     def interruptible() -> None:  # as a terminal would start it (a background job ignores SIGINT)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
