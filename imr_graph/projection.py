@@ -25,10 +25,16 @@ _OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
 ANY_ROLE = len(ROLES)
 #: How many case identifiers a node or edge keeps as examples.
 EXAMPLES = 5
+#: How many letters a node lists (those with the lowest case numbers), for the page's side list.
+CASE_LIST = 40
 
 #: One fact: citing role (index into ROLES, or ANY_ROLE), decision year (0: not given), upheld,
 #: overturned.
 Fact = tuple[int, int, int, int]
+#: One listed case: case number, decision year (0: not given), whether the items counted were
+#: overturned (1) or upheld (0), and the citing roles (bit k: ROLES[k]) behind them. A letter
+#: with items of both outcomes is listed once for each.
+CaseEntry = tuple[str, int, int, int]
 
 
 class Tally:
@@ -38,13 +44,16 @@ class Tally:
     parties cite counts once.
     """
 
-    __slots__ = ("any", "counts", "examples", "seen")
+    __slots__ = ("any", "cases", "counts", "examples", "letters", "listed", "seen")
 
     def __init__(self, distinct: bool) -> None:
         self.counts: Counter[tuple[int, int, int]] = Counter()
         self.examples: list[str] = []
         self.seen: set[tuple[str, int]] | None = set() if distinct else None
         self.any: set[str] = set()
+        self.letters: set[str] = set()
+        self.listed: list[str] = []  # the CASE_LIST lowest case numbers, in order
+        self.cases: dict[tuple[str, int], list[int]] = {}  # (case, outcome) → [year, role bits]
 
     def add(self, item: str, case: str, role: int, year: int, outcome: int) -> None:
         if self.seen is not None:
@@ -58,6 +67,27 @@ class Tally:
         if case not in self.examples and (len(self.examples) < EXAMPLES or case < self.examples[-1]):
             insort(self.examples, case)
             del self.examples[EXAMPLES:]
+        self._list(case, role, year, outcome)
+
+    def _list(self, case: str, role: int, year: int, outcome: int) -> None:
+        """Keep ``case`` in the list while it is among the CASE_LIST lowest case numbers seen."""
+        if case not in self.letters:
+            self.letters.add(case)
+            if len(self.listed) == CASE_LIST and case > self.listed[-1]:
+                return
+            insort(self.listed, case)
+            if len(self.listed) > CASE_LIST:
+                dropped = self.listed.pop()
+                self.cases.pop((dropped, 0), None)
+                self.cases.pop((dropped, 1), None)
+        elif case not in self.listed:
+            return
+        entry = self.cases.setdefault((case, outcome), [year, 0])
+        entry[1] |= 1 << role
+
+    def case_list(self) -> tuple[CaseEntry, ...]:
+        """The listed cases, by case number (see :data:`CaseEntry`)."""
+        return tuple((case, year, outcome, roles) for (case, outcome), (year, roles) in sorted(self.cases.items()))
 
     @property
     def items(self) -> int:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from imr_graph.errors import OutputError
 from imr_graph.iri import source_code
-from imr_graph.projection import ANY_ROLE, ROLES, Fact
+from imr_graph.projection import ANY_ROLE, CASE_LIST, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
 from imr_graph.view import Cell, Forest, LetterText, Matrix, Network, Overview
@@ -63,6 +63,42 @@ SOURCE_COLOURS = {
     "OTHER": "#ddcc77",
 }
 _NO_SOURCE = "#a0aec0"
+#: Sizes on a fixed scale, the same on every page and under every filter: a node's radius and
+#: a link's width are ``base + per_decade · log10(items)`` (canvas pixels), so a 1-item link
+#: stays thin whatever else is shown; the legend draws the widths of 1, 10, 100 and 1,000.
+NODE_SCALE = (6.0, 6.0)
+EDGE_SCALE = (1.0, 3.0)
+#: How many node labels a network shows when nothing is hovered or clicked (the most items
+#: first, each only where it overlaps no label already shown).
+LABELS_SHOWN = 40
+
+
+def canvas_label(name: str, limit: int = 48) -> str:
+    """A node's name short enough to draw (the tooltip and the lists give it whole): the
+    guideline and the last part are kept, the parts between shortened first.
+
+    >>> canvas_label("ACOEM · Low Back Complaints · Surgical Considerations")
+    'ACOEM · Low Back Compla… · Surgical Considerati…'
+    >>> canvas_label("Physical Therapy/Occupational Therapy (PT/OT)", 30)
+    'Physical Therapy/Occupational…'
+    """
+    if len(name) <= limit:
+        return name
+    parts = name.split(" · ")
+    if len(parts) > 2:
+        parts[1:-1] = [part if len(part) <= 16 else part[:15].rstrip() + "…" for part in parts[1:-1]]
+    text = " · ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def scaled(items: int, scale: tuple[float, float]) -> float:
+    """A size on the fixed scale (see :data:`EDGE_SCALE`).
+
+    >>> scaled(1, EDGE_SCALE), scaled(100, EDGE_SCALE)
+    (1.0, 7.0)
+    """
+    base, per_decade = scale
+    return base + per_decade * math.log10(max(items, 1))
 
 
 def source_colour(unit: str) -> str:
@@ -148,10 +184,14 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     return places
 
 
-def _network_page(network: Network, links: Links = ()) -> str:
+def _network_page(network: Network, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
     from pyvis.network import Network as PyvisNetwork
 
+    from imr_graph.report import short
+
+    case_pages = case_pages or {}
     places = layout(network)
+    case = network.kind == "case"
     sources = {iri: source_colour(iri) for iri, _ in network.sources}
     net = PyvisNetwork(directed=True)  # directed: pyvis skips its quadratic duplicate check
     index = {node.id: n for n, node in enumerate(network.nodes)}
@@ -162,14 +202,15 @@ def _network_page(network: Network, links: Links = ()) -> str:
         elif node.kind == NodeKind.ITEM:
             colour = _OUTCOME_COLOURS.get(node.group, colour)
         x, y = places.get(node.id, (0.0, 0.0))
+        shortened = canvas_label(node.label)
         net.add_node(
             index[node.id],
-            label=node.label if len(node.label) <= 48 else node.label[:47] + "…",
+            label=shortened if case else "",  # a network's labels are placed by the page
             shape=shape,
             color=colour,
             x=round(x, 1),
             y=round(y, 1),
-            value=max(1, _items(node.facts)),
+            size=scaled(_items(node.facts), NODE_SCALE) if node.facts else NODE_SCALE[0] + 4,
             iri=node.id,
             kind=node.kind,
             sourceKey=node.group if node.kind == NodeKind.GUIDELINE else "",
@@ -177,6 +218,10 @@ def _network_page(network: Network, links: Links = ()) -> str:
             examples=list(node.examples),
             detail=[line for line in node.detail if line],
             full=node.label,
+            short=shortened,
+            unit=short(node.id) if node.kind == NodeKind.GUIDELINE else "",
+            cases=[list(c) for c in node.cases],
+            letters=node.letters,
         )
     for n, edge in enumerate(network.edges):
         items = _items(edge.facts)
@@ -187,7 +232,7 @@ def _network_page(network: Network, links: Links = ()) -> str:
             index[edge.source],
             index[edge.target],
             id=n,
-            value=max(items, 1),
+            width=scaled(items, EDGE_SCALE),
             color=role_colour or "#a0aec0",
             facts=[list(f) for f in edge.facts],
             examples=list(edge.examples),
@@ -197,9 +242,9 @@ def _network_page(network: Network, links: Links = ()) -> str:
     nodes, edges, _, _, _, options = net.get_network_data()
     for node in nodes:  # pyvis adds its own font colour; the page's options set the font
         node.pop("font", None)
+        node["label"] = node["short"] if case else ""  # pyvis names an unlabelled node by its number
     for edge in edges:  # a directed pyvis network draws arrows; these links have no direction
         edge.pop("arrows", None)
-    case = network.kind == "case"
     data = {
         "nodes": nodes,
         "edges": edges,
@@ -212,6 +257,12 @@ def _network_page(network: Network, links: Links = ()) -> str:
             "edgeColour": "role" if case else "share",
             "sizeByItems": not case,
             "shareStops": [[stop, list(colour)] for stop, colour in SHARE_STOPS],
+            "nodeScale": list(NODE_SCALE),
+            "edgeScale": list(EDGE_SCALE),
+            "labels": 0 if case else LABELS_SHOWN,
+            "font": _FONT,
+            "casePages": {c: case_pages[c] for n in network.nodes for c, *_ in n.cases if c in case_pages},
+            "caseList": CASE_LIST,
         },
     }
     from markupsafe import Markup
@@ -237,6 +288,8 @@ def _network_page(network: Network, links: Links = ()) -> str:
             data=Markup(page_json(data)),
             vis_script=Markup(vis_script()),
             links=links,
+            widths=[(f"{n:,}", scaled(n, EDGE_SCALE)) for n in (1, 10, 100, 1000)],
+            side_list=not case,
         )
     )
 
@@ -250,21 +303,17 @@ def _legend_stops() -> list[tuple[str, str]]:
     return [(f"{round(stop * 100)}%", "rgb" + str(colour)) for stop, colour in SHARE_STOPS]
 
 
+#: Node labels' font (size in canvas pixels, face): the page measures labels in it.
+_FONT = (14, "arial")
+
+
 def _options(network: Network) -> dict[str, Any]:
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(network.edges) > 800},
-        "nodes": {
-            "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 12, "max": 24, "drawThreshold": 6}},
-            "font": {"size": 14},
-        },
-        "edges": {
-            "arrows": {"to": {"enabled": False}},
-            "smooth": False,
-            "scaling": {"min": 1, "max": 12},
-            "color": {"inherit": False},
-        },
+        "nodes": {"font": {"size": _FONT[0], "face": _FONT[1]}},
+        "edges": {"arrows": {"to": {"enabled": False}}, "smooth": False, "color": {"inherit": False}},
     }
 
 
@@ -455,7 +504,7 @@ def render(view: View, *, links: Links = (), case_pages: dict[str, str] | None =
     """The view as one self-contained HTML page; ``links`` go to pages written beside it, and an
     overview links each case it lists to its page in ``case_pages`` (case → file name)."""
     if isinstance(view, Network):
-        return _network_page(view, links)
+        return _network_page(view, links, case_pages)
     if isinstance(view, Matrix):
         return _matrix_page(view, links)
     if isinstance(view, Overview):

@@ -33,6 +33,7 @@ from imr_graph.projection import (
     ANY_ROLE,
     ROLES,
     Aggregate,
+    CaseEntry,
     Fact,
     aggregate,
     label_map,
@@ -55,6 +56,8 @@ class Node:
     facts: tuple[Fact, ...] = ()
     examples: tuple[str, ...] = ()
     detail: tuple[str, ...] = ()  # extra tooltip lines
+    cases: tuple[CaseEntry, ...] = ()  # the letters listed beside the network when it is clicked
+    letters: int = 0  # how many letters in all (the list keeps the lowest case numbers)
 
 
 @dataclass(frozen=True)
@@ -197,11 +200,13 @@ def _network(
             t.facts(),
             tuple(t.examples),
             (label_of(labels, aggregate.source_of[unit]),) if unit != aggregate.source_of[unit] else (),
+            t.case_list(),
+            len(t.letters),
         )
         for unit, t in sorted(aggregate.units.items())
         if unit in linked
     ] + [
-        Node(other, label_of(labels, other), other_kind, "", t.facts(), tuple(t.examples))
+        Node(other, label_of(labels, other), other_kind, "", t.facts(), tuple(t.examples), (), t.case_list(), len(t.letters))  # noqa: E501
         for other, t in sorted(aggregate.others.items())
         if other in linked
     ]

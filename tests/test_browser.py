@@ -111,6 +111,31 @@ def open_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+#: Each shown label's box on the canvas as vis-network reports it: the node's bounding box
+#: (shape and label) from the bottom of its shape down, where the label is drawn.
+_LABEL_BOXES = """() => {
+  const ids = imrView.nodes.get({filter: (n) => !n.hidden && n.label}).map((n) => n.id);
+  return ids.map((id) => {
+    const box = imrView.network.getBoundingBox(id);
+    const at = imrView.network.getPositions([id])[id];
+    return [id, box.left, box.right, at.y + imrView.nodes.get(id).size, box.bottom];
+  });
+}"""
+
+
+def label_overlaps(opened: Opened) -> tuple[int, list[tuple[str, str]]]:
+    """How many labels are shown, and every pair of them whose boxes overlap."""
+    opened.page.evaluate("imrView.network.redraw()")  # vis-network measures labels as it draws
+    boxes = opened.page.evaluate(_LABEL_BOXES)
+    clashes = [
+        (a[0], b[0])
+        for k, a in enumerate(boxes)
+        for b in boxes[k + 1 :]
+        if a[1] < b[2] and b[1] < a[2] and a[3] < b[4] and b[3] < a[4]
+    ]
+    return len(boxes), clashes
+
+
 def _select(opened: Opened, control: str, value: str) -> tuple[int, int]:
     opened.page.select_option(f"#{control}", value)
     return opened.visible()
@@ -265,6 +290,106 @@ def test_the_demo_pages(open_page: Any, tmp_path: Path) -> None:
     opened = open_page(tmp_path / "matrix.html")
     assert opened.page.locator("#matrix td[data-items]").count() > 5
     opened.clean()
+
+
+def test_network_labels_never_overlap(shared_corpus_store: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    """Every unit of the real letters at section level (the densest network): the page labels
+    the most cited nodes that fit, then a hovered node and its neighbours, never two on one spot."""
+    network = citation_network(shared_corpus_store, level="section", top=0)
+    opened = open_page(write(network, tmp_path / "sections.html"))
+    shown, clashes = label_overlaps(opened)
+    assert clashes == [] and shown >= 15
+    for role in ("all", "claims-administrator"):
+        _select(opened, "role", role)
+        shown, clashes = label_overlaps(opened)
+        assert clashes == [] and shown >= 10
+    _select(opened, "role", "reviewer")
+    # hovering a node labels it and whichever of its neighbours fit
+    quiet = [n["id"] for n in opened.page.evaluate("imrView.nodes.get({filter: (n) => !n.hidden && !n.label})")]
+    assert quiet, "every node already labelled: nothing to hover"
+    labelled = opened.page.evaluate("(id) => imrView.hover(id)", quiet[0])
+    assert quiet[0] in labelled
+    shown, clashes = label_overlaps(opened)
+    assert clashes == []
+    opened.page.evaluate("imrView.hover(null)")
+    assert quiet[0] not in [n["id"] for n in opened.page.evaluate("imrView.nodes.get({filter: (n) => n.label})")]
+    opened.clean()
+    opened.shoot("citations-sections-shared-corpus")
+
+
+def test_link_widths_stay_on_one_scale(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    """A link's width is set by its own items, not by the widest link shown: filters that hide
+    the big links leave the others and the legend as they were."""
+    from imr_graph.render import EDGE_SCALE, scaled
+
+    opened = open_page(write(citation_network(known), tmp_path / "citations.html"))
+    _select(opened, "role", "all")
+    widths = "imrView.edges.get({filter: (e) => !e.hidden}).map((e) => [e.id, e.width])"
+    legend = "document.querySelector('.widths').outerHTML"
+    before = dict(opened.page.evaluate(widths))
+    said = opened.page.evaluate(legend)
+    counts = opened.page.evaluate(
+        "imrView.edges.get({filter: (e) => !e.hidden}).map((e) => [e.id, e.facts.filter((f) => f[0] === 3)"
+        ".reduce((n, f) => n + f[2] + f[3], 0)])"
+    )
+    assert before == pytest.approx({k: scaled(n, EDGE_SCALE) for k, n in counts})
+    _select(opened, "outcome", "overturned")
+    after = dict(opened.page.evaluate(widths))
+    assert opened.page.evaluate(legend) == said
+    overturned = dict(
+        opened.page.evaluate(
+            "imrView.edges.get({filter: (e) => !e.hidden}).map((e) => [e.id, e.facts.filter((f) => f[0] === 3)"
+            ".reduce((n, f) => n + f[3], 0)])"
+        )
+    )
+    assert after == pytest.approx({k: scaled(n, EDGE_SCALE) for k, n in overturned.items()})
+    assert min(after.values()) == scaled(1, EDGE_SCALE)  # a 1-item link stays thin
+    opened.clean()
+
+
+def test_a_clicked_node_lists_its_letters(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    """Click a unit: its links stay bright, the rest fades, its letters are listed with their
+    outcome; the page's filters and the case-number filter narrow the list."""
+    network = citation_network(known)
+    node = next(n for n in network.nodes if n.label == "ACOEM · Low Back Complaints")
+    letters = sorted({case for case, *_ in node.cases})
+    opened = open_page(write(network, tmp_path / "citations.html", case_pages={letters[0]: "case-a.html"}))
+    _select(opened, "role", "all")
+    at = opened.page.evaluate(
+        """(iri) => { const id = imrView.nodes.get({filter: (n) => n.iri === iri})[0].id;
+                      return imrView.network.canvasToDOM(imrView.network.getPositions([id])[id]); }""",
+        node.id,
+    )
+    box = opened.page.locator("#network").bounding_box()
+    opened.page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    opened.page.locator("#cases").wait_for(state="visible")
+    assert opened.page.locator("#cases-title").text_content() == node.label
+    entries = opened.page.locator("#case-list li")
+    assert sorted(set(entries.locator(".case").all_text_contents())) == letters
+    outcomes = {(c, "overturned" if o else "upheld") for c, _, o, _ in node.cases}
+    shown = {
+        (e.locator(".case").text_content(), e.get_attribute("class")) for e in entries.all()
+    }
+    assert shown == outcomes
+    assert opened.page.locator("#case-list a.case").all_text_contents() == [letters[0]]
+    # the neighbourhood stays, the rest fades
+    faded = opened.page.evaluate("imrView.nodes.get({filter: (n) => !n.hidden && n.opacity < 1}).length")
+    bright = opened.page.evaluate(
+        "imrView.nodes.get({filter: (n) => !n.hidden && n.opacity === 1}).map((n) => n.iri)"
+    )
+    assert node.id in bright and faded > 0
+    linked = {e.target for e in network.edges if e.source == node.id}
+    assert set(bright) == {node.id} | linked
+    _select(opened, "outcome", "overturned")
+    assert {e.get_attribute("class") for e in entries.all()} == {"overturned"}
+    _select(opened, "outcome", "all")
+    opened.page.fill("#case-filter", letters[-1][-4:])
+    assert entries.locator(".case").all_text_contents() == [letters[-1]]
+    opened.page.click("#cases-close")
+    assert opened.page.locator("#cases").is_hidden()
+    assert opened.page.evaluate("imrView.nodes.get({filter: (n) => n.opacity < 1}).length") == 0
+    opened.clean()
+    opened.shoot("citations-known-clicked")
 
 
 def test_the_overview_plots_every_row_and_keeps_text_inert(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
