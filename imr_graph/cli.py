@@ -1234,6 +1234,14 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
     _write_view(lambda: specialty_network(source, top=top, min_count=min_count), output or "specialty.html")
 
 
+_DRIVERS = click.option(
+    "--drivers/--no-drivers",
+    "fit_drivers",
+    default=None,
+    help="Fit the drivers model for the overview (default: on graphs of up to 20,000 letters; it reads every item).",
+)
+
+
 @view.command(name="all")
 @_graph_option
 @click.argument("graph_file", required=False, metavar="[FILE]")
@@ -1243,7 +1251,10 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
 @click.option(
     "--min-items", type=click.IntRange(min=1), default=5, show_default=True, help="Leave out overview rows on fewer."
 )
-def all_views(graph_file: str | None, store: str | None, output: str, cases: int, min_items: int) -> None:
+@_DRIVERS
+def all_views(
+    graph_file: str | None, store: str | None, output: str, cases: int, min_items: int, fit_drivers: bool | None
+) -> None:
     """Write every view as a set of pages that link to each other, offline.
 
     overview.html lists the cases behind each guideline unit, each a link to its case page,
@@ -1274,7 +1285,7 @@ def all_views(graph_file: str | None, store: str | None, output: str, cases: int
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        summary = gather(source, cases=cases, min_items=min_items)
+        summary = gather(source, cases=cases, min_items=min_items, fit_drivers=fit_drivers)
         listed = sorted({case for forest in summary.forests for row in forest.rows for case in row.cases})
         letters = unread = 0
         for case in listed:
@@ -1313,15 +1324,24 @@ def all_views(graph_file: str | None, store: str | None, output: str, cases: int
 @click.option(
     "--top", type=click.IntRange(min=0), default=30, show_default=True, help="At most N rows a plot (0: all)."
 )
+@_DRIVERS
 def overview(
-    graph_file: str | None, store: str | None, output: str | None, level: str, role: str, min_items: int, top: int
+    graph_file: str | None,
+    store: str | None,
+    output: str | None,
+    level: str,
+    role: str,
+    min_items: int,
+    top: int,
+    fit_drivers: bool | None,
 ) -> None:
     """Which guidelines go with which outcomes, on one page: the base rate, forest plots.
 
     One row per guideline unit (and, below, per treatment category): its items and letters,
     its overturn rate with a 95% interval clustered by letter, its shrunk rate (rows are
     ordered by it, so a rate on one item does not lead) and q-value, against the base rate;
-    each guideline row lists the cases behind it. Then the drivers model at source level.
+    each guideline row lists the cases behind it. Then the drivers model at source level
+    (on graphs of up to 20,000 letters unless --drivers or --no-drivers says otherwise).
 
     \b
     Example:
@@ -1331,7 +1351,10 @@ def overview(
     from imr_graph.overview import overview as gather
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: gather(source, level=level, role=role, min_items=min_items, top=top), output or "overview.html")
+    _write_view(
+        lambda: gather(source, level=level, role=role, min_items=min_items, top=top, fit_drivers=fit_drivers),
+        output or "overview.html",
+    )
 
 
 @view.command()

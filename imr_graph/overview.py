@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pyoxigraph as ox
+
+from imr_graph import iri as I
 from imr_graph.answers import Result
 from imr_graph.errors import ImrGraphError
+from imr_graph.named import query_text
 from imr_graph.projection import unit_name
-from imr_graph.questions import Target, resolve, run
+from imr_graph.questions import Target, execute, resolve, run
+from imr_graph.records import Role
 from imr_graph.view import Forest, ForestRow, Overview
 
 
@@ -48,13 +53,40 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
     return rows
 
 
-def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int) -> list[ForestRow]:
-    """Each guideline row with the case numbers of the first ``shown`` letters behind it."""
+#: Letters up to which the overview fits the drivers model unless told (it reads every item:
+#: about 0.6 ms a letter, a minute at 100,000).
+DRIVERS_LETTERS = 20_000
+#: The query listing a unit's letters, by the level of the unit.
+_UNIT_CASES = {
+    "source": "projection-unit-cases-source",
+    "chapter": "projection-unit-cases",
+    "section": "projection-unit-cases-section",
+    "topic": "projection-unit-cases-section",
+}
+
+
+def unit_cases(target: Target, unit: str, level: str = "chapter") -> list[tuple[str, int, int, str]]:
+    """Letters behind a guideline unit at ``level``, as the pages list them: (case, decision
+    year or 0, 1 if overturned, citing role IRI), by case number, from the first rows the graph
+    gives (``projection-unit-cases``: a few thousand at most, whatever the size of the graph)."""
+    found = execute(target, query_text(_UNIT_CASES[level]), {"unit": ox.NamedNode(unit)})
+    overturned = I.outcome("overturned")
+    return sorted(
+        {
+            (str(r["case"]), int(str(r.get("year") or 0)), int(str(r.get("outcome")) == overturned), str(r["role"]))
+            for r in found
+        }
+    )
+
+
+def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int, level: str) -> list[ForestRow]:
+    """Each guideline row with the case numbers of ``shown`` letters behind it (the lowest
+    among those listed) and how many more there are."""
+    concept = {r.value: r.concept for r in Role}[role]
     out = []
     for row in rows:
-        found = run(target, "cases-citing", unit=row.key, role=role)
-        cases = sorted({str(r["case"]) for r in found if r.get("case")})
-        out.append(replace(row, cases=tuple(cases[:shown]), more=max(0, len(cases) - shown)))
+        cases = sorted({case for case, _, _, by in unit_cases(target, row.key, level) if by == concept})
+        out.append(replace(row, cases=tuple(cases[:shown]), more=max(0, row.letters - min(shown, len(cases)))))
     return out
 
 
@@ -66,11 +98,16 @@ def overview(
     min_items: int = 5,
     top: int = 30,
     cases: int = 12,
+    fit_drivers: bool | None = None,
 ) -> Overview:
     """The overview of a store, graph file or endpoint: guideline units at ``level`` cited by
     ``role`` and treatment categories, each as a forest plot (rows on at least ``min_items``
     items, the ``top`` first by shrunk rate, each guideline row with up to ``cases`` of its
-    case numbers), and the drivers model at source level."""
+    case numbers), and the drivers model at source level.
+
+    The drivers model reads every item of every letter (the plots read the statistics), so
+    by default (``fit_drivers=None``) it is fitted only on graphs of up to
+    :data:`DRIVERS_LETTERS` letters; ``True`` or ``False`` decides for any size."""
     from imr_graph.drivers import drivers
 
     where = resolve(target)
@@ -86,7 +123,7 @@ def overview(
     )
     forests = []
     units = run(where, "overturn-by-guideline", level=level, role=role)
-    rows = _with_cases(where, _forest(units, "unit", min_items=min_items, top=top), role, cases)
+    rows = _with_cases(where, _forest(units, "unit", min_items=min_items, top=top), role, cases, level)
     hidden = sum(1 for r in units if _int(r.get("items")) < min_items)
     who = {"reviewer": "the IMR reviewer", "claims-administrator": "the claims administrator"}.get(role, role)
     forests.append(Forest(f"Guideline units ({level}) cited by {who}", units.legend(), tuple(rows), units.base, hidden))
@@ -97,6 +134,14 @@ def overview(
         Forest("Treatment categories", categories.legend(), tuple(rows), categories.base, hidden, "category")
     )
     table: tuple[tuple[str, ...], ...] = ()
+    if fit_drivers is None:
+        fit_drivers = letters <= DRIVERS_LETTERS
+    if not fit_drivers:
+        note = (
+            f"The drivers model reads every item of every letter, and this graph has {letters:,} letters: "
+            "it was left out to keep the page quick. `imr-graph drivers` fits it (or draw the page with --drivers)."
+        )
+        return Overview("Which guidelines go with which outcomes", said, tuple(forests), table, note, min_items)
     try:
         report = drivers(where, by="source", role=role, min_items=max(min_items, 10))
         header = ("guideline", "items", "letters", "odds ratio", "95% interval", "q")

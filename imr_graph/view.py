@@ -206,7 +206,15 @@ def _network(
         for unit, t in sorted(aggregate.units.items())
         if unit in linked
     ] + [
-        Node(other, label_of(labels, other), other_kind, "", t.facts(), tuple(t.examples), (), t.case_list(), len(t.letters))  # noqa: E501
+        Node(
+            other,
+            label_of(labels, other),
+            other_kind,
+            facts=t.facts(),
+            examples=tuple(t.examples),
+            cases=t.case_list(),
+            letters=len(t.letters),
+        )
         for other, t in sorted(aggregate.others.items())
         if other in linked
     ]
