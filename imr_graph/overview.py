@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pyoxigraph as ox
-
-from imr_graph import iri as I
 from imr_graph.answers import Result
 from imr_graph.errors import ImrGraphError
-from imr_graph.named import query_text
 from imr_graph.projection import unit_name
-from imr_graph.questions import Target, execute, resolve, run
+from imr_graph.questions import Target, resolve, run
 from imr_graph.records import Role
-from imr_graph.view import Forest, ForestRow, Overview
+from imr_graph.view import Forest, ForestRow, Overview, unit_cases
 
 
 def _float(value: object) -> float | None:
@@ -56,36 +52,13 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
 #: Letters up to which the overview fits the drivers model unless told (it reads every item:
 #: about 0.6 ms a letter, a minute at 100,000).
 DRIVERS_LETTERS = 20_000
-#: The query listing a unit's letters, by the level of the unit.
-_UNIT_CASES = {
-    "source": "projection-unit-cases-source",
-    "chapter": "projection-unit-cases",
-    "section": "projection-unit-cases-section",
-    "topic": "projection-unit-cases-section",
-}
-
-
-def unit_cases(target: Target, unit: str, level: str = "chapter") -> list[tuple[str, int, int, str]]:
-    """Letters behind a guideline unit at ``level``, as the pages list them: (case, decision
-    year or 0, 1 if overturned, citing role IRI), by case number, from the first rows the graph
-    gives (``projection-unit-cases``: a few thousand at most, whatever the size of the graph)."""
-    found = execute(target, query_text(_UNIT_CASES[level]), {"unit": ox.NamedNode(unit)})
-    overturned = I.outcome("overturned")
-    return sorted(
-        {
-            (str(r["case"]), int(str(r.get("year") or 0)), int(str(r.get("outcome")) == overturned), str(r["role"]))
-            for r in found
-        }
-    )
-
-
 def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int, level: str) -> list[ForestRow]:
     """Each guideline row with the case numbers of ``shown`` letters behind it (the lowest
     among those listed) and how many more there are."""
     concept = {r.value: r.concept for r in Role}[role]
     out = []
     for row in rows:
-        cases = sorted({case for case, _, _, by in unit_cases(target, row.key, level) if by == concept})
+        cases = sorted({c.case for c in unit_cases(target, row.key, level) if c.role == concept})
         out.append(replace(row, cases=tuple(cases[:shown]), more=max(0, row.letters - min(shown, len(cases)))))
     return out
 

@@ -24,7 +24,7 @@ from imr_graph.iri import source_code
 from imr_graph.projection import ANY_ROLE, CASE_LIST, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
-from imr_graph.view import Cell, Forest, LetterText, Matrix, Network, Overview
+from imr_graph.view import CELL_CASES, Cell, Forest, LetterText, Matrix, Network, Overview
 
 View = Network | Matrix | LetterText | Overview
 
@@ -325,6 +325,7 @@ class _Shade(NamedTuple):
     colour: str
     title: str
     thin: bool = False  # on fewer items than the page's minimum: muted
+    overturned: int = 0
 
 
 class _Piece(NamedTuple):
@@ -351,7 +352,9 @@ def _evidence(items: int) -> float:
     return round(min(1.0, 0.25 + 0.75 * math.log1p(items) / math.log1p(_FULL_EVIDENCE)), 3)
 
 
-def _matrix_page(matrix: Matrix, links: Links = ()) -> str:
+def _matrix_page(matrix: Matrix, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
+    from imr_graph.report import short
+
     def shade(found: Cell | None, what: str) -> _Shade | None:
         if found is None or found.items == 0:
             return None
@@ -362,7 +365,8 @@ def _matrix_page(matrix: Matrix, links: Links = ()) -> str:
             f"overturned {100 * share:.1f}% (95% CI {100 * low:.1f}%–{100 * high:.1f}%)"
         )
         thin = found.items < matrix.min_items
-        return _Shade(f"{100 * share:.0f}%", found.items, _share_colour(share, _evidence(found.items)), title, thin)
+        colour = _share_colour(share, _evidence(found.items))
+        return _Shade(f"{100 * share:.0f}%", found.items, colour, title, thin, found.overturned)
 
     names = dict(matrix.columns)
     table = [
@@ -370,10 +374,32 @@ def _matrix_page(matrix: Matrix, links: Links = ()) -> str:
             label,
             [shade(matrix.cells.get((unit, kind)), f"{label} × {names[kind]}") for kind, _ in matrix.columns],
             shade(_total(matrix, unit=unit), f"{label}, every category"),
+            matrix.sources.get(unit, ""),
         )
         for unit, label in matrix.rows
     ]
     totals = [shade(_total(matrix, category=kind), f"{label}, every unit shown") for kind, label in matrix.columns]
+    case_pages = case_pages or {}
+    listed = {
+        f"{r},{c}": [[case, overturned] for case, overturned in matrix.cases[unit, kind]]
+        for r, (unit, _) in enumerate(matrix.rows)
+        for c, (kind, _) in enumerate(matrix.columns)
+        if (unit, kind) in matrix.cases
+    }
+    data = {
+        "rows": [
+            {"unit": short(unit), "label": label, "partial": unit in matrix.partial} for unit, label in matrix.rows
+        ],
+        "columns": [label for _, label in matrix.columns],
+        "cases": listed,
+        "casePages": {c: case_pages[c] for found in matrix.cases.values() for c, _ in found if c in case_pages},
+        "cellCases": CELL_CASES,
+        "shareStops": [[stop, list(colour)] for stop, colour in SHARE_STOPS],
+        "fullEvidence": _FULL_EVIDENCE,
+    }
+    sources = sorted({source for source in matrix.sources.values() if source})
+    from markupsafe import Markup
+
     return str(
         _environment()
         .get_template("matrix.html")
@@ -386,6 +412,8 @@ def _matrix_page(matrix: Matrix, links: Links = ()) -> str:
             min_items=matrix.min_items,
             share_stops=_legend_stops(),
             links=links,
+            sources=[(iri, source_code(iri) or iri, source_colour(iri)) for iri in sources],
+            data=Markup(page_json(data)),
         )
     )
 
@@ -502,11 +530,12 @@ Links = tuple[tuple[str, str], ...]
 
 def render(view: View, *, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
     """The view as one self-contained HTML page; ``links`` go to pages written beside it, and an
-    overview links each case it lists to its page in ``case_pages`` (case → file name)."""
+    overview, a network or a matrix links each case it lists to its page in ``case_pages``
+    (case → file name)."""
     if isinstance(view, Network):
         return _network_page(view, links, case_pages)
     if isinstance(view, Matrix):
-        return _matrix_page(view, links)
+        return _matrix_page(view, links, case_pages)
     if isinstance(view, Overview):
         return _overview_page(view, links, case_pages or {})
     return _letter_page(view, links)

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.errors import QueryError
-from imr_graph.named import rows
+from imr_graph.named import query_text, rows
 from imr_graph.projection import (
     ANY_ROLE,
     ROLES,
@@ -106,6 +106,11 @@ class Matrix:
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     note: str = ""
     min_items: int = 3  # cells on fewer items are drawn muted, their count shown
+    sources: dict[str, str] = field(default_factory=dict)  # each row's guideline (IRI), for the page's filter
+    #: The letters behind each cell (case, 1 if overturned), the lowest case numbers first, at
+    #: most CELL_CASES; and the rows whose letters were read only in part (see CASE_ROWS).
+    cases: dict[tuple[str, str], tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    partial: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,53 @@ class LetterText:
     text: str
     marks: tuple[Mark, ...]
     missing: tuple[str, ...] = ()  # values with no span (stated nowhere the reader can point)
+
+
+@dataclass(frozen=True, order=True)
+class Listed:
+    """One letter behind a guideline unit, as the pages list it."""
+
+    case: str
+    year: int  # 0: the letter gives no decision date
+    overturned: int  # 1 if the items counted were overturned, 0 if upheld
+    role: str  # the citing role's concept IRI
+    category: str = ""  # the request's subcategory concept IRI, if any
+
+
+#: Rows the unit-cases queries stop at (their LIMIT): a unit with more may list only some of
+#: its letters.
+CASE_ROWS = 2000
+#: Letters a matrix cell lists.
+CELL_CASES = 20
+#: The query listing a unit's letters, by the level of the unit.
+_UNIT_CASES = {
+    "source": "projection-unit-cases-source",
+    "chapter": "projection-unit-cases",
+    "section": "projection-unit-cases-section",
+    "topic": "projection-unit-cases-section",
+}
+
+
+def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed]:
+    """Letters behind a guideline unit at ``level`` (a store, graph file or endpoint), by case
+    number, from the first rows the graph gives (``projection-unit-cases``: a few thousand at
+    most, so that a page lists a unit's letters quickly whatever the size of the graph)."""
+    from imr_graph.questions import execute
+
+    found = execute(target, query_text(_UNIT_CASES[level]), {"unit": ox.NamedNode(unit)})
+    overturned = I.outcome("overturned")
+    return sorted(
+        {
+            Listed(
+                str(r["case"]),
+                int(str(r.get("year") or 0)),
+                int(str(r.get("outcome")) == overturned),
+                str(r["role"]),
+                str(r.get("category") or ""),
+            )
+            for r in found
+        }
+    )
 
 
 def _network(
@@ -329,6 +381,15 @@ def citation_matrix(
         by_column[category] += cell.items
     columns = sorted(by_column, key=lambda c: (-by_column[c], label_of(labels, c), c))
     label = {key: text for key, text, _ in ROLES}[role]
+    listed: dict[tuple[str, str], set[tuple[str, int]]] = {}
+    partial = set()
+    for unit in kept:
+        found = unit_cases(store, unit, level)
+        if len(found) >= CASE_ROWS:
+            partial.add(unit)
+        for entry in found:
+            if entry.role == concepts[role] and (unit, entry.category) in cells:
+                listed.setdefault((unit, entry.category), set()).add((entry.case, entry.overturned))
     return Matrix(
         title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
         role=role,
@@ -336,6 +397,9 @@ def citation_matrix(
         columns=tuple((c, label_of(labels, c)) for c in columns),
         cells=cells,
         note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
+        sources={u: source_of.get(u, u) for u in kept},
+        cases={key: tuple(sorted(found)[:CELL_CASES]) for key, found in listed.items()},
+        partial=frozenset(partial),
     )
 
 

@@ -525,3 +525,60 @@ def test_view_all_writes_pages_that_click_through(samples: ox.Store, open_page: 
     opened.page.wait_for_url("**/overview.html")
     assert opened.errors == [] and opened.dialogs == []
     assert all(url.startswith(folder.resolve().as_uri()) for url in opened.requests)  # only the pages written
+
+
+def test_the_matrix_filters_and_lists_a_cells_letters(known: ox.Store, open_page: Any, tmp_path: Path) -> None:
+    """Uncheck a source, filter rows by name and by items, re-hatch: the totals follow the rows
+    shown; a clicked cell lists its letters with their outcome."""
+    from imr_graph.iri import source_code
+
+    matrix = citation_matrix(known)
+    (unit, kind), cell = next((key, c) for key, c in sorted(matrix.cells.items()) if c.items and key in matrix.cases)
+    page_of = {matrix.cases[unit, kind][0][0]: "case-first.html"}
+    opened = open_page(write(matrix, tmp_path / "matrix.html", case_pages=page_of))
+    rows = opened.page.locator("#matrix tbody tr:not(.total)")
+
+    def column_totals() -> list[int]:
+        return [
+            int(x or 0)
+            for x in opened.page.locator("tr.total td").evaluate_all("(tds) => tds.map((td) => td.dataset.items)")[:-1]
+        ]
+
+    def expected(kept: set[str]) -> list[int]:
+        cells = matrix.cells.items()
+        return [sum(c.items for (u, k), c in cells if u in kept and k == column) for column, _ in matrix.columns]
+
+    everything = {u for u, _ in matrix.rows}
+    assert column_totals() == expected(everything)
+    acoem = next(s for s in matrix.sources.values() if source_code(s) == "ACOEM")
+    opened.page.uncheck(f"#filters input[value='{acoem}']")
+    kept = {u for u in everything if matrix.sources[u] != acoem}
+    assert rows.evaluate_all("(trs) => trs.filter((tr) => !tr.hidden).length") == len(kept) < len(everything)
+    assert column_totals() == expected(kept)
+    opened.page.check(f"#filters input[value='{acoem}']")
+    label = dict(matrix.rows)[unit]
+    opened.page.fill("#row-filter", label[-6:])
+    assert label in rows.evaluate_all("(trs) => trs.filter((tr) => !tr.hidden).map((tr) => tr.cells[0].textContent)")
+    opened.page.fill("#row-filter", "")
+    opened.page.fill("#row-items", "1000000")
+    assert rows.evaluate_all("(trs) => trs.filter((tr) => !tr.hidden).length") == 0
+    assert opened.page.locator("#shown").text_content() == f"0 of {len(matrix.rows)} units shown"
+    opened.page.fill("#row-items", "0")
+    opened.page.fill("#min-items", "100")
+    assert opened.page.locator("td.thin[data-at]").count() == sum(1 for c in matrix.cells.values() if c.items)
+    opened.page.fill("#min-items", "1")
+    assert opened.page.locator("td.thin[data-at]").count() == 0
+    # a cell's letters
+    r = [u for u, _ in matrix.rows].index(unit)
+    c = [k for k, _ in matrix.columns].index(kind)
+    opened.page.click(f"td[data-at='{r},{c}']")
+    assert opened.page.locator("#cell").is_visible()
+    entries = opened.page.locator("#cell-list li")
+    assert [(e.locator(".case").text_content(), e.get_attribute("class")) for e in entries.all()] == [
+        (case, "overturned" if over else "upheld") for case, over in matrix.cases[unit, kind]
+    ]
+    assert opened.page.locator("#cell-list a.case").all_text_contents() == list(page_of)
+    assert opened.page.locator("#cell-count").text_content().startswith(f"{cell.items} items")
+    opened.page.click("#cell-close")
+    assert opened.page.locator("#cell").is_hidden()
+    opened.clean()

@@ -158,6 +158,42 @@ def test_matrix_cells(known: ox.Store) -> None:
         citation_matrix(known, role="judge")
 
 
+def _letters_behind(role: str) -> dict[tuple[str, str], set[tuple[str, int]]]:
+    """From the records themselves: each (unit, request subcategory) a party cited, and the
+    letters (case, 1 if overturned) of the independent items behind it."""
+    from imr_graph.rdf import cited_units
+    from imr_graph.records import Role
+
+    found: dict[tuple[str, str], set[tuple[str, int]]] = {}
+    for record in known_records():
+        for item in record.items:
+            if item.dependent:
+                continue
+            kind = iri.category(item.treatment.category, item.treatment.subcategory)
+            for citation in item.citations_of(Role(role)):
+                key = (cited_units(citation).cited, kind)
+                overturned = int(item.decision.value == "overturned")
+                found.setdefault(key, set()).add((record.case_number or record.id, overturned))
+    return found
+
+
+@pytest.mark.parametrize("role", ["reviewer", "claims-administrator"])
+def test_matrix_cells_list_their_letters(known: ox.Store, role: str) -> None:
+    matrix = citation_matrix(known, role=role)
+    assert {key: set(cases) for key, cases in matrix.cases.items()} == _letters_behind(role)
+    assert all(list(cases) == sorted(cases) for cases in matrix.cases.values())
+    assert matrix.partial == frozenset()
+
+
+def test_network_nodes_list_their_letters(known: ox.Store) -> None:
+    network = citation_network(known, roles=("reviewer",))
+    behind = _letters_behind("reviewer")
+    for node in network.nodes:
+        expected = {entry for (unit, kind), entries in behind.items() if node.id in (unit, kind) for entry in entries}
+        assert {(case, overturned) for case, _, overturned, _ in node.cases} == expected, node.label
+        assert node.letters == len({case for case, _ in expected})
+
+
 def test_case_network(known: ox.Store) -> None:
     record = known_records()[0]
     network = case_network(known, record.id)
@@ -261,3 +297,28 @@ def test_matrix_of_the_real_letters_from_statistics_equals_from_letters(
 ) -> None:
     fast = citation_matrix(shared_corpus_store, role=role, level=level, top=0)  # type: ignore[arg-type]
     assert len(fast.rows) > 5 and fast == citation_matrix(shared_corpus_store, role=role, level=level, top=0, raw=True)  # type: ignore[arg-type]
+
+
+def test_a_tally_lists_the_lowest_case_numbers_whatever_their_order() -> None:
+    import random
+
+    from imr_graph.projection import CASE_LIST, Tally
+
+    cases = [f"CM{n:05d}" for n in range(CASE_LIST * 3)]
+    shuffled = random.Random(7).sample(cases, len(cases))
+    tally = Tally(distinct=False)
+    for k, case in enumerate(shuffled):
+        tally.add(f"item-{k}", case, 0, 2016, k % 2)
+        tally.add(f"item-{k}b", case, 1, 2016, k % 2)  # the same letter cited by the other party
+    listed = tally.case_list()
+    assert [case for case, *_ in listed] == cases[:CASE_LIST]
+    assert {roles for *_, roles in listed} == {0b11}
+    assert len(tally.letters) == len(cases)
+
+
+def test_the_unit_case_queries_stop_where_the_pages_say() -> None:
+    from imr_graph.named import query_text
+    from imr_graph.view import _UNIT_CASES, CASE_ROWS
+
+    for name in set(_UNIT_CASES.values()):
+        assert query_text(name).rstrip().endswith(f"LIMIT {CASE_ROWS}"), name
