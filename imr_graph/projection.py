@@ -94,11 +94,65 @@ class Tally:
         """Distinct items, whoever cites them."""
         return len(self.any)
 
+    @property
+    def letter_count(self) -> int:
+        """Letters with an item counted here."""
+        return len(self.letters)
+
+
     def facts(self) -> tuple[Fact, ...]:
         merged: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         for (role, year, outcome), n in self.counts.items():
             merged[role, year][outcome] += n
         return tuple((role, year, up, over) for (role, year), (up, over) in sorted(merged.items()))
+
+
+class Counted:
+    """What the statistics kept at build time say of one node or edge: items by citing role
+    and outcome, over every year (they keep no year, nor "any role": an item both parties cite
+    counts under each), with its letters listed as the first rows of a query found them."""
+
+    __slots__ = ("by_role", "cases", "letters_by_role")
+
+    def __init__(self) -> None:
+        self.by_role: dict[int, list[int]] = {}
+        self.letters_by_role: dict[int, int] = {}
+        self.cases: dict[tuple[str, int], list[int]] = {}
+
+    def add(self, role: int, upheld: int, overturned: int, letters: int = 0) -> None:
+        counts = self.by_role.setdefault(role, [0, 0])
+        counts[0] += upheld
+        counts[1] += overturned
+        self.letters_by_role[role] = self.letters_by_role.get(role, 0) + letters
+
+    def list_case(self, case: str, role: int, year: int, outcome: int) -> None:
+        entry = self.cases.setdefault((case, outcome), [year, 0])
+        entry[1] |= 1 << role
+
+    def facts(self) -> tuple[Fact, ...]:
+        return tuple((role, 0, up, over) for role, (up, over) in sorted(self.by_role.items()))
+
+    @property
+    def items(self) -> int:
+        """Items of the role with the most (whoever cites them is not kept)."""
+        return max((up + over for up, over in self.by_role.values()), default=0)
+
+    @property
+    def letter_count(self) -> int:
+        """Letters of the role with the most, or those listed when the statistics do not say."""
+        return max(max(self.letters_by_role.values(), default=0), len({case for case, _ in self.cases}))
+
+    @property
+    def examples(self) -> list[str]:
+        return sorted({case for case, _ in self.cases})[:EXAMPLES]
+
+    def case_list(self) -> tuple[CaseEntry, ...]:
+        listed = set(sorted({case for case, _ in self.cases})[:CASE_LIST])
+        return tuple(
+            (case, year, outcome, roles)
+            for (case, outcome), (year, roles) in sorted(self.cases.items())
+            if case in listed
+        )
 
 
 def label_map(store: ox.Store) -> dict[str, str]:
@@ -143,7 +197,7 @@ def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> st
 
 @dataclass
 class Aggregate:
-    """Tallies of a two-sided projection (guideline units on one side)."""
+    """Tallies of a two-sided projection (guideline units on one side), counted from the letters."""
 
     units: dict[str, Tally] = field(default_factory=dict)
     others: dict[str, Tally] = field(default_factory=dict)
@@ -161,15 +215,28 @@ class Aggregate:
         self.roles.add(role)
         self.years.add(year)
         self.source_of[unit] = row["source"]
-        # A (unit, item, role) comes once per row; an item reaches one category by many units.
+        # An (edge, item, role) comes once per row; an item reaches a unit once per specialty of
+        # its reviewer, and one category by many units: those count each item once.
         if unit not in self.units:
-            self.units[unit] = Tally(distinct=False)
+            self.units[unit] = Tally(distinct=True)
         if other not in self.others:
             self.others[other] = Tally(distinct=True)
         if (unit, other) not in self.edges:
             self.edges[unit, other] = Tally(distinct=False)
         for tally in (self.units[unit], self.others[other], self.edges[unit, other]):
             tally.add(item, case, role, year, outcome)
+
+
+@dataclass
+class Read:
+    """The same two sides read from the statistics kept at build time (:class:`Counted`)."""
+
+    units: dict[str, Counted] = field(default_factory=dict)
+    others: dict[str, Counted] = field(default_factory=dict)
+    edges: dict[tuple[str, str], Counted] = field(default_factory=dict)
+    source_of: dict[str, str] = field(default_factory=dict)
+    roles: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
 
 
 def aggregate(store: ox.Store, query: str, other: str, roles: Iterable[str]) -> Aggregate:

@@ -260,6 +260,7 @@ def _network_page(network: Network, links: Links = (), case_pages: dict[str, str
             "nodeScale": list(NODE_SCALE),
             "edgeScale": list(EDGE_SCALE),
             "labels": 0 if case else LABELS_SHOWN,
+            "fromStatistics": not network.any_role,
             "font": _FONT,
             "casePages": {c: case_pages[c] for n in network.nodes for c, *_ in n.cases if c in case_pages},
             "caseList": CASE_LIST,
@@ -275,7 +276,13 @@ def _network_page(network: Network, links: Links = (), case_pages: dict[str, str
         .render(
             title=network.title,
             note=network.note,
-            filters={"role": len(network.roles) > 0, "outcome": not case, "year": not case, "source": not case},
+            filters={
+                "role": len(network.roles) > 0,
+                "outcome": not case,
+                "year": not case and bool(network.years),
+                "source": not case,
+            },
+            any_role=network.any_role,
             roles=[(key, role_labels[key]) for key in network.roles],
             default_role="all" if case or "reviewer" not in network.roles else "reviewer",
             years=network.years,
@@ -295,8 +302,13 @@ def _network_page(network: Network, links: Links = (), case_pages: dict[str, str
 
 
 def _items(facts: tuple[Fact, ...]) -> int:
-    """Distinct items, whoever cites them."""
-    return sum(up + over for role, _, up, over in facts if role == ANY_ROLE)
+    """Distinct items, whoever cites them (read from the statistics: the role with the most)."""
+    if any(role == ANY_ROLE for role, _, _, _ in facts):
+        return sum(up + over for role, _, up, over in facts if role == ANY_ROLE)
+    by_role: dict[int, int] = {}
+    for role, _, up, over in facts:
+        by_role[role] = by_role.get(role, 0) + up + over
+    return max(by_role.values(), default=0)
 
 
 def _legend_stops() -> list[tuple[str, str]]:

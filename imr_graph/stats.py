@@ -82,7 +82,7 @@ _MARKER = I.NS + "letterCount"
 #: The form of the statistics this version writes and reads; a store whose statistics are in
 #: another form is counted again (as after an unfinished build).
 _FORM = I.NS + "statisticsForm"
-_FORM_VALUE = ox.Literal("5", datatype=ox.NamedNode(I.XSD + "integer"))
+_FORM_VALUE = ox.Literal("6", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -143,8 +143,13 @@ def agreement(administrator: set[str], reviewer: set[str]) -> str:
     return "shared" if administrator & reviewer else "different"
 
 
-def _item_cells(item: Item, letter_cells: list[Cell]) -> set[Cell]:
-    """The cells one item is counted in (without its scope)."""
+#: Levels at which the network views count the items a party cites something for.
+VIEW_LEVELS = ("chapter", "section")
+
+
+def _item_cells(item: Item, letter_cells: list[Cell], specialties: tuple[str, ...] = ()) -> set[Cell]:
+    """The cells one item is counted in (without its scope); ``specialties`` are its reviewer's
+    specialty concepts (as N-Triples terms)."""
     cells: set[Cell] = set(letter_cells)
     categories: list[tuple[tuple[str, str], tuple[str, str]]] = []
     if item.treatment.category:  # counted under its category and, apart, its subcategory
@@ -168,12 +173,23 @@ def _item_cells(item: Item, letter_cells: list[Cell]) -> set[Cell]:
             for a, b in combinations(sorted(units[level]), 2):
                 pair = (("unit", _iri(a)), ("coUnit", _iri(b)))
                 cells.add(Cell("cocitation", (who, ("unitLevel", quoted(level)), *pair)))
+        for level in VIEW_LEVELS:  # the category nodes of the network views
+            if units[level]:
+                for category in categories:
+                    cells.add(Cell("category-cited", (who, ("unitLevel", quoted(level)), *category)))
     for role in Role.parties():
         tier = ("evidenceTier", quoted(evidence_tier(item.basis(role))))
         cells.add(Cell("evidence", (("citingRole", _iri(role.concept)), tier)))
     for level in PAIR_LEVELS:
         kind = agreement(cited[Role.CLAIMS_ADMINISTRATOR.value][level], cited[Role.REVIEWER.value][level])
         cells.add(Cell("agreement", (("unitLevel", quoted(level)), ("agreement", quoted(kind)))))
+    reviewed = cited[Role.REVIEWER.value]["chapter"]
+    for specialty in specialties if reviewed else ():  # the specialty network
+        cells.add(Cell("specialty-cited", (("specialty", specialty),)))
+        for unit in reviewed:
+            cells.add(Cell("specialty-guideline", (("specialty", specialty), ("unit", _iri(unit)))))
+    for unit in reviewed if specialties else ():
+        cells.add(Cell("guideline-reviewed", (("unit", _iri(unit)),)))
     return cells
 
 
@@ -182,9 +198,10 @@ def tally(record: CaseRecord) -> Tally:
     (every item, or independent items only), the letter's measures (see :data:`MEASURES`)."""
     specialty_iris = load_vocabulary().specialty_iris
     letter_cells: list[Cell] = [Cell("all")]
-    for label in record.reviewer.specialties:
-        concept = specialty_iris.get(label) or I.specialty(label)
-        letter_cells.append(Cell("specialty", (("specialty", _iri(concept)),)))
+    concepts = {specialty_iris.get(label) or I.specialty(label) for label in record.reviewer.specialties}
+    specialties = tuple(sorted(_iri(concept) for concept in concepts))
+    for concept in specialties:
+        letter_cells.append(Cell("specialty", (("specialty", concept),)))
     for code in record.reviewer.license_states:
         letter_cells.append(Cell("state", (("licensedIn", _iri(I.state(code))),)))
     if record.decision_date:
@@ -194,7 +211,7 @@ def tally(record: CaseRecord) -> Tally:
     for item in record.items:
         overturned = int(item.decision.value == "overturned")
         scopes = SCOPES[:1] if item.dependent else SCOPES
-        for cell in _item_cells(item, letter_cells):
+        for cell in _item_cells(item, letter_cells, specialties):
             for scope in scopes:
                 counts = within[cell.scoped(scope)]
                 counts[0] += 1

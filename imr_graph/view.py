@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -34,7 +34,10 @@ from imr_graph.projection import (
     ROLES,
     Aggregate,
     CaseEntry,
+    Counted,
     Fact,
+    Read,
+    Tally,
     aggregate,
     label_map,
     label_of,
@@ -83,6 +86,9 @@ class Network:
     years: tuple[int, ...]
     sources: tuple[tuple[str, str], ...]  # (IRI, label) of guideline sources present
     note: str = ""
+    #: Whether the facts count each item once whoever cites it (:data:`ANY_ROLE`): so when
+    #: counted from the letters; the statistics keep each role apart, and no year.
+    any_role: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,7 @@ def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed
 
 
 def _network(
-    aggregate: Aggregate,
+    aggregate: Aggregate | Read,
     labels: dict[str, str],
     *,
     kind: str,
@@ -235,11 +241,14 @@ def _network(
     top: int,
     min_count: int,
 ) -> Network:
+    tallies: Mapping[str, Tally | Counted] = aggregate.units
+    others: Mapping[str, Tally | Counted] = aggregate.others
+    links: Mapping[tuple[str, str], Tally | Counted] = aggregate.edges
     ranked = sorted(aggregate.units, key=lambda u: (-aggregate.units[u].items, label_of(labels, u), u))
     kept = set(ranked[:top]) if top > 0 else set(ranked)
     edges = [
         Edge(unit, other, tally.facts(), tuple(tally.examples))
-        for (unit, other), tally in sorted(aggregate.edges.items())
+        for (unit, other), tally in sorted(links.items())
         if unit in kept and tally.items >= min_count
     ]
     linked = {e.source for e in edges} | {e.target for e in edges}
@@ -253,9 +262,9 @@ def _network(
             tuple(t.examples),
             (label_of(labels, aggregate.source_of[unit]),) if unit != aggregate.source_of[unit] else (),
             t.case_list(),
-            len(t.letters),
+            t.letter_count,
         )
-        for unit, t in sorted(aggregate.units.items())
+        for unit, t in sorted(tallies.items())
         if unit in linked
     ] + [
         Node(
@@ -265,9 +274,9 @@ def _network(
             facts=t.facts(),
             examples=tuple(t.examples),
             cases=t.case_list(),
-            letters=len(t.letters),
+            letters=t.letter_count,
         )
-        for other, t in sorted(aggregate.others.items())
+        for other, t in sorted(others.items())
         if other in linked
     ]
     sources = sorted({aggregate.source_of[n.id] for n in nodes if n.kind == NodeKind.GUIDELINE})
@@ -284,6 +293,7 @@ def _network(
         years=tuple(sorted(aggregate.years)),
         sources=tuple((s, label_of(labels, s)) for s in sources),
         note=note,
+        any_role=isinstance(aggregate, Aggregate),
     )
 
 
@@ -293,6 +303,66 @@ def _unit_label(labels: dict[str, str], unit: str, source: str) -> str:
     return unit_name(unit, label_of(labels, unit), labels)
 
 
+#: Where a network's counts come from (see :func:`citation_network`).
+Counts = Literal["auto", "letters", "statistics"]
+#: Letters up to which a network is counted from the letter graphs when not told.
+LETTERS_WALKED = 10_000
+
+
+def _from_statistics(store: ox.Store, counts: str) -> bool:
+    """Whether a network is read from the statistics: asked, or ``auto`` on a large graph."""
+    from imr_graph import stats
+
+    if counts not in ("auto", "letters", "statistics"):
+        raise QueryError(f"counts must be auto, letters or statistics, not {counts!r}")
+    if counts == "letters":
+        return False
+    current = stats.is_current(store)
+    if counts == "statistics" and not current:
+        raise QueryError("the statistics are not current: run imr-graph build (or count from the letters)")
+    return current and (counts == "statistics" or (stats.letter_count(store) or 0) > LETTERS_WALKED)
+
+
+def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
+    """The citation network's counts as the statistics keep them (see :class:`Counted`)."""
+    wanted = {concept: k for k, (key, _, concept) in enumerate(ROLES) if key in set(roles)}
+    read = Read()
+
+    def side(table: dict[str, Counted], key: str) -> Counted:
+        if key not in table:
+            table[key] = Counted()
+        return table[key]
+
+    for concept, k in wanted.items():
+        bound: dict[str, ox.NamedNode | ox.Literal] = {"role": ox.NamedNode(concept), "level": ox.Literal(level)}
+        for row in rows(store, "projection-network-categories", **bound):
+            side(read.others, row["category"]).add(k, int(row["upheld"]), int(row["overturned"]))
+        # an item is filed under one category, so a unit's items are those of its links
+        for row in rows(store, "projection-matrix", **bound):
+            unit, counts = row["unit"], (int(row["upheld"]), int(row["overturned"]))
+            side(read.units, unit).add(k, *counts)
+            if (unit, row["category"]) not in read.edges:
+                read.edges[unit, row["category"]] = Counted()
+            read.edges[unit, row["category"]].add(k, *counts)
+            read.roles.add(k)
+            if "source" in row:
+                read.source_of[unit] = row["source"]
+    return read
+
+
+def _list_letters(store: ox.Store, read: Read, units: Iterable[str], level: str) -> None:
+    """List the letters of ``units`` (and of their links and categories) from the first rows
+    the unit-cases query finds for each."""
+    index = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
+    for unit in units:
+        for entry in unit_cases(store, unit, level):
+            k = index.get(entry.role)
+            if k is None or k not in read.roles or (unit, entry.category) not in read.edges:
+                continue  # another role's, or an item filed under no category (it has no link)
+            for counted in (read.units[unit], read.edges[unit, entry.category], read.others[entry.category]):
+                counted.list_case(entry.case, k, entry.year, entry.overturned)
+
+
 def citation_network(
     store: ox.Store,
     *,
@@ -300,16 +370,32 @@ def citation_network(
     top: int = 60,
     min_count: int = 1,
     roles: Iterable[str] = (Role.REVIEWER.value, Role.CLAIMS_ADMINISTRATOR.value),
+    counts: Counts = "auto",
 ) -> Network:
     """Guideline units ↔ treatment categories, from every letter in ``store``.
 
     ``level`` picks the guideline nodes: the chapter or part cited (``chapter``; the whole
     guideline when no part is named) or the named sections. Only the ``top`` most cited units
     are kept (0: all), and links with fewer than ``min_count`` items are left out.
+
+    ``counts`` says where the counts come from: ``letters`` walks the letter graphs (about
+    0.6 ms a letter), ``statistics`` reads those kept at build time (seconds at any size; they
+    keep each citing role apart and no year, so the page then offers neither "any role" nor
+    the year filter); ``auto`` reads the letters of graphs of up to :data:`LETTERS_WALKED`
+    letters, the statistics of larger ones.
     """
-    query = "projection-view" if level == "chapter" else "projection-view-sections"
-    counted = aggregate(store, query, "category", roles)
-    return _network(
+    counted: Aggregate | Read
+    if _from_statistics(store, counts):
+        counted = _read_citations(store, level, roles)
+        for unit in counted.units:
+            if unit not in counted.source_of:
+                counted.source_of[unit] = _source(store, unit)
+        ranked = sorted(counted.units, key=lambda u: (-counted.units[u].items, u))
+        _list_letters(store, counted, ranked[:top] if top > 0 else ranked, level)
+    else:
+        query = "projection-view" if level == "chapter" else "projection-view-sections"
+        counted = aggregate(store, query, "category", roles)
+    drawn = _network(
         counted,
         label_map(store),
         kind="citations",
@@ -318,11 +404,47 @@ def citation_network(
         top=top,
         min_count=min_count,
     )
+    return drawn if isinstance(counted, Aggregate) else replace(drawn, note=drawn.note + _FROM_STATISTICS)
 
 
-def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> Network:
-    """Reviewer specialties ↔ the guideline units reviewers of that specialty cite."""
-    counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
+#: What a network read from the statistics says of its counts.
+_FROM_STATISTICS = (
+    "; counted from the statistics kept at build time: each citing role apart, every year together "
+    "(--raw counts from the letters, with the year filter and any role)"
+)
+
+
+def _read_specialties(store: ox.Store) -> Read:
+    """The specialty network's counts as the statistics keep them."""
+    reviewer = next(k for k, (key, _, _) in enumerate(ROLES) if key == Role.REVIEWER.value)
+    read = Read(roles={reviewer})
+    for row in rows(store, "projection-specialty-stats"):
+        specialty, unit = row.get("specialty"), row.get("unit")
+        counts = (int(row["upheld"]), int(row["overturned"]))
+        if specialty and unit:
+            read.edges.setdefault((unit, specialty), Counted()).add(reviewer, *counts)
+        elif specialty:
+            read.others.setdefault(specialty, Counted()).add(reviewer, *counts)
+        elif unit:
+            read.units.setdefault(unit, Counted()).add(reviewer, *counts)
+            read.source_of[unit] = row.get("source") or _source(store, unit)
+    return read
+
+
+def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1, counts: Counts = "auto") -> Network:
+    """Reviewer specialties ↔ the guideline units reviewers of that specialty cite (``counts``:
+    as for :func:`citation_network`)."""
+    counted: Aggregate | Read
+    if _from_statistics(store, counts):
+        counted = _read_specialties(store)
+        ranked = sorted(counted.units, key=lambda u: (-counted.units[u].items, u))
+        index = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
+        for unit in ranked[:top] if top > 0 else ranked:
+            for entry in unit_cases(store, unit):
+                if index.get(entry.role) in counted.roles:
+                    counted.units[unit].list_case(entry.case, index[entry.role], entry.year, entry.overturned)
+    else:
+        counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     drawn = _network(
         counted,
         label_map(store),
@@ -336,7 +458,7 @@ def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1) -> 
         "; an item counts once for each specialty of its reviewer (a reviewer board-certified in two "
         "counts under both), so the specialties' items add up to more than the items"
     )
-    return replace(drawn, note=drawn.note + said)
+    return replace(drawn, note=drawn.note + said + ("" if isinstance(counted, Aggregate) else _FROM_STATISTICS))
 
 
 def citation_matrix(

@@ -11,9 +11,11 @@ import pytest
 
 from imr_graph import iri
 from imr_graph.errors import QueryError
+from imr_graph.projection import ANY_ROLE
 from imr_graph.render import layout, page_json, render, vis_script
 from imr_graph.view import (
     Cell,
+    Network,
     case_network,
     citation_matrix,
     citation_network,
@@ -322,3 +324,59 @@ def test_the_unit_case_queries_stop_where_the_pages_say() -> None:
 
     for name in set(_UNIT_CASES.values()):
         assert query_text(name).rstrip().endswith(f"LIMIT {CASE_ROWS}"), name
+
+
+def _collapsed(network: Network, *, lists: bool = True) -> tuple[object, ...]:
+    """A network as the statistics can tell it: each role's items over every year (no "any role")."""
+
+    def facts(found: tuple[tuple[int, int, int, int], ...]) -> tuple[tuple[int, int, int], ...]:
+        summed: dict[int, list[int]] = {}
+        for role, _, up, over in found:
+            if role != ANY_ROLE:
+                counts = summed.setdefault(role, [0, 0])
+                counts[0] += up
+                counts[1] += over
+        return tuple((role, up, over) for role, (up, over) in sorted(summed.items()))
+
+    nodes = {
+        (n.id, n.label, n.kind, n.group, facts(n.facts), n.detail)
+        + ((n.cases, n.examples, n.letters) if lists else ())
+        for n in network.nodes
+    }
+    edges = {(e.source, e.target, facts(e.facts)) + ((e.examples,) if lists else ()) for e in network.edges}
+    return nodes, edges, network.roles, network.sources
+
+
+@pytest.mark.parametrize("level", ["chapter", "section"])
+@pytest.mark.parametrize("roles", [("reviewer",), ("reviewer", "claims-administrator"), ("rationale",)])
+def test_networks_from_statistics_equal_networks_from_letters(
+    known: ox.Store, samples: ox.Store, level: str, roles: tuple[str, ...]
+) -> None:
+    for store in (known, samples):
+        fast = citation_network(store, level=level, roles=roles, top=0, counts="statistics")  # type: ignore[arg-type]
+        walked = citation_network(store, level=level, roles=roles, top=0, counts="letters")  # type: ignore[arg-type]
+        assert _collapsed(fast) == _collapsed(walked)
+        assert not fast.any_role and fast.years == () and walked.any_role
+        assert "counted from the statistics" in fast.note
+    fast = specialty_network(samples, top=0, counts="statistics")
+    assert _collapsed(fast, lists=False) == _collapsed(specialty_network(samples, top=0, counts="letters"), lists=False)
+
+
+@pytest.mark.parametrize("level", ["chapter", "section"])
+def test_networks_of_the_real_letters_from_statistics_equal_from_letters(
+    shared_corpus_store: ox.Store, level: str
+) -> None:
+    fast = citation_network(shared_corpus_store, level=level, top=0, counts="statistics")  # type: ignore[arg-type]
+    walked = citation_network(shared_corpus_store, level=level, top=0, counts="letters")  # type: ignore[arg-type]
+    assert len(fast.nodes) > 50 and _collapsed(fast) == _collapsed(walked)
+    specialties = specialty_network(shared_corpus_store, top=0, counts="statistics")
+    assert _collapsed(specialties, lists=False) == _collapsed(
+        specialty_network(shared_corpus_store, top=0, counts="letters"), lists=False
+    )
+
+
+def test_a_network_counts_from_the_letters_of_a_small_graph_unless_told(known: ox.Store) -> None:
+    assert citation_network(known).any_role  # auto: a small graph is walked, with every filter
+    assert not citation_network(known, counts="statistics").any_role
+    with pytest.raises(QueryError, match="counts must be"):
+        citation_network(known, counts="cache")  # type: ignore[arg-type]

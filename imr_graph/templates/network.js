@@ -189,7 +189,10 @@
     }
     const listed = n.cases.length ? new Set(n.cases.map((c) => c[0])).size : 0;
     let said = shown + " shown of " + listed + " letters listed";
-    if (n.letters > listed) said += " (the lowest case numbers of " + n.letters.toLocaleString("en-US") + ")";
+    if (n.letters > listed) {
+      const all = n.letters.toLocaleString("en-US");
+      said += meta.fromStatistics ? " (at least " + all + " letters cite it)" : " (the lowest case numbers of " + all + ")";
+    }
     control("cases-count").textContent = said + ".";
     control("cases-all").textContent =
       n.letters > listed && n.unit ? "Every case: imr-graph query cases-citing --unit " + n.unit : "";
