@@ -6,6 +6,7 @@ and the names nodes go by.
 
 from __future__ import annotations
 
+import re
 from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -178,7 +179,11 @@ def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> st
     >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/acoem-2004-ch9", "Shoulder Complaints")
     'ACOEM · Shoulder Complaints'
 
-    A section named without its chapter takes the chapter's name from ``labels``.
+    A section named without its chapter takes the chapter's name from ``labels``; a part whose
+    IRI says its edition's year keeps it, so that two editions of one name stay apart:
+
+    >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/cpmtg-chronic-pain-2009", "CPMTG Chronic Pain")
+    'CPMTG · Chronic Pain (2009)'
     """
     from imr_graph.iri import SOURCES, source_code
 
@@ -192,7 +197,34 @@ def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> st
     if len(parts) == 1 and part_of != unit and labels and part_of in labels:
         chapter = labels[part_of]
         parts.insert(0, chapter.removeprefix(f"{code} ") if chapter.startswith(f"{code} ") else chapter)
+    edition = _EDITION.search(part_of)
+    if edition and edition.group("year") not in parts[0]:
+        parts[0] = f"{parts[0]} ({edition.group('year')})"
     return " · ".join([who, *parts])
+
+
+#: The edition year at the end of a part's IRI (``…/cpmtg-chronic-pain-medical-treatment-2016``).
+_EDITION = re.compile(r"-(?P<year>(?:19|20)\d\d)$")
+
+
+def category_names(categories: Iterable[str], labels: dict[str, str]) -> dict[str, str]:
+    """The names treatment categories go by on one page: a subcategory's own label, or its
+    category's and its own where another on the page shares it ("Rehabilitation · Other
+    Therapies" beside "Therapies · Other Therapies").
+
+    >>> c = "https://w3id.org/imr-graph/vocab/category/"
+    >>> labels = {c + "rehab": "Rehabilitation", c + "rehab--other": "Other Therapies",
+    ...           c + "therapies": "Therapies", c + "therapies--other": "Other Therapies"}
+    >>> sorted(category_names([c + "rehab--other", c + "therapies--other"], labels).values())
+    ['Rehabilitation · Other Therapies', 'Therapies · Other Therapies']
+    """
+    own = {iri: label_of(labels, iri) for iri in categories}
+    shared = Counter(own.values())
+    names = {}
+    for iri, label in own.items():
+        parent, _, sub = iri.partition("--")
+        names[iri] = f"{label_of(labels, parent)} · {label}" if sub and shared[label] > 1 else label
+    return names
 
 
 @dataclass

@@ -39,6 +39,7 @@ from imr_graph.projection import (
     Read,
     Tally,
     aggregate,
+    category_names,
     label_map,
     label_of,
     unit_name,
@@ -252,6 +253,7 @@ def _network(
         if unit in kept and tally.items >= min_count
     ]
     linked = {e.source for e in edges} | {e.target for e in edges}
+    names = category_names((o for o in others if o in linked), labels) if other_kind == NodeKind.CATEGORY else {}
     nodes = [
         Node(
             unit,
@@ -269,7 +271,7 @@ def _network(
     ] + [
         Node(
             other,
-            label_of(labels, other),
+            names.get(other) or label_of(labels, other),
             other_kind,
             facts=t.facts(),
             examples=tuple(t.examples),
@@ -516,7 +518,7 @@ def citation_matrix(
         title=f"Overturn rate by guideline and treatment category ({label}'s citations)",
         role=role,
         rows=tuple((u, _unit_label(labels, u, source_of.get(u, u))) for u in kept),
-        columns=tuple((c, label_of(labels, c)) for c in columns),
+        columns=tuple(category_names(columns, labels).items()),
         cells=cells,
         note=f"{len(kept)} of {len(ranked)} guideline units shown (the most cited first)",
         sources={u: source_of.get(u, u) for u in kept},

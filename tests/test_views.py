@@ -108,7 +108,7 @@ def test_top_and_min_count_cap_the_network(known: ox.Store) -> None:
 def test_section_level_uses_named_sections(known: ox.Store) -> None:
     network = citation_network(known, level="section")
     assert [(n.label, n.kind) for n in network.nodes] == [
-        ("CPMTG · Chronic Pain Medical Treatment · NSAIDs", "guideline"),
+        ("CPMTG · Chronic Pain Medical Treatment (2016) · NSAIDs", "guideline"),
         ("NSAID", "category"),
     ]
     assert [e.facts for e in network.edges] == [((REVIEWER, 2016, 1, 0), (ANY, 2016, 1, 0))]
@@ -134,7 +134,7 @@ def test_matrix_cells(known: ox.Store) -> None:
     matrix = citation_matrix(known)
     assert [label for _, label in matrix.rows] == [
         "ODG · Pain",
-        "CPMTG · Chronic Pain Medical Treatment",
+        "CPMTG · Chronic Pain Medical Treatment (2016)",
         "ACOEM · Low Back Complaints",
         "ACOEM · Neck and Upper Back Complaints",
         "Other · Smith J. Opioids for back pain, a cohort study. 2010.",
@@ -380,3 +380,16 @@ def test_a_network_counts_from_the_letters_of_a_small_graph_unless_told(known: o
     assert not citation_network(known, counts="statistics").any_role
     with pytest.raises(QueryError, match="counts must be"):
         citation_network(known, counts="cache")  # type: ignore[arg-type]
+
+
+def test_no_two_columns_or_nodes_share_a_name(shared_corpus_store: ox.Store) -> None:
+    """Two subcategories of one name ("Other Therapies" under Rehabilitation and Therapies) are
+    told apart by their categories; every unit's name says its guideline and chapter."""
+    matrix = citation_matrix(shared_corpus_store, top=0)
+    names = [label for _, label in matrix.columns]
+    assert len(set(names)) == len(names) and "Rehabilitation · Other Therapies" in names
+    assert len({label for _, label in matrix.rows}) == len(matrix.rows)
+    for level in ("chapter", "section"):
+        network = citation_network(shared_corpus_store, level=level, top=0)  # type: ignore[arg-type]
+        labels = [n.label for n in network.nodes]
+        assert len(set(labels)) == len(labels), [x for x in labels if labels.count(x) > 1]
