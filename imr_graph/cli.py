@@ -1173,6 +1173,14 @@ _TOP = click.option(
 _MIN_COUNT = click.option(
     "--min-count", type=click.IntRange(min=1), default=1, show_default=True, help="Leave out links with fewer items."
 )
+_COUNTS = click.option(
+    "--counts",
+    type=click.Choice(["auto", "letters", "statistics"]),
+    default="auto",
+    show_default=True,
+    help="Count from the letters (every filter; slow past 10,000 letters) or read the statistics kept at build "
+    "time (quick at any size; no year filter): auto picks by size.",
+)
 
 
 @view.command()
@@ -1189,6 +1197,7 @@ _MIN_COUNT = click.option(
     type=ROLE_CHOICE,
     help="Citing roles the page offers (repeat for several); the page selects among them.",
 )
+@_COUNTS
 def citations(
     graph_file: str | None,
     store: str | None,
@@ -1197,11 +1206,14 @@ def citations(
     top: int,
     min_count: int,
     roles: tuple[str, ...],
+    counts: str,
 ) -> None:
     """The citation network: guideline units ↔ treatment categories.
 
-    Links are coloured by the share of items overturned and sized by items; the page filters
-    by citing role, outcome, guideline source and year, and finds nodes by name.
+    Links are coloured by the share of items overturned and sized by items on one fixed
+    scale; the page filters by citing role, outcome, guideline source and year, and finds
+    nodes by name. It labels the most cited nodes that fit; hover a node to name it and its
+    neighbours, click it to keep its links in view and list its letters.
 
     \b
     Example:
@@ -1212,7 +1224,7 @@ def citations(
 
     source = _graph_source(store, graph_file)
     _write_view(
-        lambda: citation_network(source, level=level, top=top, min_count=min_count, roles=roles),  # type: ignore[arg-type]
+        lambda: citation_network(source, level=level, top=top, min_count=min_count, roles=roles, counts=counts),  # type: ignore[arg-type]
         output or "citations.html",
     )
 
@@ -1221,7 +1233,10 @@ def citations(
 @_view_options("specialty.html")
 @_TOP
 @_MIN_COUNT
-def specialty(graph_file: str | None, store: str | None, output: str | None, top: int, min_count: int) -> None:
+@_COUNTS
+def specialty(
+    graph_file: str | None, store: str | None, output: str | None, top: int, min_count: int, counts: str
+) -> None:
     """Reviewer specialties ↔ the guideline units those reviewers cite.
 
     \b
@@ -1231,7 +1246,10 @@ def specialty(graph_file: str | None, store: str | None, output: str | None, top
     from imr_graph.view import specialty_network
 
     source = _graph_source(store, graph_file)
-    _write_view(lambda: specialty_network(source, top=top, min_count=min_count), output or "specialty.html")
+    _write_view(
+        lambda: specialty_network(source, top=top, min_count=min_count, counts=counts),  # type: ignore[arg-type]
+        output or "specialty.html",
+    )
 
 
 _DRIVERS = click.option(
@@ -1247,7 +1265,9 @@ _DRIVERS = click.option(
 @click.argument("graph_file", required=False, metavar="[FILE]")
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
 @click.option("-o", "--output", required=True, metavar="DIR", help="The folder to write the pages into.")
-@click.option("--cases", type=click.IntRange(min=0), default=12, show_default=True, help="Cases listed a unit.")
+@click.option(
+    "--cases", type=click.IntRange(min=0), default=12, show_default=True, help="Case pages for each row, node or cell."
+)
 @click.option(
     "--min-items", type=click.IntRange(min=1), default=5, show_default=True, help="Leave out overview rows on fewer."
 )
@@ -1257,9 +1277,10 @@ def all_views(
 ) -> None:
     """Write every view as a set of pages that link to each other, offline.
 
-    overview.html lists the cases behind each guideline unit, each a link to its case page,
-    which links to the letter's text (when the letter file can be read) and back; every page
-    links to the overview, the networks and the matrix.
+    overview.html lists the cases behind each guideline unit, the networks each node's and the
+    matrix each cell's; the first --cases of each list link to a case page, which links to the
+    letter's text (when the letter file can be read) and back. Every page links to the
+    overview, the networks and the matrix.
 
     \b
     Example:
@@ -1286,7 +1307,16 @@ def all_views(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         summary = gather(source, cases=cases, min_items=min_items, fit_drivers=fit_drivers)
-        listed = sorted({case for forest in summary.forests for row in forest.rows for case in row.cases})
+        networks = {"citations.html": citation_network(source), "specialty.html": specialty_network(source)}
+        matrix = citation_matrix(source)
+        # a case page for the first few letters each row, node and cell lists
+        wanted = {case for forest in summary.forests for row in forest.rows for case in row.cases}
+        for network in networks.values():
+            for node in network.nodes:
+                wanted.update(sorted({entry[0] for entry in node.cases})[:cases])
+        for found in matrix.cases.values():
+            wanted.update(case for case, _ in found[:cases])
+        listed = sorted(wanted)
         letters = unread = 0
         for case in listed:
             links = (*top, (name("letter", case), "the letter's text"))
@@ -1299,9 +1329,9 @@ def all_views(
             write(case_network(source, case), folder / name("case", case), links=links)
         pages = {case: name("case", case) for case in listed}
         write(summary, folder / "overview.html", links=top, case_pages=pages)
-        write(citation_network(source), folder / "citations.html", links=top)
-        write(specialty_network(source), folder / "specialty.html", links=top)
-        write(citation_matrix(source), folder / "matrix.html", links=top)
+        for file_name, network in networks.items():
+            write(network, folder / file_name, links=top, case_pages=pages)
+        write(matrix, folder / "matrix.html", links=top, case_pages=pages)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     said = f"; {unread} letter files not found" if unread else ""

@@ -266,9 +266,12 @@ def test_views_of_the_shared_corpus(shared_corpus_store: ox.Store, open_page: An
     assert opened.visible()[1] > shown[1]  # the claims administrators' links join the reviewers'
     opened.clean()
     opened.shoot("citations-shared-corpus")
+    from imr_graph.overview import overview
+
     for name, drawn in (
         ("specialty", specialty_network(shared_corpus_store)),
         ("matrix", citation_matrix(shared_corpus_store)),
+        ("overview", overview(shared_corpus_store)),
     ):
         opened = open_page(write(drawn, tmp_path / f"{name}.html"))
         opened.clean()
@@ -582,3 +585,54 @@ def test_the_matrix_filters_and_lists_a_cells_letters(known: ox.Store, open_page
     opened.page.click("#cell-close")
     assert opened.page.locator("#cell").is_hidden()
     opened.clean()
+
+
+def test_view_all_networks_and_matrix_click_through_to_cases(
+    samples: ox.Store, open_page: Any, tmp_path: Path
+) -> None:
+    """citation network: node → its letters → a case page → its letter → back; matrix: cell →
+    its letters → a case page. Offline, only the pages written."""
+    from click.testing import CliRunner
+
+    from imr_graph.cli import main
+    from imr_graph.store import write_graph
+
+    graph = tmp_path / "samples.trig"
+    write_graph(samples, graph)
+    folder = tmp_path / "pages"
+    done = CliRunner().invoke(main, ["view", "all", "--graph", str(graph), "-o", str(folder), "--min-items", "1"])
+    assert done.exit_code == 0, done.output
+    opened = open_page(folder / "citations.html")
+    node = opened.page.evaluate(
+        "imrView.nodes.get({filter: (n) => !n.hidden && n.kind === 'guideline' && n.cases.length})[0].id"
+    )
+    opened.page.evaluate("(id) => imrView.focus(id)", node)
+    opened.shoot("all-citations-focused")
+    link = opened.page.locator("#case-list a.case").first
+    case = link.text_content()
+    link.click()
+    opened.page.wait_for_url("**/case-*.html")
+    opened.page.wait_for_function("window.imrView && window.imrView.drawn !== null")
+    opened.shoot("all-case")
+    opened.page.click("nav.pages a[href^='letter-']")
+    opened.page.wait_for_url("**/letter-*.html")
+    assert case in opened.page.locator("h1").text_content()
+    opened.shoot("all-letter")
+    opened.page.click("nav.pages a[href='citations.html']")
+    opened.page.wait_for_url("**/citations.html")
+    opened.page.wait_for_function("window.imrView && window.imrView.drawn !== null")
+    opened.page.click("nav.pages a[href='matrix.html']")
+    opened.page.wait_for_url("**/matrix.html")
+    opened.page.locator("td[data-at]").first.click()
+    opened.shoot("all-matrix-cell")
+    link = opened.page.locator("#cell-list a.case").first
+    case = link.text_content()
+    link.click()
+    opened.page.wait_for_url("**/case-*.html")
+    opened.page.wait_for_function("window.imrView && window.imrView.drawn !== null")
+    assert opened.page.evaluate("imrView.nodes.get().some((n) => n.kind === 'letter')")
+    assert case in opened.page.title() or opened.page.evaluate(
+        "(c) => imrView.nodes.get().some((n) => n.full === c)", case
+    )
+    assert opened.errors == [] and opened.dialogs == []
+    assert all(url.startswith(folder.resolve().as_uri()) for url in opened.requests)
