@@ -147,7 +147,8 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     """Place nodes once, in Python, the same on every run.
 
     Each connected part gets a force layout weighted by items (log scale) and a square of
-    its own, the largest first, packed in rows; unlinked parts do not drift apart.
+    its own: the largest in the middle, the others in rings of squares around it, the larger
+    nearer, so that small parts neither drift away nor push the main one off-centre.
     """
     import networkx as nx
 
@@ -160,12 +161,9 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
     parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: (-len(p), p[0]))
     unit = size / math.sqrt(max(len(graph), 1))  # side of the square one node needs
     sides = [unit * (math.sqrt(len(part)) * 1.1 + 1) for part in parts]
-    row_width = max([*sides[:1], 1.2 * math.sqrt(sum(side * side for side in sides))])
+    centres = [(0.0, 0.0), *_ring_cells(sides[0] / 2 if sides else 0.0, max(sides[1:], default=unit), len(parts) - 1)]
     places: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for part, side in zip(parts, sides, strict=True):
-        if x > 0 and x + side > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
+    for part, side, (cx, cy) in zip(parts, sides, centres, strict=True):
         # a subgraph view iterates its nodes in set order, which changes from process to
         # process; the layout starts from node order, so each part is copied in sorted order
         sub = nx.Graph()
@@ -178,10 +176,30 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
             k = 3.0 / math.sqrt(len(part))
             found = nx.spring_layout(sub, k=k, weight="weight", seed=20130101, iterations=150)
         for node, (px, py) in found.items():
-            places[node] = (x + side / 2 + float(px) * (side - unit) / 2, y + side / 2 + float(py) * (side - unit) / 2)
-        x += side
-        row_height = max(row_height, side)
+            places[node] = (cx + float(px) * (side - unit) / 2, cy + float(py) * (side - unit) / 2)
     return places
+
+
+def _ring_cells(half: float, cell: float, count: int) -> list[tuple[float, float]]:
+    """Centres of ``count`` square cells of side ``cell`` in rings around a square of half-width
+    ``half`` centred on the origin: ring after ring outward, each from the top-left corner clockwise.
+
+    >>> _ring_cells(1.0, 2.0, 8)[:3]
+    [(-2.0, -2.0), (0.0, -2.0), (2.0, -2.0)]
+    """
+    out: list[tuple[float, float]] = []
+    inner = half
+    while len(out) < count:
+        outer = inner + cell
+        steps = max(1, round(2 * outer / cell))
+        along = [-outer + cell / 2 + k * (2 * outer - cell) / max(steps - 1, 1) for k in range(steps)]
+        top = [(x, -outer + cell / 2) for x in along]
+        right = [(outer - cell / 2, y) for y in along[1:]]
+        bottom = [(x, outer - cell / 2) for x in reversed(along[:-1])]
+        left = [(-outer + cell / 2, y) for y in reversed(along[1:-1])]
+        out.extend(top + right + bottom + left)
+        inner = outer
+    return out[:count]
 
 
 def _network_page(network: Network, links: Links = (), case_pages: dict[str, str] | None = None) -> str:
@@ -324,7 +342,8 @@ def _options(network: Network) -> dict[str, Any]:
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(network.edges) > 800},
-        "nodes": {"font": {"size": _FONT[0], "face": _FONT[1]}},
+        # labels outlined in white, so that a label over a link or a node can still be read
+        "nodes": {"font": {"size": _FONT[0], "face": _FONT[1], "strokeWidth": 4, "strokeColor": "#ffffff"}},
         "edges": {"arrows": {"to": {"enabled": False}}, "smooth": False, "color": {"inherit": False}},
     }
 
