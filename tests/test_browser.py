@@ -439,10 +439,17 @@ def test_a_source_has_one_colour_on_every_page(known: ox.Store, open_page: Any, 
         """(iri) => getComputedStyle(document.querySelector(`tr.row[data-key='${iri}'] .swatch`)).backgroundColor""",
         f"{GL}ACOEM",
     )
+    matrix = open_page(write(citation_matrix(known), tmp_path / "matrix.html"))
+    filter_swatch = matrix.page.evaluate(
+        """(iri) => getComputedStyle(document.querySelector(`#filters input[value='${iri}']`)
+               .parentElement.querySelector('.swatch')).backgroundColor""",
+        f"{GL}ACOEM",
+    )
     red, green, blue = (int(SOURCE_COLOURS["ACOEM"][k : k + 2], 16) for k in (1, 3, 5))
-    assert legend == swatch == f"rgb({red}, {green}, {blue})"
+    assert legend == swatch == filter_swatch == f"rgb({red}, {green}, {blue})"
     network.clean()
     page.clean()
+    matrix.clean()
 
 
 def test_the_matrix_mutes_thin_cells_and_totals_rows_and_columns(
