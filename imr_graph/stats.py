@@ -82,7 +82,7 @@ _MARKER = I.NS + "letterCount"
 #: The form of the statistics this version writes and reads; a store whose statistics are in
 #: another form is counted again (as after an unfinished build).
 _FORM = I.NS + "statisticsForm"
-_FORM_VALUE = ox.Literal("6", datatype=ox.NamedNode(I.XSD + "integer"))
+_FORM_VALUE = ox.Literal("7", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -94,7 +94,9 @@ SLICES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "guideline-category": (
         ("by-category", ("itemScope", "citingRole", "unitLevel", "categoryDetail", "treatmentCategory")),
         ("by-unit", ("itemScope", "citingRole", "unitLevel", "categoryDetail", "unit")),
+        ("by-role-level", ("itemScope", "citingRole", "unitLevel", "categoryDetail")),
     ),
+    "category-cited": (("by-role-level", ("itemScope", "citingRole", "unitLevel", "categoryDetail")),),
     "cocitation": (("by-role-level", ("itemScope", "citingRole", "unitLevel")),),
 }
 
@@ -315,6 +317,13 @@ def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
     if facts.pages is not None:
         yield f"<{unit}> <{I.NS}startPage> {_int(facts.pages[0])}{tail}"
         yield f"<{unit}> <{I.NS}endPage> {_int(facts.pages[1])}{tail}"
+
+
+def slice_of(dataset: str, by: str, **values: ox.NamedNode | ox.Literal) -> ox.NamedNode:
+    """The slice of ``dataset`` keyed ``by`` (see :data:`SLICES`) that ``values`` pick: where a
+    projection reading it starts (``?slice``)."""
+    (fixed,) = [dims for name, dims in SLICES[dataset] if name == by]
+    return ox.NamedNode(I.statistics_slice(dataset, by, [str(values[dim]) for dim in fixed]))
 
 
 def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -198,7 +198,7 @@ class Listed:
 
 #: Rows the unit-cases queries stop at (their LIMIT): a unit with more may list only some of
 #: its letters.
-CASE_ROWS = 2000
+CASE_ROWS = 500
 #: Letters a matrix cell lists.
 CELL_CASES = 20
 #: The query listing a unit's letters, by the level of the unit.
@@ -212,7 +212,7 @@ _UNIT_CASES = {
 
 def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed]:
     """Letters behind a guideline unit at ``level`` (a store, graph file or endpoint), by case
-    number, from the first rows the graph gives (``projection-unit-cases``: a few thousand at
+    number, from the first rows the graph gives (``projection-unit-cases``: a few hundred at
     most, so that a page lists a unit's letters quickly whatever the size of the graph)."""
     from imr_graph.questions import execute
 
@@ -325,6 +325,17 @@ def _from_statistics(store: ox.Store, counts: str) -> bool:
     return current and (counts == "statistics" or (stats.letter_count(store) or 0) > LETTERS_WALKED)
 
 
+def _sliced(dataset: str, role: str, level: str) -> dict[str, ox.NamedNode | ox.Literal]:
+    """What a projection of the statistics binds: the citing role, the unit level, and the slice
+    of ``dataset`` they pick (independent items, by subcategory)."""
+    from imr_graph.stats import slice_of
+
+    who, at = ox.NamedNode(role), ox.Literal(level)
+    scope, detail = ox.Literal("independent"), ox.Literal("subcategory")
+    where = slice_of(dataset, "by-role-level", itemScope=scope, citingRole=who, unitLevel=at, categoryDetail=detail)
+    return {"role": who, "level": at, "slice": where}
+
+
 def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
     """The citation network's counts as the statistics keep them (see :class:`Counted`)."""
     wanted = {concept: k for k, (key, _, concept) in enumerate(ROLES) if key in set(roles)}
@@ -336,11 +347,11 @@ def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
         return table[key]
 
     for concept, k in wanted.items():
-        bound: dict[str, ox.NamedNode | ox.Literal] = {"role": ox.NamedNode(concept), "level": ox.Literal(level)}
+        bound = _sliced("category-cited", concept, level)
         for row in rows(store, "projection-network-categories", **bound):
             side(read.others, row["category"]).add(k, int(row["upheld"]), int(row["overturned"]))
         # an item is filed under one category, so a unit's items are those of its links
-        for row in rows(store, "projection-matrix", **bound):
+        for row in rows(store, "projection-matrix", **_sliced("guideline-category", concept, level)):
             unit, counts = row["unit"], (int(row["upheld"]), int(row["overturned"]))
             side(read.units, unit).add(k, *counts)
             if (unit, row["category"]) not in read.edges:
@@ -481,7 +492,7 @@ def citation_matrix(
     counted: dict[tuple[str, str], Cell] = {}
     source_of: dict[str, str] = {}
     if stats.is_current(store) and not raw:
-        for row in rows(store, "projection-matrix", role=ox.NamedNode(concepts[role]), level=ox.Literal(level)):
+        for row in rows(store, "projection-matrix", **_sliced("guideline-category", concepts[role], level)):
             unit = row["unit"]
             counted[unit, row["category"]] = Cell(int(row["upheld"]), int(row["overturned"]))
             totals[unit] += int(row["items"])
