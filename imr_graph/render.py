@@ -143,8 +143,14 @@ def page_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, float]]:
-    """Place nodes once, in Python, the same on every run.
+#: Canvas pixels a node's square gets in the layout: with labels and sizes in canvas pixels
+#: too, a small network is not spread thin (and drawn tiny) nor a large one crowded.
+NODE_SPACING = 110.0
+
+
+def layout(network: Network, size: float | None = None) -> dict[str, tuple[float, float]]:
+    """Place nodes once, in Python, the same on every run, in a square of side ``size``
+    (default: :data:`NODE_SPACING` for each node, as a square's area).
 
     Each connected part gets a force layout weighted by items (log scale) and a square of
     its own: the largest in the middle, the others in rings of squares around it, the larger
@@ -159,6 +165,8 @@ def layout(network: Network, size: float = 1000.0) -> dict[str, tuple[float, flo
         previous = graph.get_edge_data(edge.source, edge.target, {}).get("weight", 0)
         graph.add_edge(edge.source, edge.target, weight=previous + math.log1p(items))
     parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: (-len(p), p[0]))
+    if size is None:
+        size = NODE_SPACING * math.sqrt(max(len(graph), 1))
     unit = size / math.sqrt(max(len(graph), 1))  # side of the square one node needs
     sides = [unit * (math.sqrt(len(part)) * 1.1 + 1) for part in parts]
     centres = [(0.0, 0.0), *_ring_cells(sides[0] / 2 if sides else 0.0, max(sides[1:], default=unit), len(parts) - 1)]
