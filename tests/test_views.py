@@ -393,3 +393,11 @@ def test_no_two_columns_or_nodes_share_a_name(shared_corpus_store: ox.Store) -> 
         network = citation_network(shared_corpus_store, level=level, top=0)  # type: ignore[arg-type]
         labels = [n.label for n in network.nodes]
         assert len(set(labels)) == len(labels), [x for x in labels if labels.count(x) > 1]
+
+
+def test_a_network_read_from_the_statistics_offers_only_what_they_keep(known: ox.Store) -> None:
+    walked = render(citation_network(known, counts="letters"))
+    fast = render(citation_network(known, counts="statistics"))
+    assert '<option value="all">Any role</option>' in walked and 'id="year"' in walked
+    assert '<option value="all">Any role</option>' not in fast and 'id="year"' not in fast
+    assert "counted from the statistics kept at build time" in fast
