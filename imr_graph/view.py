@@ -190,7 +190,6 @@ class Listed:
     """One letter behind a guideline unit, as the pages list it."""
 
     case: str
-    year: int  # 0: the letter gives no decision date
     overturned: int  # 1 if the items counted were overturned, 0 if upheld
     role: str  # the citing role's concept IRI
     category: str = ""  # the request's subcategory concept IRI, if any
@@ -211,8 +210,8 @@ _UNIT_CASES = {
 
 
 def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed]:
-    """Letters behind a guideline unit at ``level`` (a store, graph file or endpoint), by case
-    number, from the first rows the graph gives (``projection-unit-cases``: a few hundred at
+    """Letters behind a guideline unit at ``level`` (a store, graph file or endpoint, with no
+    decision year), by case number, from the first rows the graph gives (``projection-unit-cases``: a few hundred at
     most, so that a page lists a unit's letters quickly whatever the size of the graph)."""
     from imr_graph.questions import execute
 
@@ -222,7 +221,6 @@ def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed
         {
             Listed(
                 str(r["case"]),
-                int(str(r.get("year") or 0)),
                 int(str(r.get("outcome")) == overturned),
                 str(r["role"]),
                 str(r.get("category") or ""),
@@ -325,6 +323,14 @@ def _from_statistics(store: ox.Store, counts: str) -> bool:
     return current and (counts == "statistics" or (stats.letter_count(store) or 0) > LETTERS_WALKED)
 
 
+def _outcomes(measures: str) -> tuple[int, int]:
+    """Items upheld and overturned, from an observation's packed measures."""
+    from imr_graph.stats import unpacked
+
+    found = unpacked(measures)
+    return found["upheld"], found["overturned"]
+
+
 def _sliced(dataset: str, role: str, level: str) -> dict[str, ox.NamedNode | ox.Literal]:
     """What a projection of the statistics binds: the citing role, the unit level, and the slice
     of ``dataset`` they pick (independent items, by subcategory)."""
@@ -349,10 +355,10 @@ def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
     for concept, k in wanted.items():
         bound = _sliced("category-cited", concept, level)
         for row in rows(store, "projection-network-categories", **bound):
-            side(read.others, row["category"]).add(k, int(row["upheld"]), int(row["overturned"]))
+            side(read.others, row["category"]).add(k, *_outcomes(row["measures"]))
         # an item is filed under one category, so a unit's items are those of its links
         for row in rows(store, "projection-matrix", **_sliced("guideline-category", concept, level)):
-            unit, counts = row["unit"], (int(row["upheld"]), int(row["overturned"]))
+            unit, counts = row["unit"], _outcomes(row["measures"])
             side(read.units, unit).add(k, *counts)
             if (unit, row["category"]) not in read.edges:
                 read.edges[unit, row["category"]] = Counted()
@@ -373,7 +379,7 @@ def _list_letters(store: ox.Store, read: Read, units: Iterable[str], level: str)
             if k is None or k not in read.roles or (unit, entry.category) not in read.edges:
                 continue  # another role's, or an item filed under no category (it has no link)
             for counted in (read.units[unit], read.edges[unit, entry.category], read.others[entry.category]):
-                counted.list_case(entry.case, k, entry.year, entry.overturned)
+                counted.list_case(entry.case, k, 0, entry.overturned)
 
 
 def citation_network(
@@ -455,7 +461,7 @@ def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1, cou
         for unit in ranked[:top] if top > 0 else ranked:
             for entry in unit_cases(store, unit):
                 if index.get(entry.role) in counted.roles:
-                    counted.units[unit].list_case(entry.case, index[entry.role], entry.year, entry.overturned)
+                    counted.units[unit].list_case(entry.case, index[entry.role], 0, entry.overturned)
     else:
         counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     drawn = _network(
@@ -494,8 +500,9 @@ def citation_matrix(
     if stats.is_current(store) and not raw:
         for row in rows(store, "projection-matrix", **_sliced("guideline-category", concepts[role], level)):
             unit = row["unit"]
-            counted[unit, row["category"]] = Cell(int(row["upheld"]), int(row["overturned"]))
-            totals[unit] += int(row["items"])
+            upheld, overturned = _outcomes(row["measures"])
+            counted[unit, row["category"]] = Cell(upheld, overturned)
+            totals[unit] += upheld + overturned
     else:
         query = "projection-view" if level == "chapter" else "projection-view-sections"
         tallied = aggregate(store, query, "category", (role,))

@@ -327,7 +327,8 @@ def test_the_unit_case_queries_stop_where_the_pages_say() -> None:
 
 
 def _collapsed(network: Network, *, lists: bool = True) -> tuple[object, ...]:
-    """A network as the statistics can tell it: each role's items over every year (no "any role")."""
+    """A network as the statistics can tell it: each role's items over every year (no "any role"),
+    and its letters without their year."""
 
     def facts(found: tuple[tuple[int, int, int, int], ...]) -> tuple[tuple[int, int, int], ...]:
         summed: dict[int, list[int]] = {}
@@ -340,7 +341,7 @@ def _collapsed(network: Network, *, lists: bool = True) -> tuple[object, ...]:
 
     nodes = {
         (n.id, n.label, n.kind, n.group, facts(n.facts), n.detail)
-        + ((n.cases, n.examples, n.letters) if lists else ())
+        + ((tuple((case, over, roles) for case, _, over, roles in n.cases), n.examples, n.letters) if lists else ())
         for n in network.nodes
     }
     edges = {(e.source, e.target, facts(e.facts)) + ((e.examples,) if lists else ()) for e in network.edges}
