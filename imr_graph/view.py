@@ -42,6 +42,7 @@ from imr_graph.projection import (
     category_names,
     label_map,
     label_of,
+    labels_for,
     unit_name,
 )
 from imr_graph.records import CaseRecord, NodeKind, Role, Span
@@ -582,8 +583,11 @@ def case_network(store: ox.Store, case: str) -> Network:
     from imr_graph.rdf import cited_units
 
     record = case_record(store, case)
-    labels = label_map(store)
     letter = I.letter(record.id)
+    parties = (Role.REVIEWER, Role.CLAIMS_ADMINISTRATOR)
+    named = [cited_units(c) for item in record.items for party in parties for c in item.citations_of(party)]
+    cited = {u.cited for u in named} | {u.source for u in named}
+    labels = labels_for(store, cited, (I.VOCABULARY_GRAPH, I.STATISTICS_GRAPH, letter))
     year = int(record.decision_date[:4]) if record.decision_date else 0
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []

@@ -202,7 +202,7 @@ def test_case_network(known: ox.Store) -> None:
     letter = iri.letter(record.id)
     kinds = sorted((n.kind, n.label) for n in network.nodes)
     assert kinds == [
-        ("guideline", "Chronic Pain Medical Treatment"),
+        ("guideline", "Chronic Pain Medical Treatment 2016"),  # the catalog's name first
         ("guideline", "Low Back Complaints"),
         ("guideline", "Pain"),
         ("item", "1. treatment Pharmaceuticals Opioids"),
