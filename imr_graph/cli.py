@@ -1266,7 +1266,7 @@ _DRIVERS = click.option(
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to read.")
 @click.option("-o", "--output", required=True, metavar="DIR", help="The folder to write the pages into.")
 @click.option(
-    "--cases", type=click.IntRange(min=0), default=12, show_default=True, help="Case pages for each row, node or cell."
+    "--cases", type=click.IntRange(min=0), default=12, show_default=True, help="Case pages for each overview row."
 )
 @click.option(
     "--min-items", type=click.IntRange(min=1), default=5, show_default=True, help="Leave out overview rows on fewer."
@@ -1278,9 +1278,10 @@ def all_views(
     """Write every view as a set of pages that link to each other, offline.
 
     overview.html lists the cases behind each guideline unit, the networks each node's and the
-    matrix each cell's; the first --cases of each list link to a case page, which links to the
-    letter's text (when the letter file can be read) and back. Every page links to the
-    overview, the networks and the matrix.
+    matrix each cell's; the first --cases of each overview row (and the first 3 of each node,
+    the first of each cell) link to a case page, which links to the letter's text (when the
+    letter file can be read) and back. Every page links to the overview, the networks and the
+    matrix.
 
     \b
     Example:
@@ -1309,13 +1310,14 @@ def all_views(
         summary = gather(source, cases=cases, min_items=min_items, fit_drivers=fit_drivers)
         networks = {"citations.html": citation_network(source), "specialty.html": specialty_network(source)}
         matrix = citation_matrix(source)
-        # a case page for the first few letters each row, node and cell lists
+        # a case page for the first letters each overview row lists, and the first few of each
+        # node's and cell's list (every case page holds its own copy of the drawing script)
         wanted = {case for forest in summary.forests for row in forest.rows for case in row.cases}
         for network in networks.values():
             for node in network.nodes:
-                wanted.update(sorted({entry[0] for entry in node.cases})[:cases])
+                wanted.update(sorted({entry[0] for entry in node.cases})[: min(cases, 3)])
         for found in matrix.cases.values():
-            wanted.update(case for case, _ in found[:cases])
+            wanted.update(case for case, _ in found[: min(cases, 1)])
         listed = sorted(wanted)
         letters = unread = 0
         for case in listed:
