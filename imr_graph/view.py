@@ -62,7 +62,7 @@ class Node:
     examples: tuple[str, ...] = ()
     detail: tuple[str, ...] = ()  # extra tooltip lines
     cases: tuple[CaseEntry, ...] = ()  # the letters listed beside the network when it is clicked
-    letters: int = 0  # how many letters in all (the list keeps the lowest case numbers)
+    letters: int = 0  # how many letters in all (the list keeps at most CASE_LIST of them)
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class Listed:
     case: str
     overturned: int  # 1 if the items counted were overturned, 0 if upheld
     role: str  # the citing role's concept IRI
-    category: str = ""  # the request's subcategory concept IRI, if any
+    category: str = ""  # the request's subcategory concept IRI
 
 
 #: Rows the unit-cases queries stop at (their LIMIT): a unit with more may list only some of
@@ -211,9 +211,10 @@ _UNIT_CASES = {
 
 
 def unit_cases(target: object, unit: str, level: str = "chapter") -> list[Listed]:
-    """Letters behind a guideline unit at ``level`` (a store, graph file or endpoint, with no
-    decision year), by case number, from the first rows the graph gives (``projection-unit-cases``: a few hundred at
-    most, so that a page lists a unit's letters quickly whatever the size of the graph)."""
+    """Letters behind a guideline unit at ``level`` in a store, graph file or endpoint, by case
+    number: from the first :data:`CASE_ROWS` rows the graph gives (``projection-unit-cases``),
+    so that a page lists a unit's letters quickly whatever the size of the graph; items filed
+    under no category are not listed, and no decision year is read."""
     from imr_graph.questions import execute
 
     found = execute(target, query_text(_UNIT_CASES[level]), {"unit": ox.NamedNode(unit)})
