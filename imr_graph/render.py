@@ -182,10 +182,26 @@ def layout(network: Network, size: float | None = None) -> dict[str, tuple[float
             found = {part[0]: (0.0, 0.0)}
         else:
             k = 3.0 / math.sqrt(len(part))
-            found = nx.spring_layout(sub, k=k, weight="weight", seed=20130101, iterations=150)
+            found = _spread(nx.spring_layout(sub, k=k, weight="weight", seed=20130101, iterations=150))
         for node, (px, py) in found.items():
             places[node] = (cx + float(px) * (side - unit) / 2, cy + float(py) * (side - unit) / 2)
     return places
+
+
+def _spread(found: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """A force layout with its dense middle opened and its far leaves drawn in: each node's
+    distance from the centre is replaced by its square root (the layout spans -1 to 1), so the
+    hubs of a nearly complete network stop piling up while one-link nodes stop drifting off.
+
+    >>> _spread({"hub": (0.04, 0.0), "leaf": (1.0, 0.0)})
+    {'hub': (0.2, 0.0), 'leaf': (1.0, 0.0)}
+    """
+    out = {}
+    for node, (x, y) in found.items():
+        r = math.hypot(float(x), float(y))
+        scale = 1 / math.sqrt(r) if r > 0 else 0.0
+        out[node] = (round(float(x) * scale, 12), round(float(y) * scale, 12))
+    return out
 
 
 def _ring_cells(half: float, cell: float, count: int) -> list[tuple[float, float]]:
