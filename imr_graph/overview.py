@@ -55,7 +55,7 @@ DRIVERS_LETTERS = 20_000
 def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int, level: str) -> list[ForestRow]:
     """Each guideline row with the case numbers of ``shown`` letters behind it (the lowest
     among those listed) and how many more there are."""
-    concept = {r.value: r.concept for r in Role}[role]
+    concept = Role(role).concept
     out = []
     for row in rows:
         cases = sorted({c.case for c in unit_cases(target, row.key, level) if c.role == concept})

@@ -11,6 +11,7 @@ from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -20,7 +21,8 @@ from imr_graph.records import Role
 
 #: Citing roles in the order the page offers them: (key, label, role concept IRI).
 ROLES: tuple[tuple[str, str, str], ...] = tuple((role.value, role.label, role.concept) for role in Role)
-_ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
+#: Each citing role's index into ROLES, by its concept IRI.
+ROLE_INDEX = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
 _OUTCOMES = {I.outcome("upheld"): 0, I.outcome("overturned"): 1}
 #: The role index of facts that count an item once whoever cites it ("any role" on the page).
 ANY_ROLE = len(ROLES)
@@ -113,18 +115,16 @@ class Counted:
     and outcome, over every year (they keep no year, nor "any role": an item both parties cite
     counts under each), with its letters listed as the first rows of a query found them."""
 
-    __slots__ = ("by_role", "cases", "letters_by_role")
+    __slots__ = ("by_role", "cases")
 
     def __init__(self) -> None:
         self.by_role: dict[int, list[int]] = {}
-        self.letters_by_role: dict[int, int] = {}
         self.cases: dict[tuple[str, int], list[int]] = {}
 
-    def add(self, role: int, upheld: int, overturned: int, letters: int = 0) -> None:
+    def add(self, role: int, upheld: int, overturned: int) -> None:
         counts = self.by_role.setdefault(role, [0, 0])
         counts[0] += upheld
         counts[1] += overturned
-        self.letters_by_role[role] = self.letters_by_role.get(role, 0) + letters
 
     def list_case(self, case: str, role: int, year: int, outcome: int) -> None:
         entry = self.cases.setdefault((case, outcome), [year, 0])
@@ -140,8 +140,8 @@ class Counted:
 
     @property
     def letter_count(self) -> int:
-        """Letters of the role with the most, or those listed when the statistics do not say."""
-        return max(max(self.letters_by_role.values(), default=0), len({case for case, _ in self.cases}))
+        """Letters found (the statistics do not say how many letters cite a node in all)."""
+        return len({case for case, _ in self.cases})
 
     @property
     def examples(self) -> list[str]:
@@ -247,16 +247,24 @@ def category_names(categories: Iterable[str], labels: dict[str, str]) -> dict[st
     return names
 
 
-@dataclass
-class Aggregate:
-    """Tallies of a two-sided projection (guideline units on one side), counted from the letters."""
+_Counts = TypeVar("_Counts", "Tally", "Counted")
 
-    units: dict[str, Tally] = field(default_factory=dict)
-    others: dict[str, Tally] = field(default_factory=dict)
-    edges: dict[tuple[str, str], Tally] = field(default_factory=dict)
+
+@dataclass
+class Sides(Generic[_Counts]):
+    """The two sides of a projection (guideline units, and categories or specialties) and the
+    links between them, each with its counts; what the counts cover."""
+
+    units: dict[str, _Counts] = field(default_factory=dict)
+    others: dict[str, _Counts] = field(default_factory=dict)
+    edges: dict[tuple[str, str], _Counts] = field(default_factory=dict)
     source_of: dict[str, str] = field(default_factory=dict)
     roles: set[int] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
+
+
+class Aggregate(Sides[Tally]):
+    """Tallies counted from the letters, a projection query's row at a time."""
 
     def add(self, row: dict[str, str], other: str, role: int) -> None:
         outcome = _OUTCOMES.get(row["outcome"])
@@ -279,25 +287,17 @@ class Aggregate:
             tally.add(item, case, role, year, outcome)
 
 
-@dataclass
-class Read:
-    """The same two sides read from the statistics kept at build time (:class:`Counted`)."""
-
-    units: dict[str, Counted] = field(default_factory=dict)
-    others: dict[str, Counted] = field(default_factory=dict)
-    edges: dict[tuple[str, str], Counted] = field(default_factory=dict)
-    source_of: dict[str, str] = field(default_factory=dict)
-    roles: set[int] = field(default_factory=set)
-    years: set[int] = field(default_factory=set)
+class Read(Sides[Counted]):
+    """Counts read from the statistics kept at build time (:class:`Counted`)."""
 
 
 def aggregate(store: ox.Store, query: str, other: str, roles: Iterable[str]) -> Aggregate:
     """Aggregate a projection query's rows: guideline units against ``other`` (a column of the
     query), counting the citations of ``roles`` (role keys)."""
-    wanted = {_ROLE_INDEX[concept] for key, _, concept in ROLES if key in set(roles)}
+    wanted = {ROLE_INDEX[concept] for key, _, concept in ROLES if key in set(roles)}
     found = Aggregate()
     for row in rows(store, query):
-        role = _ROLE_INDEX.get(row.get("role", Role.REVIEWER.concept))
+        role = ROLE_INDEX.get(row.get("role", Role.REVIEWER.concept))
         if role is not None and role in wanted:
             found.add(row, row[other], role)
     return found

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from imr_graph.errors import OutputError
 from imr_graph.iri import source_code
-from imr_graph.projection import ANY_ROLE, CASE_LIST, ROLES, Fact
+from imr_graph.projection import ANY_ROLE, ROLES, Fact
 from imr_graph.rates import wilson
 from imr_graph.records import NodeKind, Role
 from imr_graph.view import CELL_CASES, Cell, Forest, LetterText, Matrix, Network, Overview
@@ -305,7 +305,6 @@ def _network_page(network: Network, links: Links = (), case_pages: dict[str, str
             "fromStatistics": not network.any_role,
             "font": _FONT,
             "casePages": {c: case_pages[c] for n in network.nodes for c, *_ in n.cases if c in case_pages},
-            "caseList": CASE_LIST,
         },
     }
     from markupsafe import Markup

@@ -31,6 +31,7 @@ from imr_graph.errors import QueryError
 from imr_graph.named import query_text, rows
 from imr_graph.projection import (
     ANY_ROLE,
+    ROLE_INDEX,
     ROLES,
     Aggregate,
     CaseEntry,
@@ -346,25 +347,18 @@ def _sliced(dataset: str, role: str, level: str) -> dict[str, ox.NamedNode | ox.
 
 def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
     """The citation network's counts as the statistics keep them (see :class:`Counted`)."""
-    wanted = {concept: k for k, (key, _, concept) in enumerate(ROLES) if key in set(roles)}
     read = Read()
-
-    def side(table: dict[str, Counted], key: str) -> Counted:
-        if key not in table:
-            table[key] = Counted()
-        return table[key]
-
-    for concept, k in wanted.items():
-        bound = _sliced("category-cited", concept, level)
-        for row in rows(store, "projection-network-categories", **bound):
-            side(read.others, row["category"]).add(k, *_outcomes(row["measures"]))
+    for key, _, concept in ROLES:
+        if key not in set(roles):
+            continue
+        k = ROLE_INDEX[concept]
+        for row in rows(store, "projection-network-categories", **_sliced("category-cited", concept, level)):
+            read.others.setdefault(row["category"], Counted()).add(k, *_outcomes(row["measures"]))
         # an item is filed under one category, so a unit's items are those of its links
         for row in rows(store, "projection-matrix", **_sliced("guideline-category", concept, level)):
             unit, counts = row["unit"], _outcomes(row["measures"])
-            side(read.units, unit).add(k, *counts)
-            if (unit, row["category"]) not in read.edges:
-                read.edges[unit, row["category"]] = Counted()
-            read.edges[unit, row["category"]].add(k, *counts)
+            read.units.setdefault(unit, Counted()).add(k, *counts)
+            read.edges.setdefault((unit, row["category"]), Counted()).add(k, *counts)
             read.roles.add(k)
             if "source" in row:
                 read.source_of[unit] = row["source"]
@@ -374,10 +368,9 @@ def _read_citations(store: ox.Store, level: str, roles: Iterable[str]) -> Read:
 def _list_letters(store: ox.Store, read: Read, units: Iterable[str], level: str) -> None:
     """List the letters of ``units`` (and of their links and categories) from the first rows
     the unit-cases query finds for each."""
-    index = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
     for unit in units:
         for entry in unit_cases(store, unit, level):
-            k = index.get(entry.role)
+            k = ROLE_INDEX.get(entry.role)
             if k is None or k not in read.roles or (unit, entry.category) not in read.edges:
                 continue  # another role's, or an item filed under no category (it has no link)
             for counted in (read.units[unit], read.edges[unit, entry.category], read.others[entry.category]):
@@ -437,7 +430,7 @@ _FROM_STATISTICS = (
 
 def _read_specialties(store: ox.Store) -> Read:
     """The specialty network's counts as the statistics keep them."""
-    reviewer = next(k for k, (key, _, _) in enumerate(ROLES) if key == Role.REVIEWER.value)
+    reviewer = ROLE_INDEX[Role.REVIEWER.concept]
     read = Read(roles={reviewer})
     for row in rows(store, "projection-specialty-stats"):
         specialty, unit = row.get("specialty"), row.get("unit")
@@ -459,11 +452,10 @@ def specialty_network(store: ox.Store, *, top: int = 60, min_count: int = 1, cou
     if _from_statistics(store, counts):
         counted = _read_specialties(store)
         ranked = sorted(counted.units, key=lambda u: (-counted.units[u].items, u))
-        index = {concept: k for k, (_, _, concept) in enumerate(ROLES)}
         for unit in ranked[:top] if top > 0 else ranked:
             for entry in unit_cases(store, unit):
-                if index.get(entry.role) in counted.roles:
-                    counted.units[unit].list_case(entry.case, index[entry.role], 0, entry.overturned)
+                if ROLE_INDEX.get(entry.role) in counted.roles:
+                    counted.units[unit].list_case(entry.case, ROLE_INDEX[entry.role], 0, entry.overturned)
     else:
         counted = aggregate(store, "projection-view-specialty", "specialty", ("reviewer",))
     drawn = _network(
@@ -619,7 +611,7 @@ def case_network(store: ox.Store, case: str) -> Network:
         )
         edges.append(Edge(letter, node))
         for party in (Role.REVIEWER, Role.CLAIMS_ADMINISTRATOR):
-            role = next(k for k, (key, _, _) in enumerate(ROLES) if key == party.value)
+            role = ROLE_INDEX[party.concept]
             for citation in item.citations_of(party):
                 units = cited_units(citation)
                 unit = units.cited

@@ -505,18 +505,26 @@ def test_the_matrix_sorts_by_a_column(known: ox.Store, open_page: Any, tmp_path:
     opened.clean()
 
 
-def test_view_all_writes_pages_that_click_through(samples: ox.Store, open_page: Any, tmp_path: Path) -> None:
-    """overview → a unit's case → its letter → back to the case and to the overview, offline."""
+@pytest.fixture(scope="module")
+def all_pages(samples: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder ``imr-graph view all`` writes for the sample letters."""
     from click.testing import CliRunner
 
     from imr_graph.cli import main
     from imr_graph.store import write_graph
 
-    graph = tmp_path / "samples.trig"
+    folder = tmp_path_factory.mktemp("all")
+    graph = folder / "samples.trig"
     write_graph(samples, graph)
-    folder = tmp_path / "pages"
-    done = CliRunner().invoke(main, ["view", "all", "--graph", str(graph), "-o", str(folder), "--min-items", "1"])
+    pages = folder / "pages"
+    done = CliRunner().invoke(main, ["view", "all", "--graph", str(graph), "-o", str(pages), "--min-items", "1"])
     assert done.exit_code == 0, done.output
+    return pages
+
+
+def test_view_all_writes_pages_that_click_through(all_pages: Path, open_page: Any) -> None:
+    """overview → a unit's case → its letter → back to the case and to the overview, offline."""
+    folder = all_pages
     opened = open_page(folder / "overview.html")
     link = opened.page.locator("section.forest a[href^='case-']").first
     case = link.text_content()
@@ -594,21 +602,10 @@ def test_the_matrix_filters_and_lists_a_cells_letters(known: ox.Store, open_page
     opened.clean()
 
 
-def test_view_all_networks_and_matrix_click_through_to_cases(
-    samples: ox.Store, open_page: Any, tmp_path: Path
-) -> None:
+def test_view_all_networks_and_matrix_click_through_to_cases(all_pages: Path, open_page: Any) -> None:
     """citation network: node → its letters → a case page → its letter → back; matrix: cell →
     its letters → a case page. Offline, only the pages written."""
-    from click.testing import CliRunner
-
-    from imr_graph.cli import main
-    from imr_graph.store import write_graph
-
-    graph = tmp_path / "samples.trig"
-    write_graph(samples, graph)
-    folder = tmp_path / "pages"
-    done = CliRunner().invoke(main, ["view", "all", "--graph", str(graph), "-o", str(folder), "--min-items", "1"])
-    assert done.exit_code == 0, done.output
+    folder = all_pages
     opened = open_page(folder / "citations.html")
     node = opened.page.evaluate(
         "imrView.nodes.get({filter: (n) => !n.hidden && n.kind === 'guideline' && n.cases.length})[0].id"

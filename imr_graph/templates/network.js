@@ -173,18 +173,8 @@
       if (f.year !== null && year !== f.year) continue;
       if ((f.outcome === "upheld" && overturned) || (f.outcome === "overturned" && !overturned)) continue;
       if (text && !caseNumber.toLowerCase().includes(text)) continue;
-      const entry = document.createElement("li");
-      entry.className = overturned ? "overturned" : "upheld";
-      const page = meta.casePages[caseNumber];
-      const name = document.createElement(page ? "a" : "span");
-      name.className = "case";
-      name.textContent = caseNumber;
-      if (page) name.href = page;
-      const said = document.createElement("span");
-      said.className = "outcome";
-      said.textContent = (overturned ? "overturned" : "upheld") + (year ? ", " + year : "");
-      entry.append(name, " ", said);
-      list.appendChild(entry);
+      const said = (overturned ? "overturned" : "upheld") + (year ? ", " + year : "");
+      list.appendChild(imrCaseEntry(caseNumber, overturned, meta.casePages[caseNumber], said));
       shown += 1;
     }
     const listed = n.cases.length ? new Set(n.cases.map((c) => c[0])).size : 0;
