@@ -872,3 +872,60 @@ def test_questions_can_be_asked_at_odg_topic_level(shared_store: tuple[ox.Store,
     }
     assert {r["unit"] for r in topics} == cited
     assert comparable(topics) == comparable(imr_graph.query(store, "overturn-by-guideline", level="topic", raw=True))
+
+
+# -- the answers a store of the real letters gives, pinned ---------------------------------
+
+ANSWERS_GOLDEN = Path(__file__).parent / "golden" / "shared-answers.json"
+
+
+def pinned_questions() -> Iterator[tuple[str, dict[str, str | bool]]]:
+    """Every named question, counted from the letter graphs, in the forms users ask it."""
+    for name, params in shared_parameters():
+        yield name, {**params, "raw": True}
+        if name.startswith("overturn-by"):
+            yield name, {**params, "raw": True, "per": "letter", "include_dependent": True}
+    for name, question in sorted(catalog().items()):
+        if all(parameter.default is not None for parameter in question.parameters):
+            yield name, {"raw": True}
+    yield "treatments-for-guideline", {"unit": "ODG", "level": "source", "raw": True}
+    yield "treatments-for-guideline", {"unit": "acoem-2004-ch12", "detail": "subcategory", "raw": True}
+    for unit in ("acoem-2004-ch12", "CPMTG", "ODG", "odg-low-back-lumbar-thoracic"):
+        yield "cases-citing", {"unit": unit}
+    yield "cases-citing", {"unit": "acoem-2004-ch12", "pages": "300-310"}
+
+
+def answer_digests(store: ox.Store) -> dict[str, str]:
+    import hashlib
+    import json
+
+    out = {}
+    for name, params in pinned_questions():
+        result = imr_graph.query(store, name, **params)  # type: ignore[arg-type]
+        rows = sorted(json.dumps([row[c] for c in result.columns], default=str) for row in result)
+        key = f"{name} {json.dumps(params, sort_keys=True)}"
+        out[key] = hashlib.sha256("\n".join([*result.columns, *rows]).encode()).hexdigest()[:16] + f" {len(rows)}"
+    return out
+
+
+def test_the_real_letters_give_the_pinned_answers(shared_store: tuple[ox.Store, list[CaseRecord]]) -> None:
+    """What every named question answers from the letter graphs of the real letters stays what
+    it was when it was pinned, whatever form the letter graphs take (`--write` pins them anew:
+    python -m tests.test_queries)."""
+    import json
+
+    store, _ = shared_store
+    found = answer_digests(store)
+    pinned = json.loads(ANSWERS_GOLDEN.read_text(encoding="utf-8"))
+    changed = {key: (pinned.get(key), value) for key, value in found.items() if pinned.get(key) != value}
+    assert not changed, "\n".join(f"{key}: pinned {old}, now {new}" for key, (old, new) in changed.items())
+    assert len(found) == len(pinned) > 60
+
+
+if __name__ == "__main__":  # pin the answers: python -m tests.test_queries
+    import json
+
+    letters = find_letters([str(shared_path("corpus", "seeds")), str(shared_path("corpus", "real"))])
+    pinned_store = open_store(None)
+    build([r for r in extract_paths(letters, workers=2) if isinstance(r, CaseRecord)], pinned_store)
+    ANSWERS_GOLDEN.write_text(json.dumps(answer_digests(pinned_store), indent=1) + "\n", encoding="utf-8")
