@@ -82,9 +82,7 @@ def guard(
     host: str, port: int, upstream: tuple[str, int], *, allow_service: bool, timeout: float
 ) -> http.server.ThreadingHTTPServer:
     """A server on ``host:port`` that passes requests to ``upstream`` (call ``serve_forever``)."""
-    handler = type(
-        "Guard", (_Guard,), {"upstream": upstream, "allow_service": allow_service, "timeout_s": timeout + 5}
-    )
+    handler = type("Guard", (_Guard,), {"upstream": upstream, "allow_service": allow_service, "timeout_s": timeout + 5})
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

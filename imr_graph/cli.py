@@ -1423,6 +1423,7 @@ def matrix(
     from imr_graph.view import citation_matrix
 
     source = _graph_source(store, graph_file)
+
     def drawn() -> Any:
         import dataclasses
 

@@ -54,6 +54,8 @@ def expand(value: str) -> str:
         if value.startswith(prefix):
             return namespace + value[len(prefix) :]
     return value
+
+
 #: The named graph where a build records each letter it finished writing (and its source hash).
 JOURNAL_GRAPH = ID + "graph/journal"
 #: The named graph of outcome statistics (RDF Data Cube observations) kept up to date by builds.
@@ -94,9 +96,29 @@ def citation(item_iri: str, role: str, k: int) -> str:
     return f"{item_iri}/{role}/{k}"
 
 
-def context(node_iri: str) -> str:
-    """Where in its letter a node (item, basis, citation, reviewer) was read: ``…/text``."""
-    return f"{node_iri}/text"
+def text_position(source_iri: str, start: int, end: int) -> str:
+    """Characters ``[start, end)`` of a source document's cleaned text, as an RFC 5147 fragment:
+    ``…/source/sha256-…#char=1043,1120`` (Web Annotation takes such IRIs as targets).
+
+    >>> text_position("https://w3id.org/imr-graph/id/source/sha256-ab", 3, 9)
+    'https://w3id.org/imr-graph/id/source/sha256-ab#char=3,9'
+    """
+    return f"{source_iri}#char={int(start)},{int(end)}"
+
+
+_POSITION = re.compile(r"\A(?P<source>[^#]+)#char=(?P<start>\d+),(?P<end>\d+)\Z")
+
+
+def position_of(iri: str) -> tuple[str, int, int] | None:
+    """The source document and character range a :func:`text_position` IRI names, else None.
+
+    >>> position_of("https://w3id.org/imr-graph/id/source/sha256-ab#char=3,9")
+    ('https://w3id.org/imr-graph/id/source/sha256-ab', 3, 9)
+    """
+    found = _POSITION.match(iri)
+    if found is None:
+        return None
+    return found["source"], int(found["start"]), int(found["end"])
 
 
 def reviewer(letter_iri: str) -> str:

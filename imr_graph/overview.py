@@ -52,6 +52,8 @@ def _forest(result: Result, key: str, *, min_items: int, top: int) -> list[Fores
 #: Letters up to which the overview fits the drivers model unless told (it reads every item:
 #: about 0.6 ms a letter, a minute at 100,000).
 DRIVERS_LETTERS = 20_000
+
+
 def _with_cases(target: Target, rows: list[ForestRow], role: str, shown: int, level: str) -> list[ForestRow]:
     """Each guideline row with the case numbers of ``shown`` letters behind it (the lowest
     among those listed) and how many more there are."""

@@ -175,7 +175,9 @@ class _Parser:
         case_number = header.get("case_number")
         return CaseRecord(
             id=case_number or "doc-" + hashlib.sha256(self.text.encode()).hexdigest()[:16],
-            source=Source(self.letter.path, self.letter.sha256, self.format, self.letter.pages),
+            source=Source(
+                self.letter.path, self.letter.sha256, self.format, self.letter.pages, self.letter.page_starts
+            ),
             case_number=case_number,
             decision_date=header.get("decision_date"),
             date_of_injury=header.get("date_of_injury"),

@@ -102,7 +102,6 @@ class Tally:
         """Letters with an item counted here."""
         return len(self.letters)
 
-
     def facts(self) -> tuple[Fact, ...]:
         merged: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         for (role, year, outcome), n in self.counts.items():

@@ -8,6 +8,8 @@ diagnoses) keep their order through ``imr:order`` or their text position.
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -80,9 +82,11 @@ class _Writer:
     """Writes one letter's named graph as N-Quads lines (far quicker than building term objects;
     the store's bulk loader and ``pyoxigraph.parse`` read them back)."""
 
-    def __init__(self, graph: str) -> None:
+    def __init__(self, graph: str, source: str, page_starts: tuple[int, ...]) -> None:
         self.tail = f" <{graph}> .\n"
         self.lines: list[str] = []
+        self.source = source
+        self.page_starts = page_starts
 
     def add(self, s: str, p: str, o: str) -> None:
         obj = o if isinstance(o, _Lit) else quoted(o)
@@ -91,22 +95,19 @@ class _Writer:
     def link(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"<{s}> <{p}> <{o}>{self.tail}")
 
-    def context(self, node: str, span: Span, source: str) -> None:
-        self.link(node, _p("context"), I.context(node))
-        self.span(I.context(node), span, source)
+    def position(self, span: Span) -> str:
+        """The IRI of a span's characters in the source; its page follows from the page starts."""
+        if bisect_right(self.page_starts, span.start) != span.page:
+            raise RecordShapeError(
+                f"a span at characters {span.start}-{span.end} says page {span.page}, but the record's "
+                f"page starts {list(self.page_starts)} put character {span.start} on another page"
+            )
+        return I.text_position(self.source, span.start, span.end)
 
-    def span(self, node: str, span: Span | None, source: str) -> None:
-        if span is None:
-            return
-        selector = node + "/selector"
-        self.link(node, _TYPE, _IMR + "TextSpan")
-        self.link(node, I.OA + "hasSource", source)
-        self.link(node, _p("sourceDocument"), source)
-        self.link(node, I.OA + "hasSelector", selector)
-        self.add(node, _p("page"), _int(span.page))
-        self.link(selector, _TYPE, I.OA + "TextPositionSelector")
-        self.add(selector, I.OA + "start", _int(span.start))
-        self.add(selector, I.OA + "end", _int(span.end))
+    def context(self, node: str, span: Span | None) -> None:
+        """Where in the letter a node (item, basis, citation, reviewer, diagnosis) was read."""
+        if span is not None:
+            self.link(node, _p("context"), self.position(span))
 
 
 def record_quads(record: CaseRecord) -> list[ox.Quad]:
@@ -117,20 +118,20 @@ def record_quads(record: CaseRecord) -> list[ox.Quad]:
 def record_nquads(record: CaseRecord) -> str:
     """One record's graph as N-Quads text."""
     letter = I.letter(record.id)
-    w = _Writer(letter)
     source = I.source(record.source.sha256)
+    w = _Writer(letter, source, record.source.page_starts)
     run = I.run(__version__)
     w.link(letter, _TYPE, _IMR + "Determination")
     w.add(letter, I.DCT + "identifier", record.id)
     w.link(letter, I.PROV + "wasDerivedFrom", source)
     w.link(letter, I.PROV + "wasGeneratedBy", run)
-    w.link(run, _TYPE, _IMR + "ExtractionRun")
     w.add(run, I.RDFS + "label", f"imr-graph {__version__}")
     w.link(source, _TYPE, _IMR + "SourceDocument")
     w.add(source, _p("sha256"), record.source.sha256)
     w.add(source, _p("sourcePath"), record.source.path)
     w.add(source, _p("letterFormat"), record.source.format.value)
     w.add(source, _p("pageCount"), _int(record.source.pages))
+    w.add(source, _p("pageStarts"), " ".join(map(str, record.source.page_starts)))
     if record.case_number:
         w.add(letter, _p("caseNumber"), record.case_number)
     for key in _HEADER_DATES:
@@ -146,15 +147,12 @@ def record_nquads(record: CaseRecord) -> str:
     for warning in record.warnings:
         w.add(letter, _p("warning"), warning)
     for key, span in record.provenance.items():
-        node = f"{letter}/span/{I.slug(key)}"
-        w.link(letter, _p("fieldContext"), node)
-        w.add(node, _p("field"), key)
-        w.span(node, span, source)
-    _reviewer(w, letter, record.reviewer, source)
+        w.add(w.position(span), _p("field"), key)  # these characters give this field of the record
+    _reviewer(w, letter, record.reviewer)
     for k, diagnosis in enumerate(record.diagnoses, start=1):
-        _diagnosis(w, letter, k, diagnosis, source)
+        _diagnosis(w, letter, k, diagnosis, len(record.diagnoses) > 1)
     for item in record.items:
-        _item(w, letter, item, source)
+        _item(w, letter, item)
     return "".join(dict.fromkeys(w.lines))  # once each: a shared node is described once, and counted once
 
 
@@ -163,11 +161,9 @@ def _camel(key: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
+def _reviewer(w: _Writer, letter: str, reviewer: Reviewer) -> None:
     node = I.reviewer(letter)
     w.link(letter, _p("reviewer"), node)
-    w.link(node, _TYPE, _IMR + "ExpertReviewer")
-    w.link(node, _TYPE, I.PROV + "Agent")
     iris = load_vocabulary().specialty_iris
     for prop, labels in (("specialty", reviewer.specialties), ("subspecialty", reviewer.subspecialties)):
         for label in labels:
@@ -180,27 +176,24 @@ def _reviewer(w: _Writer, letter: str, reviewer: Reviewer, source: str) -> None:
         w.link(node, _p("licensedIn"), I.state(code))
     if reviewer.text:
         w.add(node, _p("statement"), reviewer.text)
-    if reviewer.span is not None:
-        w.context(node, reviewer.span, source)
+    w.context(node, reviewer.span)
 
 
-def _diagnosis(w: _Writer, letter: str, k: int, diagnosis: Diagnosis, source: str) -> None:
+def _diagnosis(w: _Writer, letter: str, k: int, diagnosis: Diagnosis, many: bool) -> None:
     node = I.diagnosis(diagnosis.text)
     mention = f"{letter}/diagnosis/{k}"
-    w.link(letter, _p("diagnosis"), node)
-    w.link(node, _TYPE, _IMR + "Diagnosis")
     w.add(node, I.SKOS + "prefLabel", diagnosis.text)
     if diagnosis.body_region:
         w.link(node, _p("bodyRegion"), I.body_region(diagnosis.body_region))
-    w.link(letter, _p("fieldContext"), mention)
-    w.add(mention, _p("field"), "diagnoses")
-    w.add(mention, _p("order"), _int(k))
+    w.link(letter, _p("diagnosisStatement"), mention)
+    if many:
+        w.add(mention, _p("order"), _int(k))
     w.link(mention, I.DCT + "subject", node)
     w.add(mention, _p("statement"), diagnosis.text)
-    w.span(mention, diagnosis.span, source)
+    w.context(mention, diagnosis.span)
 
 
-def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
+def _item(w: _Writer, letter: str, item: Item) -> None:
     node = I.item(letter, item.n)
     w.link(letter, I.DCT + "hasPart", node)
     w.link(node, _TYPE, _IMR + "DisputedItem")
@@ -209,12 +202,9 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
     w.link(node, _p("outcome"), I.outcome(item.decision.value))
     treatment = I.treatment(item.treatment.label)
     w.link(node, _p("treatment"), treatment)
-    w.link(treatment, _TYPE, _IMR + "Treatment")
     w.add(treatment, I.SKOS + "prefLabel", item.treatment.label)
     if item.treatment.category:
-        category = I.category(item.treatment.category, item.treatment.subcategory)
-        w.link(node, _p("treatmentCategory"), category)
-        w.link(treatment, I.SKOS + "broader", category)
+        w.link(node, _p("treatmentCategory"), I.category(item.treatment.category, item.treatment.subcategory))
     if item.rationale:
         w.add(node, _p("rationale"), item.rationale)
     if item.partial:
@@ -225,31 +215,28 @@ def _item(w: _Writer, letter: str, item: Item, source: str) -> None:
         w.add(node, _p("dependent"), _bool(True))
     if item.depends_on is not None:
         w.link(node, _p("dependsOn"), I.item(letter, item.depends_on))
-    if item.span is not None:
-        w.context(node, item.span, source)
+    w.context(node, item.span)
     for role in Role.parties():
-        _basis(w, node, role, item.basis(role), source)
-    rationale = node + "/rationale"
-    w.link(node, _p("basis"), rationale)
-    w.link(rationale, _TYPE, _IMR + "DecisionBasis")
-    w.link(rationale, _p("citingRole"), Role.RATIONALE.concept)
-    for k, citation in enumerate(item.rationale_citations, start=1):
-        _citation(w, node, rationale, Role.RATIONALE, k, citation, source)
+        _basis(w, node, role, item.basis(role))
+    if item.rationale_citations:  # the rationale's basis is its citations: none, no basis
+        rationale = f"{node}/{Role.RATIONALE.value}"
+        w.link(node, _p("basis"), rationale)
+        w.link(rationale, _p("citingRole"), Role.RATIONALE.concept)
+        for k, citation in enumerate(item.rationale_citations, start=1):
+            _citation(w, node, rationale, Role.RATIONALE, k, citation, len(item.rationale_citations) > 1)
 
 
-def _basis(w: _Writer, item: str, role: Role, basis: Basis, source: str) -> None:
+def _basis(w: _Writer, item: str, role: Role, basis: Basis) -> None:
     node = f"{item}/{role.value}"
     w.link(item, _p("basis"), node)
-    w.link(node, _TYPE, _IMR + "DecisionBasis")
     w.link(node, _p("citingRole"), role.concept)
     w.add(node, _p("citedEvidence"), _bool(basis.cited_evidence))
     w.add(node, _p("mtusBased"), _bool(basis.mtus_based))
     if basis.text:
         w.add(node, _p("statement"), basis.text)
-    if basis.span is not None:
-        w.context(node, basis.span, source)
+    w.context(node, basis.span)
     for k, citation in enumerate(basis.citations, start=1):
-        _citation(w, item, node, role, k, citation, source)
+        _citation(w, item, node, role, k, citation, len(basis.citations) > 1)
 
 
 def cited_part(citation: Citation) -> str | None:
@@ -304,20 +291,19 @@ def section_label(code: str, name: str) -> tuple[str, str | None]:
     return (concept[1], concept[0]) if concept else (name, None)
 
 
-def _citation(w: _Writer, item: str, basis: str, role: Role, k: int, citation: Citation, source: str) -> None:
+def _citation(w: _Writer, item: str, basis: str, role: Role, k: int, citation: Citation, many: bool) -> None:
+    """A citation is reached from its basis (``imr:hasCitation``): its citing item and role are
+    the basis's (the ontology derives ``cito:hasCitingEntity`` from that path). What it cites
+    (guideline units) is described once in the store, by the catalog and the statistics, not
+    in every letter. ``imr:order`` is its place among the basis's citations when it has others."""
     node = I.citation(item, role.value, k)
-    code = citation.guideline.value
     units = cited_units(citation)
-    guideline = units.source
     w.link(basis, _p("hasCitation"), node)
-    w.link(node, _TYPE, I.CITO + "Citation")
-    w.link(node, I.CITO + "hasCitingEntity", item)
-    w.link(node, I.CITO + "hasCitationCharacterization", I.CITO + "citesAsAuthority")
-    w.link(node, _p("citingRole"), role.concept)
-    w.link(node, _p("guideline"), guideline)
+    w.link(node, _p("guideline"), units.source)
     w.add(node, _p("labelledMtus"), _bool(citation.mtus))
     w.add(node, I.DCT + "bibliographicCitation", citation.text)
-    w.add(node, _p("order"), _int(k))
+    if k > 1 or many:
+        w.add(node, _p("order"), _int(k))
     for prop, value in (("chapterNumber", citation.chapter), ("year", citation.year)):
         if value is not None:
             w.add(node, _p(prop), _int(value))
@@ -328,52 +314,21 @@ def _citation(w: _Writer, item: str, basis: str, role: Role, k: int, citation: C
         w.add(node, I.SCHEMA + "url", citation.url)
     if citation.updated:
         w.add(node, _p("updated"), _date(citation.updated))
-    part = cited_part(citation)
-    cited, base = units.cited, units.base
-    if code == "OTHER":
-        w.link(cited, _TYPE, _IMR + "Guideline")
-        w.link(cited, I.SKOS + "broader", guideline)
-        w.add(cited, I.RDFS + "label", citation.text)
-    elif part is not None:
-        w.link(part, _TYPE, _IMR + "GuidelinePart")
-        w.link(part, I.DCT + "isPartOf", guideline)
-        w.link(part, I.SKOS + "broader", guideline)
-        if citation.chapter_title:
-            w.add(part, I.SKOS + "prefLabel", citation.chapter_title)
-        if citation.chapter is not None:
-            w.add(part, I.SKOS + "notation", str(citation.chapter))
-    w.link(node, I.CITO + "hasCitedEntity", cited)
-    for j, (name, shared) in enumerate(zip(citation.sections, units.sections, strict=True), start=1):
-        slot = f"{node}/section/{j}"
-        w.link(node, _p("citesSection"), shared)
-        w.link(node, _p("sectionSlot"), slot)
-        w.add(slot, _p("order"), _int(j))
-        w.add(slot, _p("sectionName"), name)
-        w.link(slot, _p("section"), shared)
-        w.link(shared, _TYPE, _IMR + "GuidelineSection")
-        label, concept = section_label(code, name)
-        w.add(shared, I.SKOS + "prefLabel", label)
-        if concept is not None:
-            w.link(shared, I.SKOS + "exactMatch", concept)
-        w.link(shared, I.DCT + "isPartOf", base)
-    for j, ((start, end), shared) in enumerate(zip(citation.pages, units.pages, strict=True), start=1):
+    w.link(node, I.CITO + "hasCitedEntity", units.cited)
+    if citation.sections:  # the names as the letter gives them, in its order
+        names = json.dumps(list(citation.sections), ensure_ascii=False)
+        w.add(node, _p("sectionNames"), _Lit(f"{quoted(names)}^^<{I.RDF}JSON>"))
+    for unit in units.sections:
+        w.link(node, _p("citesSection"), unit)
+    for j, ((start, end), unit) in enumerate(zip(citation.pages, units.pages, strict=True), start=1):
         slot = f"{node}/pages/{j}"
-        w.link(node, _p("citesPages"), shared)
+        w.link(node, _p("citesPages"), unit)
         w.link(node, _p("pageSlot"), slot)
         w.add(slot, _p("order"), _int(j))
         w.add(slot, _p("startPage"), _int(start))
         w.add(slot, _p("endPage"), _int(end))
-        w.link(slot, _p("locator"), shared)
-        w.link(shared, _TYPE, _IMR + "PageLocator")
-        w.add(shared, _p("startPage"), _int(start))
-        w.add(shared, _p("endPage"), _int(end))
-        w.link(shared, I.DCT + "isPartOf", base)
-    if base != cited and base != guideline and (citation.sections or citation.pages):
-        w.link(base, _TYPE, _IMR + "GuidelinePart")
-        w.link(base, I.DCT + "isPartOf", guideline)
-        w.link(base, I.SKOS + "broader", guideline)
-    if citation.span is not None:
-        w.context(node, citation.span, source)
+        w.link(slot, _p("locator"), unit)
+    w.context(node, citation.span)
 
 
 # -- reading back ------------------------------------------------------------------
@@ -412,21 +367,24 @@ def record_from_quads(quads: Iterable[ox.Quad | ox.Triple], letter: str) -> Case
     source = g.one(letter, I.PROV + "wasDerivedFrom")
     if source is None:
         raise RecordShapeError(f"{letter} is not a letter in this graph")
+    starts = tuple(int(x) for x in (g.one(source, imr + "pageStarts") or "").split())
     provenance: dict[str, Span] = {}
+    for node, facts in g.data.items():
+        for field in facts.get(imr + "field", ()):
+            if field.value != "diagnoses" and (span := _span_of(g, node, starts)) is not None:
+                provenance[field.value] = span
+    mentions = g.iris(letter, imr + "diagnosisStatement") or [  # or as graphs of the earlier form say it
+        node for node in g.iris(letter, imr + "fieldContext") if g.one(node, imr + "field") == "diagnoses"
+    ]
     diagnoses: list[tuple[int, Diagnosis]] = []
-    for node in g.iris(letter, imr + "fieldContext"):
-        field = g.one(node, imr + "field") or ""
-        if field == "diagnoses":
-            concept = g.one(node, I.DCT + "subject") or ""
-            region = g.one(concept, imr + "bodyRegion")
-            text = g.one(node, imr + "statement") or ""
-            diagnoses.append(
-                (g.int(node, imr + "order") or 0, Diagnosis(text, _region_label(region), _read_span(g, node)))
-            )
-        elif (span := _read_span(g, node)) is not None:
-            provenance[field] = span
+    for node in mentions:
+        concept = g.one(node, I.DCT + "subject") or ""
+        region = g.one(concept, imr + "bodyRegion")
+        text = g.one(node, imr + "statement") or ""
+        span = _context(g, node, starts) or _span_of(g, node, starts)  # the earlier form: the mention is the span
+        diagnoses.append((g.int(node, imr + "order") or 0, Diagnosis(text, _region_label(region), span)))
     items = sorted(
-        (_read_item(g, node) for node in g.iris(letter, I.DCT + "hasPart")),
+        (_read_item(g, node, starts) for node in g.iris(letter, I.DCT + "hasPart")),
         key=lambda item: item.n,
     )
     dates = {key: g.one(letter, imr + _camel(key)) for key in _HEADER_DATES}
@@ -437,10 +395,11 @@ def record_from_quads(quads: Iterable[ox.Quad | ox.Triple], letter: str) -> Case
             sha256=g.one(source, imr + "sha256") or "",
             format=LetterFormat(g.one(source, imr + "letterFormat") or "unknown"),
             pages=g.int(source, imr + "pageCount") or 1,
+            page_starts=starts,
         ),
         case_number=g.one(letter, imr + "caseNumber"),
         priority=g.one(letter, imr + "priority"),
-        reviewer=_read_reviewer(g, I.reviewer(letter)),
+        reviewer=_read_reviewer(g, I.reviewer(letter), starts),
         patient=Patient(g.int(letter, imr + "patientAge"), g.one(letter, imr + "patientSex")),
         diagnoses=tuple(d for _, d in sorted(diagnoses, key=lambda pair: pair[0])),
         items=tuple(items),
@@ -450,7 +409,13 @@ def record_from_quads(quads: Iterable[ox.Quad | ox.Triple], letter: str) -> Case
     )
 
 
-def _read_span(g: _Index, node: str) -> Span | None:
+def _span_of(g: _Index, node: str, starts: tuple[int, ...]) -> Span | None:
+    """The span a text-position IRI names, its page from the page starts; or, in graphs of the
+    earlier form, the span a text-span node describes (a Web Annotation selector and a page)."""
+    position = I.position_of(node)
+    if position is not None:
+        _, start, end = position
+        return Span(start, end, bisect_right(starts, start))
     selector = g.one(node, I.OA + "hasSelector")
     if selector is None:
         return None
@@ -459,12 +424,12 @@ def _read_span(g: _Index, node: str) -> Span | None:
     )
 
 
-def _context(g: _Index, node: str) -> Span | None:
+def _context(g: _Index, node: str, starts: tuple[int, ...]) -> Span | None:
     context = g.one(node, _IMR + "context")
-    return _read_span(g, context) if context else None
+    return _span_of(g, context, starts) if context else None
 
 
-def _read_reviewer(g: _Index, node: str) -> Reviewer:
+def _read_reviewer(g: _Index, node: str, starts: tuple[int, ...]) -> Reviewer:
     labels = {iri: label for label, iri in load_vocabulary().specialty_iris.items()}
 
     def names(prop: str) -> tuple[str, ...]:
@@ -477,7 +442,7 @@ def _read_reviewer(g: _Index, node: str) -> Reviewer:
         subspecialties=names("subspecialty"),
         license_states=tuple(states),
         text=g.one(node, _IMR + "statement") or "",
-        span=_context(g, node),
+        span=_context(g, node, starts),
     )
 
 
@@ -499,7 +464,7 @@ def _region_label(iri: str | None) -> str | None:
     return _region_labels().get(iri) if iri else None
 
 
-def _read_item(g: _Index, node: str) -> Item:
+def _read_item(g: _Index, node: str, starts: tuple[int, ...]) -> Item:
     imr = _IMR
     treatment = g.one(node, imr + "treatment") or ""
     category, subcategory = _category_labels().get(g.one(node, imr + "treatmentCategory") or "", (None, None))
@@ -517,14 +482,14 @@ def _read_item(g: _Index, node: str) -> Item:
         request=g.one(node, imr + "request") or "",
         decision=Decision((g.one(node, imr + "outcome") or "").rsplit("/", 1)[-1]),
         treatment=Treatment(g.one(treatment, I.SKOS + "prefLabel") or "", category, subcategory),
-        claims_administrator=_read_basis(g, bases.get(Role.CLAIMS_ADMINISTRATOR.concept)),
-        reviewer=_read_basis(g, bases.get(Role.REVIEWER.concept)),
+        claims_administrator=_read_basis(g, bases.get(Role.CLAIMS_ADMINISTRATOR.concept), starts),
+        reviewer=_read_basis(g, bases.get(Role.REVIEWER.concept), starts),
         rationale=g.one(node, imr + "rationale") or "",
-        rationale_citations=_read_citations(g, rationale_basis),
+        rationale_citations=_read_citations(g, rationale_basis, starts),
         partial=partial,
         dependent=g.bool(node, imr + "dependent"),
         depends_on=_item_number(g.one(node, imr + "dependsOn")),
-        span=_context(g, node),
+        span=_context(g, node, starts),
     )
 
 
@@ -533,26 +498,34 @@ def _item_number(iri: str | None) -> int | None:
     return None if iri is None else int(iri.rsplit("/", 1)[-1])
 
 
-def _read_basis(g: _Index, node: str | None) -> Basis:
+def _read_basis(g: _Index, node: str | None, starts: tuple[int, ...]) -> Basis:
     if node is None:
         return Basis(cited_evidence=False, mtus_based=False)
     return Basis(
         cited_evidence=g.bool(node, _IMR + "citedEvidence"),
         mtus_based=g.bool(node, _IMR + "mtusBased"),
-        citations=_read_citations(g, node),
+        citations=_read_citations(g, node, starts),
         text=g.one(node, _IMR + "statement") or "",
-        span=_context(g, node),
+        span=_context(g, node, starts),
     )
 
 
-def _read_citations(g: _Index, basis: str | None) -> tuple[Citation, ...]:
+def _read_citations(g: _Index, basis: str | None, starts: tuple[int, ...]) -> tuple[Citation, ...]:
     if basis is None:
         return ()
     nodes = sorted(g.iris(basis, _IMR + "hasCitation"), key=lambda c: g.int(c, _IMR + "order") or 0)
-    return tuple(_read_citation(g, c) for c in nodes)
+    return tuple(_read_citation(g, c, starts) for c in nodes)
 
 
-def _read_citation(g: _Index, node: str) -> Citation:
+def _section_names(g: _Index, node: str) -> tuple[str, ...]:
+    names = g.one(node, _IMR + "sectionNames")
+    if names is not None:
+        return tuple(json.loads(names))
+    slots = sorted(g.iris(node, _IMR + "sectionSlot"), key=lambda s: g.int(s, _IMR + "order") or 0)  # the earlier form
+    return tuple(g.one(s, _IMR + "sectionName") or "" for s in slots)
+
+
+def _read_citation(g: _Index, node: str, starts: tuple[int, ...]) -> Citation:
     imr = _IMR
 
     def slots(prop: str) -> list[str]:
@@ -564,11 +537,11 @@ def _read_citation(g: _Index, node: str) -> Citation:
         text=g.one(node, I.DCT + "bibliographicCitation") or "",
         chapter=g.int(node, imr + "chapterNumber"),
         chapter_title=g.one(node, imr + "chapterTitle"),
-        sections=tuple(g.one(s, imr + "sectionName") or "" for s in slots("sectionSlot")),
+        sections=_section_names(g, node),
         pages=tuple((g.int(s, imr + "startPage") or 0, g.int(s, imr + "endPage") or 0) for s in slots("pageSlot")),
         edition=g.one(node, imr + "edition"),
         year=g.int(node, imr + "year"),
         url=g.one(node, I.SCHEMA + "url"),
         updated=g.one(node, imr + "updated"),
-        span=_context(g, node),
+        span=_context(g, node, starts),
     )

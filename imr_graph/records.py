@@ -226,6 +226,9 @@ class Source:
     sha256: str
     format: LetterFormat
     pages: int
+    #: where each page begins in the cleaned text, so a span's page follows from its start; a
+    #: record made without them gets the latest page breaks its spans allow (:func:`page_breaks`)
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,27 @@ class CaseRecord:
     warnings: tuple[str, ...] = ()
     provenance: Mapping[str, Span] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not self.source.page_starts:
+            breaks = page_breaks(self.spans(), self.source.pages)
+            object.__setattr__(self, "source", dataclasses.replace(self.source, page_starts=breaks))
+
+    def spans(self) -> Iterator[Span]:
+        """Every span the record holds."""
+        for span in (*self.provenance.values(), self.reviewer.span, *(d.span for d in self.diagnoses)):
+            if span is not None:
+                yield span
+        for item in self.items:
+            if item.span is not None:
+                yield item.span
+            for basis in (item.claims_administrator, item.reviewer):
+                if basis.span is not None:
+                    yield basis.span
+            for role in Role:
+                for citation in item.citations_of(role):
+                    if citation.span is not None:
+                        yield citation.span
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form, keys in contract order.
 
@@ -261,6 +285,27 @@ class CaseRecord:
     def to_json(self) -> str:
         """One JSON line (stable key order, non-ASCII kept), the form ``imr-graph extract`` writes."""
         return json.dumps(self, default=json_fields, ensure_ascii=False)
+
+
+def page_breaks(spans: Iterable[Span], pages: int) -> tuple[int, ...]:
+    """Where each of ``pages`` pages may begin for every span to start on its own page: the
+    latest such breaks (page 1 at 0; a page no span starts on at or after the next one's).
+
+    >>> page_breaks([Span(5, 9, 1), Span(40, 44, 3)], 3)
+    (0, 40, 40)
+    """
+    first: dict[int, int] = {}
+    last = 0
+    for span in spans:
+        first[span.page] = min(span.start, first.get(span.page, span.start))
+        last = max(last, span.start)
+    count = max(pages, *first) if first else pages
+    later = last + 1  # a page no span starts on: after every span
+    breaks = [0] * count
+    for page in range(count, 1, -1):
+        later = min(later, first.get(page, later))
+        breaks[page - 1] = later
+    return tuple(breaks)
 
 
 @cache
@@ -310,6 +355,7 @@ def record_from_dict(data: Any) -> CaseRecord:
             sha256=_str(source.get("sha256"), "source.sha256"),
             format=_enum(LetterFormat, source.get("format"), "source.format"),
             pages=_int(source.get("pages"), "source.pages"),
+            page_starts=_page_starts(source.get("page_starts", [])),
         ),
         case_number=_opt_str(d.get("case_number"), "case_number"),
         decision_date=_opt_str(d.get("decision_date"), "decision_date"),
@@ -410,6 +456,13 @@ def _citations(data: Any, where: str) -> tuple[Citation, ...]:
             )
         )
     return tuple(out)
+
+
+def _page_starts(data: Any) -> tuple[int, ...]:
+    starts = tuple(_int(x, f"source.page_starts[{k}]") for k, x in enumerate(_list(data, "source.page_starts")))
+    if list(starts) != sorted(starts) or (starts and starts[0] != 0):
+        raise RecordShapeError(f"source.page_starts must begin at 0 and never go back, not {list(starts)}")
+    return starts
 
 
 def _span(data: Any, where: str) -> Span | None:

@@ -20,6 +20,7 @@ from imr_graph.errors import QueryError
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown", "parquet")
 
+
 def prefixes() -> dict[str, str]:
     """The prefixes the tables print, as SPARQL would declare them (name without the colon)."""
     return {name.rstrip(":"): iri for name, iri in I.SHORT}

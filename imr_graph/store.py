@@ -101,9 +101,23 @@ def vocabulary_quads() -> list[ox.Quad]:
     graph = ox.NamedNode(I.VOCABULARY_GRAPH)
     quads: list[ox.Quad] = []
     for name in ONTOLOGY_FILES:
-        for triple in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        same = _fixed_blank_nodes(re.sub(r"[^a-z]", "", name))
+        for t in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
+            quads.append(ox.Quad(same(t.subject), t.predicate, same(t.object), graph))
     return quads
+
+
+def _fixed_blank_nodes(prefix: str) -> Callable[[Any], Any]:
+    """A term as it is, but a blank node renamed ``prefix0``, ``prefix1``… in the order first
+    met: the vocabulary graph is the same on every build, so a rebuild changes nothing."""
+    blank: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def same(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return blank.setdefault(term, ox.BlankNode(f"{prefix}{len(blank)}"))
+        return term
+
+    return same
 
 
 @dataclass(frozen=True)
@@ -587,19 +601,28 @@ _LETTER = re.compile(re.escape(I.ID) + r"letter/[^/]+")
 def letter_graphs_of(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.Quad]:
     """The letters' graphs in triples read from a file with no named graphs (.ttl, .nt, .rdf,
     .jsonld): each letter's graph holds what its determination reaches (its own nodes, the
-    treatments, diagnoses, source and run it names, and what it says of the units it cites),
+    treatments, diagnoses, source and run it names, the places in its source that give its
+    header fields, and what graphs of the earlier form say of the units it cites),
     as a build writes it. The rest (ontology, vocabularies, statistics) is left out: the
     shipped vocabularies are added and the statistics counted again on reading."""
     about: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
     for read in triples:  # a parser gives quads in the default graph
         about[read.subject].append(ox.Triple(read.subject, read.predicate, read.object))  # type: ignore[index]
     units = I.VOCAB + "guideline/"
+    places: dict[str, list[ox.NamedNode]] = defaultdict(list)  # a source's places that say which field they give
+    for subject in about:
+        if isinstance(subject, ox.NamedNode) and (position := I.position_of(subject.value)) is not None:
+            places[position[0]].append(subject)
     for root in sorted((s for s in about if isinstance(s, ox.NamedNode) and _LETTER.fullmatch(s.value)), key=str):
         graph = ox.NamedNode(root.value)
         seen: set[ox.NamedNode | ox.BlankNode] = {root}
         queue: list[ox.NamedNode | ox.BlankNode] = [root]
         while queue:
             node = queue.pop()
+            for spot in places.get(getattr(node, "value", ""), ()):
+                if spot not in seen:
+                    seen.add(spot)
+                    queue.append(spot)
             unit = isinstance(node, ox.NamedNode) and node.value.startswith(units)
             for triple in about.get(node, ()):
                 if unit and not _letter_fact(triple):

@@ -102,65 +102,77 @@ def _joined(values: tuple[object, ...]) -> str | None:
 
 
 def _rows(record: CaseRecord, letter_id: str) -> Iterator[tuple[str, dict[str, object]]]:
-    yield "letters", {
-        "letter_id": letter_id,
-        "case_number": record.case_number,
-        "decision_date": record.decision_date,
-        "year": int(record.decision_date[:4]) if record.decision_date else None,
-        "letter_format": record.source.format.value,
-        "pages": record.source.pages,
-        "reviewer_specialties": _joined(record.reviewer.specialties),
-        "license_states": _joined(record.reviewer.license_states),
-        "items": len(record.items),
-        "overturned_items": sum(item.decision.value == "overturned" for item in record.items),
-        "sha256": record.source.sha256,
-        "source_path": record.source.path,
-    }
+    yield (
+        "letters",
+        {
+            "letter_id": letter_id,
+            "case_number": record.case_number,
+            "decision_date": record.decision_date,
+            "year": int(record.decision_date[:4]) if record.decision_date else None,
+            "letter_format": record.source.format.value,
+            "pages": record.source.pages,
+            "reviewer_specialties": _joined(record.reviewer.specialties),
+            "license_states": _joined(record.reviewer.license_states),
+            "items": len(record.items),
+            "overturned_items": sum(item.decision.value == "overturned" for item in record.items),
+            "sha256": record.source.sha256,
+            "source_path": record.source.path,
+        },
+    )
     for item in record.items:
         item_id = f"{letter_id}/item/{item.n}"
-        yield "items", {
-            "item_id": item_id,
-            "letter_id": letter_id,
-            "item_number": item.n,
-            "request": item.request,
-            "category": item.treatment.category,
-            "subcategory": item.treatment.subcategory,
-            "decision": item.decision.value,
-            "overturned": item.decision.value == "overturned",
-            "dependent": item.dependent,
-            "depends_on": f"{letter_id}/item/{item.depends_on}" if item.depends_on is not None else None,
-            "claims_administrator_cited_evidence": item.claims_administrator.cited_evidence,
-            "reviewer_cited_evidence": item.reviewer.cited_evidence,
-            "reviewer_mtus_based": item.reviewer.mtus_based,
-        }
+        yield (
+            "items",
+            {
+                "item_id": item_id,
+                "letter_id": letter_id,
+                "item_number": item.n,
+                "request": item.request,
+                "category": item.treatment.category,
+                "subcategory": item.treatment.subcategory,
+                "decision": item.decision.value,
+                "overturned": item.decision.value == "overturned",
+                "dependent": item.dependent,
+                "depends_on": f"{letter_id}/item/{item.depends_on}" if item.depends_on is not None else None,
+                "claims_administrator_cited_evidence": item.claims_administrator.cited_evidence,
+                "reviewer_cited_evidence": item.reviewer.cited_evidence,
+                "reviewer_mtus_based": item.reviewer.mtus_based,
+            },
+        )
         for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE):
             for k, citation in enumerate(item.citations_of(role), start=1):
                 units = cited_units(citation)
-                yield "citations", {
-                    "citation_id": f"{item_id}/{role.value}/{k}",
-                    "item_id": item_id,
-                    "letter_id": letter_id,
-                    "role": role.value,
-                    "guideline": citation.guideline.value,
-                    "mtus": citation.mtus,
-                    "chapter": citation.chapter,
-                    "chapter_title": citation.chapter_title,
-                    "sections": _joined(citation.sections),
-                    "pages": _joined(tuple(f"{a}-{b}" if a != b else str(a) for a, b in citation.pages)),
-                    "year": citation.year,
-                    "updated": citation.updated,
-                    "url": citation.url,
-                    "source_unit": units.source,
-                    "chapter_unit": units.cited,
-                    "text": citation.text,
-                }
+                yield (
+                    "citations",
+                    {
+                        "citation_id": f"{item_id}/{role.value}/{k}",
+                        "item_id": item_id,
+                        "letter_id": letter_id,
+                        "role": role.value,
+                        "guideline": citation.guideline.value,
+                        "mtus": citation.mtus,
+                        "chapter": citation.chapter,
+                        "chapter_title": citation.chapter_title,
+                        "sections": _joined(citation.sections),
+                        "pages": _joined(tuple(f"{a}-{b}" if a != b else str(a) for a, b in citation.pages)),
+                        "year": citation.year,
+                        "updated": citation.updated,
+                        "url": citation.url,
+                        "source_unit": units.source,
+                        "chapter_unit": units.cited,
+                        "text": citation.text,
+                    },
+                )
     for k, diagnosis in enumerate(record.diagnoses, start=1):
-        yield "diagnoses", {
-            "diagnosis_id": f"{letter_id}/diagnosis/{k}",
-            "letter_id": letter_id,
-            "diagnosis": diagnosis.text,
-            "body_region": diagnosis.body_region,
-        }
+        yield (
+            "diagnoses",
+            {
+                "diagnosis_id": f"{letter_id}/diagnosis/{k}",
+                "letter_id": letter_id,
+                "diagnosis": diagnosis.text,
+                "body_region": diagnosis.body_region,
+            },
+        )
 
 
 def frames(store: ox.Store) -> dict[str, pandas.DataFrame]:

@@ -109,6 +109,7 @@ def validate_store(
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+
     def check(quads: list[ox.Quad]) -> list[Violation]:
         if engine == "sparql" and not inference:
             return quick_violations(quads)
