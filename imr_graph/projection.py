@@ -203,6 +203,8 @@ def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> st
 
     >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/cpmtg-chronic-pain-2009", "CPMTG Chronic Pain")
     'CPMTG · Chronic Pain (2009)'
+    >>> unit_name("https://w3id.org/imr-graph/vocab/guideline/cpmtg-chronic-pain-2009", "Chronic Pain 2009")
+    'CPMTG · Chronic Pain (2009)'
     """
     from imr_graph.iri import SOURCES, source_code
 
@@ -217,8 +219,11 @@ def unit_name(unit: str, label: str, labels: dict[str, str] | None = None) -> st
         chapter = labels[part_of]
         parts.insert(0, chapter.removeprefix(f"{code} ") if chapter.startswith(f"{code} ") else chapter)
     edition = _EDITION.search(part_of)
-    if edition and edition.group("year") not in parts[0]:
-        parts[0] = f"{parts[0]} ({edition.group('year')})"
+    if edition:  # the year in brackets, whether the label ends in it (as the catalog's do) or not
+        year = edition.group("year")
+        parts[0] = parts[0].removesuffix(f" {year}")
+        if year not in parts[0]:
+            parts[0] = f"{parts[0]} ({year})"
     return " · ".join([who, *parts])
 
 

@@ -82,7 +82,7 @@ _MARKER = I.NS + "letterCount"
 #: The form of the statistics this version writes and reads; a store whose statistics are in
 #: another form is counted again (as after an unfinished build).
 _FORM = I.NS + "statisticsForm"
-_FORM_VALUE = ox.Literal("7", datatype=ox.NamedNode(I.XSD + "integer"))
+_FORM_VALUE = ox.Literal("8", datatype=ox.NamedNode(I.XSD + "integer"))
 _XSD_INT = f"<{I.XSD}integer>"
 #: Statistics quads written per transaction when counts are applied.
 _CHUNK = 100_000
@@ -266,6 +266,7 @@ class Unit:
     label: str
     part_of: str | None = None
     pages: tuple[int, int] | None = None
+    match: str | None = None  # the catalog concept of the ODG topic a section unit is
 
 
 def name_unit(names: dict[str, Unit], unit: str, facts: Unit) -> None:
@@ -282,9 +283,15 @@ def labels(record: CaseRecord) -> dict[str, Unit]:
     found: dict[str, Unit] = {}
     catalog = catalog_labels()
 
-    def add(unit: str, label: str, part_of: str | None = None, pages: tuple[int, int] | None = None) -> None:
+    def add(
+        unit: str,
+        label: str,
+        part_of: str | None = None,
+        pages: tuple[int, int] | None = None,
+        match: str | None = None,
+    ) -> None:
         if unit not in found:
-            found[unit] = Unit(catalog.get(unit, label), part_of if part_of != unit else None, pages)
+            found[unit] = Unit(catalog.get(unit, label), part_of if part_of != unit else None, pages, match)
 
     for item in record.items:
         for citation in (
@@ -302,7 +309,8 @@ def labels(record: CaseRecord) -> dict[str, Unit]:
             if citation.sections or citation.pages:
                 add(units.base, part, units.source if units.base != units.cited else None)
             for name, unit in zip(citation.sections, units.sections, strict=True):
-                add(unit, f"{part}: {section_label(citation.guideline.value, name)[0]}", units.base)
+                label, concept = section_label(citation.guideline.value, name)
+                add(unit, f"{part}: {label}", units.base, match=concept)
             for (start, end), unit in zip(citation.pages, units.pages, strict=True):
                 pages = f"page {start}" if start == end else f"pages {start}-{end}"
                 add(unit, f"{part}, {pages}", units.base, (start, end))
@@ -314,6 +322,8 @@ def _unit_lines(unit: str, facts: Unit) -> Iterator[str]:
     yield f"<{unit}> <{I.RDFS}label> {quoted(facts.label)}{tail}"
     if facts.part_of is not None:
         yield f"<{unit}> <{I.DCT}isPartOf> <{facts.part_of}>{tail}"
+    if facts.match is not None:
+        yield f"<{unit}> <{I.SKOS}exactMatch> <{facts.match}>{tail}"
     if facts.pages is not None:
         yield f"<{unit}> <{I.NS}startPage> {_int(facts.pages[0])}{tail}"
         yield f"<{unit}> <{I.NS}endPage> {_int(facts.pages[1])}{tail}"

@@ -151,23 +151,38 @@ def _term(node: object) -> str:
 
 @cache
 def checks() -> tuple[Check, ...]:
-    """The shapes' constraints as SPARQL (``sh:targetClass`` node shapes; property shapes of
-    IRI or sequence paths with minCount, maxCount, datatype, class, nodeKind IRI, in,
+    """The shapes' constraints as SPARQL (node shapes targeting a class, the objects or the
+    subjects of a property; their own nodeKind IRI and pattern; property shapes of IRI,
+    inverse or sequence paths with minCount, maxCount, datatype, class, nodeKind IRI, in,
     min/maxInclusive and pattern; and ``sh:sparql`` selects). A shape using anything else is
     refused here, so that the quick path never checks less than pySHACL would."""
     import rdflib
 
     shapes = _shapes()
     sh = rdflib.Namespace(_SH)
+    own = {rdflib.RDF.type, rdflib.RDFS.label, rdflib.RDFS.comment, sh.targetClass, sh.targetObjectsOf,
+           sh.targetSubjectsOf, sh.property, sh.sparql, sh.nodeKind, sh.pattern, sh.message}  # fmt: skip
     found: list[Check] = []
-    for shape, target in shapes.subject_objects(sh.targetClass):
-        focus = f"?this a {_term(target)} ."
+    for shape in shapes.subjects(rdflib.RDF.type, sh.NodeShape):
+        if unknown := set(shapes.predicates(shape)) - own:
+            raise ValueError(f"the quick path cannot check {sorted(map(str, unknown))}")
+        targets = [f"?this a {_term(c)}" for c in shapes.objects(shape, sh.targetClass)]
+        targets += [f"?holder {_term(p)} ?this" for p in shapes.objects(shape, sh.targetObjectsOf)]
+        targets += [f"?this {_term(p)} ?held" for p in shapes.objects(shape, sh.targetSubjectsOf)]
+        focus = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {t} }}" for t in targets) + " } }"
+        said = str(shapes.value(shape, sh.message) or "")
+        if shapes.value(shape, sh.nodeKind) == sh.IRI:
+            found.append(Check(f"SELECT ?this WHERE {{ {focus} FILTER (!isIRI(?this)) }}", None, said or "not an IRI"))
+        if (pattern := shapes.value(shape, sh.pattern)) is not None:
+            text = rdflib.Literal(str(pattern)).n3()
+            test = f"isBlank(?this) || !REGEX(STR(?this), {text})"
+            found.append(Check(f"SELECT ?this WHERE {{ {focus} FILTER ({test}) }}", None, said or f"not {pattern}"))
         for constraint in shapes.objects(shape, sh.property):
             found.extend(_property_checks(shapes, focus, constraint))
         for rule in shapes.objects(shape, sh.sparql):
             select = str(shapes.value(rule, sh.select))
-            said = shapes.value(rule, sh.message)
-            found.append(Check(f"SELECT ?this WHERE {{ {focus} {{ {select} }} }}", None, str(said or "SPARQL rule")))
+            message = shapes.value(rule, sh.message)
+            found.append(Check(f"SELECT ?this WHERE {{ {focus} {{ {select} }} }}", None, str(message or "SPARQL rule")))
     return tuple(found)
 
 
@@ -186,9 +201,13 @@ def _property_checks(shapes: rdflib.Graph, focus: str, constraint: rdflib.term.N
         return shapes.value(constraint, predicate)
 
     raw = value(sh.path)
-    steps = list(Collection(shapes, raw)) if isinstance(raw, rdflib.BNode) else [raw]  # a sequence path, or one IRI
-    path = "/".join(_term(step) for step in steps)
-    shown = " / ".join(shapes.namespace_manager.normalizeUri(str(step)) for step in steps)
+    inverse = shapes.value(raw, sh.inversePath) if isinstance(raw, rdflib.BNode) else None
+    if inverse is not None:  # ^p
+        path, shown = f"^{_term(inverse)}", "^" + shapes.namespace_manager.normalizeUri(str(inverse))
+    else:
+        steps = list(Collection(shapes, raw)) if isinstance(raw, rdflib.BNode) else [raw]  # a sequence path, or one IRI
+        path = "/".join(_term(step) for step in steps)
+        shown = " / ".join(shapes.namespace_manager.normalizeUri(str(step)) for step in steps)
     said = value(sh.message)
     found: list[Check] = []
 

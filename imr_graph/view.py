@@ -540,21 +540,10 @@ def citation_matrix(
 
 
 def _source(store: ox.Store, unit: str) -> str:
-    """The guideline a unit belongs to: up its ``dcterms:isPartOf`` (or ``skos:broader``) links."""
-    node = unit
-    for _ in range(6):  # page → part → edition → guideline at most
-        up = None
-        for prop in (I.DCT + "isPartOf", I.SKOS + "broader"):
-            for quad in store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), None, None):
-                if isinstance(quad.object, ox.NamedNode):
-                    up = quad.object.value
-                    break
-            if up is not None:
-                break
-        if up is None:
-            return node
-        node = up
-    return node
+    """The guideline a unit belongs to, as its IRI says (every unit IRI starts with its
+    guideline's key; other evidence is minted apart); a node that is no unit is its own."""
+    code = I.source_code(unit)
+    return I.guideline(code) if code is not None else unit
 
 
 # --- one letter -------------------------------------------------------------------------

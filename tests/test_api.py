@@ -69,5 +69,3 @@ def test_public_api() -> None:
     ]
     for name in imr_graph.__all__:
         assert hasattr(imr_graph, name)
-
-

@@ -131,8 +131,6 @@ def test_extract_summarises_warnings_by_kind(tmp_path: Path) -> None:
     )
 
 
-
-
 def test_fifo_device_and_odd_names_are_per_file_outcomes(tmp_path: Path) -> None:
     folder = tmp_path / "letters"
     folder.mkdir()

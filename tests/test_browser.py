@@ -370,16 +370,12 @@ def test_a_clicked_node_lists_its_letters(known: ox.Store, open_page: Any, tmp_p
     entries = opened.page.locator("#case-list li")
     assert sorted(set(entries.locator(".case").all_text_contents())) == letters
     outcomes = {(c, "overturned" if o else "upheld") for c, _, o, _ in node.cases}
-    shown = {
-        (e.locator(".case").text_content(), e.get_attribute("class")) for e in entries.all()
-    }
+    shown = {(e.locator(".case").text_content(), e.get_attribute("class")) for e in entries.all()}
     assert shown == outcomes
     assert opened.page.locator("#case-list a.case").all_text_contents() == [letters[0]]
     # the neighbourhood stays, the rest fades
     faded = opened.page.evaluate("imrView.nodes.get({filter: (n) => !n.hidden && n.opacity < 1}).length")
-    bright = opened.page.evaluate(
-        "imrView.nodes.get({filter: (n) => !n.hidden && n.opacity === 1}).map((n) => n.iri)"
-    )
+    bright = opened.page.evaluate("imrView.nodes.get({filter: (n) => !n.hidden && n.opacity === 1}).map((n) => n.iri)")
     assert node.id in bright and faded > 0
     linked = {e.target for e in network.edges if e.source == node.id}
     assert set(bright) == {node.id} | linked

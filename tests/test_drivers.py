@@ -42,9 +42,7 @@ def compose(
         for k in range(int(rng.integers(1, 7))):
             risky = rng.random() < 0.4
             units = {
-                u
-                for u, p in (("P", 0.3), ("N1", 0.5 if risky else 0.15), ("N2", 0.3), ("N3", 0.2))
-                if rng.random() < p
+                u for u, p in (("P", 0.3), ("N1", 0.5 if risky else 0.15), ("N2", 0.3), ("N3", 0.2)) if rng.random() < p
             }
             logit = -1.8 + 1.0 * risky + lean + (planted if "P" in units else 0.0)
             name = f"l{letter:04d}-{k}"

@@ -460,7 +460,10 @@ def test_citation_network_counts_are_exact() -> None:
         "overturned": 1,
         "items": 1,
     }
-    assert sections.nodes[special_studies] == {"label": "Special Studies", "kind": "guideline"}
+    assert sections.nodes[special_studies] == {
+        "label": "ACOEM Low Back Complaints: Special Studies",
+        "kind": "guideline",
+    }
     specialty = to_networkx(store, kind="specialty")
     orthopedics = load_vocabulary().specialty_iris["Orthopedic Surgery"]
     assert specialty.edges[orthopedics, knee] == {"upheld": 0, "overturned": 1, "items": 1}
@@ -588,8 +591,6 @@ if __name__ == "__main__":  # regenerate the golden graphs after a deliberate ch
         as_rdflib(record_quads(sample_record(letter))).serialize(GOLDEN / f"{Path(letter).stem}.ttl", format="turtle")
     hashes = {name: canonical_hash(SHARED / "corpus" / name) for name in SHARED_LETTERS}
     SHARED_GOLDEN.write_text(json.dumps(hashes, indent=2) + "\n")
-
-
 
 
 def test_the_build_summary_counts_the_quads_stored() -> None:

@@ -36,7 +36,8 @@ def test_tables_load_with_their_dtypes_and_count_as_the_questions(
         frame = frames[table]
         assert list(frame.columns) == [c.name for c in columns]
         assert {c.name: str(frame[c.name].dtype) for c in columns} == {
-            c.name: str(pd.Series([], dtype=c.dtype).dtype) for c in columns  # type: ignore[call-overload]
+            c.name: str(pd.Series([], dtype=c.dtype).dtype)
+            for c in columns  # type: ignore[call-overload]
         }, table
         assert len(frame) == counts[table]
     letters, items, citations = frames["letters"], frames["items"], frames["citations"]
