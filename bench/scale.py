@@ -10,6 +10,8 @@ its worker processes included):
 - extract: text letters → JSON Lines with all cores; then the PDFs; letters/s for each, and
   the records are checked against what each letter was composed to say;
 - build: records → a new on-disk Oxigraph store with its statistics; quads/s, store size;
+- parts (optional): records → N-Quads parts with all cores (``imr-graph build --parts``);
+- load-parts (optional): ``oxigraph load`` of those parts into a new store (a server's loader);
 - questions: every named question of ``bench/query_speed.py``, warm, median of ``--runs``;
 - rdflib (up to ``--rdflib-max`` letters): the same quads loaded into rdflib's in-memory
   Dataset (quads/s, peak RSS) and the same questions, with ``query_speed.py``'s budget.
@@ -85,6 +87,28 @@ def child(task: str, letters: int, workdir: Path, pdf_max: int, runs: int) -> di
             "peak_mb": _peak_mb(),
         }
         return result
+    if task == "parts":
+        from imr_graph.parts import write_parts
+
+        written = write_parts([workdir / "cases.jsonl"], workdir / "parts")
+        return {
+            "seconds": time.perf_counter() - start,
+            "letter_quads": written.quads,
+            "parts_mb": _size_mb(workdir / "parts"),
+            "peak_mb": _peak_mb(),
+        }
+    if task == "load-parts":
+        from imr_graph.parts import part_files
+
+        oxigraph = Path(sys.executable).with_name("oxigraph")
+        files = [str(p) for p in part_files(workdir / "parts")]
+        target = str(workdir / "parts-store")
+        subprocess.run([str(oxigraph), "load", "--location", target, "--file", *files], check=True)
+        return {
+            "seconds": time.perf_counter() - start,
+            "store_mb": _size_mb(workdir / "parts-store"),
+            "peak_mb": _peak_mb(),
+        }
     if task == "questions":
         import statistics
 
@@ -162,6 +186,18 @@ def report(letters: int, stages: dict[str, dict[str, object]]) -> None:
         if theirs:
             load = float(theirs["load_s"])  # type: ignore[arg-type]
             print(f"rdflib memory load | {quads / load:,.0f} quads/s ({load:.0f} s) | {theirs['peak_mb']:,.0f} MB")
+    parts, loaded = stages.get("parts"), stages.get("load-parts")
+    if parts:
+        seconds = float(parts["seconds"])  # type: ignore[arg-type]
+        print(
+            f"parts (N-Quads, all cores) | {letters / seconds:,.0f} letters/s ({seconds:.0f} s; "
+            f"{parts['parts_mb']:,.0f} MB) | {parts['peak_mb']:,.0f} MB"
+        )
+    if loaded:
+        print(
+            f"oxigraph load of the parts | {loaded['seconds']:.0f} s; store {loaded['store_mb']:,.0f} MB "
+            f"| {loaded['peak_mb']:,.0f} MB"
+        )
     if not asked:
         return
     print("\nquestion | rows | on-disk store, ms | rdflib memory: statistics, ms | rdflib memory: raw, ms | ratio")

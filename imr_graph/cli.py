@@ -422,6 +422,11 @@ def _graph_source(store: str | None, graph_file: str | None) -> ox.Store:
 @click.option("--store", metavar="DIR", help="Embedded Oxigraph store to load into (created if absent).")
 @click.option("-o", "--output", metavar="FILE", help="Also write the graph: .nq .trig .nt .ttl .jsonld .rdf")
 @click.option("--with-vocabulary", is_flag=True, help="Include the ontology, vocabularies and statistics in --output.")
+@click.option(
+    "--parts",
+    metavar="DIR",
+    help="Instead of a store, write the graph as N-Quads parts to bulk-load anywhere (oxigraph load, a server).",
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes turning records into RDF (default: all cores).")
 @click.option("--resume", is_flag=True, help="Skip letters the store already holds unchanged (same content hash).")
 @click.option(
@@ -435,6 +440,7 @@ def build(
     store: str | None,
     output: str | None,
     with_vocabulary: bool,
+    parts: str | None,
     workers: int | None,
     resume: bool,
     no_optimize: bool,
@@ -453,13 +459,19 @@ def build(
         imr-graph build cases.jsonl --store graph.oxigraph
         imr-graph build cases.jsonl -o graph.trig
         imr-graph build cases.jsonl --store graph.oxigraph --resume   # after an interruption
+        imr-graph build cases/ --parts parts/ && oxigraph load --location server-store --file parts/*.nq
     """
     from tqdm import tqdm
 
     from imr_graph.store import build_jsonl, open_store, write_graph
 
+    if parts is not None:
+        if store or output or resume:
+            raise click.UsageError("--parts writes files to load elsewhere: it takes no --store, -o or --resume")
+        _build_parts(records, parts, workers, quiet)
+        return
     if store is None and output is None:
-        raise click.UsageError("give --store DIR, -o FILE, or both")
+        raise click.UsageError("give --store DIR, -o FILE, --parts DIR, or more than one")
     if not records and store is None:
         raise click.UsageError("give RECORDS (JSON Lines files, - for stdin) to build from")
     bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
@@ -486,6 +498,29 @@ def build(
                 else ""
             )
             + f" → {where}",
+            err=True,
+        )
+
+
+def _build_parts(records: tuple[str, ...], folder: str, workers: int | None, quiet: bool) -> None:
+    from tqdm import tqdm
+
+    from imr_graph.parts import write_parts
+
+    if not records:
+        raise click.UsageError("give RECORDS (JSON Lines files or folders) to write parts of")
+    bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
+    try:
+        summary = write_parts(records, folder, workers=workers, on_batch=bar.update)
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        bar.close()
+    if not quiet:
+        click.echo(
+            f"{summary.letters} letters, {summary.quads} quads in {summary.parts} letter parts, "
+            f"{summary.placed} chapters inferred from pages → {folder} (with vocabulary.nq, statistics.nq, "
+            "placed.nq and journal.nq)",
             err=True,
         )
 

@@ -44,6 +44,7 @@ def _short(iri: str) -> str:
 def ontology_html() -> str:
     """Render the ontology as an HTML page (deterministic: same input, same bytes)."""
     import rdflib
+    import rdflib.collection
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
     graph = rdflib.Graph().parse(ontology_dir() / "imr.ttl", format="turtle")
@@ -52,6 +53,19 @@ def ontology_html() -> str:
     description = str(graph.value(ontology, rdflib.DCTERMS.description))
     version = str(graph.value(ontology, OWL.versionInfo))
 
+    def said(value: rdflib.term.Node) -> str:
+        """A value as the page shows it: a term by its short name; a blank node (a restriction,
+        an inverse, a list) by what it says, so the page is the same on every run."""
+        if not isinstance(value, rdflib.BNode):
+            return _short(str(value))
+        if (inverse := graph.value(value, OWL.inverseOf)) is not None:
+            return f"inverse of {_short(str(inverse))}"
+        if (on := graph.value(value, OWL.onProperty)) is not None:
+            return f"{_short(str(on))} value {said(graph.value(value, OWL.hasValue) or value)}"
+        if graph.value(value, RDF.first) is not None:
+            return " then ".join(said(step) for step in rdflib.collection.Collection(graph, value))
+        return "(an anonymous node)"
+
     def entry(node: rdflib.term.Node) -> str:
         rows = []
         for name, prop in (
@@ -59,15 +73,18 @@ def ontology_html() -> str:
             ("domain", RDFS.domain),
             ("range", RDFS.range),
             ("subproperty of", RDFS.subPropertyOf),
+            ("chain of", OWL.propertyChainAxiom),
             ("in scheme", SKOS.inScheme),
             ("note", RDFS.comment),
         ):
-            values = sorted(str(v) for v in graph.objects(node, prop))
+            values = sorted(said(v) if prop != RDFS.comment else str(v) for v in graph.objects(node, prop))
             if values:
                 shown = ", ".join(
-                    f"<code>{html.escape(_short(v))}</code>" if prop != RDFS.comment else html.escape(v) for v in values
+                    f"<code>{html.escape(v)}</code>" if prop != RDFS.comment else html.escape(v) for v in values
                 )
                 rows.append(f"<dt>{name}</dt><dd>{shown}</dd>")
+        if graph.value(node, OWL.deprecated) is not None:
+            rows.append("<dt>deprecated</dt><dd>the earlier form of the graph; still read</dd>")
         label = graph.value(node, RDFS.label) or graph.value(node, SKOS.prefLabel) or ""
         definition = graph.value(node, SKOS.definition) or ""
         anchor = html.escape(_short(str(node)).replace(":", "-"))

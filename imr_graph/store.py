@@ -108,13 +108,14 @@ def vocabulary_quads() -> list[ox.Quad]:
 
 
 def _fixed_blank_nodes(prefix: str) -> Callable[[Any], Any]:
-    """A term as it is, but a blank node renamed ``prefix0``, ``prefix1``… in the order first
-    met: the vocabulary graph is the same on every build, so a rebuild changes nothing."""
-    blank: dict[ox.BlankNode, ox.BlankNode] = {}
+    """A term as it is, but a blank node as a Skolem IRI (``…/.well-known/genid/prefix0``,
+    ``prefix1``… in the order first met): the vocabulary graph is the same on every build and
+    through any bulk loader (loaders rename blank nodes), so a rebuild changes nothing."""
+    named: dict[ox.BlankNode, ox.NamedNode] = {}
 
     def same(term: Any) -> Any:
         if isinstance(term, ox.BlankNode):
-            return blank.setdefault(term, ox.BlankNode(f"{prefix}{len(blank)}"))
+            return named.setdefault(term, ox.NamedNode(f"{I.ID}.well-known/genid/{prefix}{len(named)}"))
         return term
 
     return same
