@@ -12,7 +12,6 @@ quad, the store ``imr-graph build`` makes; ``oxigraph load`` does the same for a
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,12 +100,12 @@ def _write_part(job: tuple[Path, int, tuple[str, int, list[str]]]) -> _Part:
     latest = {record.id: (record, number) for record, number in read}  # twice in a chunk: the later one
     records = [record for record, _ in latest.values()]
     rows: list[str] = []
-    tally: stats.Tally = Counter()
+    tally: stats.Tally = stats.Tally()
     names: dict[str, stats.Unit] = {}
     pages = Pages()
     for record in records:
         rows.extend(record_nquads(record).splitlines(keepends=True))
-        tally.update(stats.tally(record))
+        tally.add(stats.tally(record))
         for unit, facts in stats.labels(record).items():
             stats.name_unit(names, unit, facts)
         pages.add(record)
@@ -139,7 +138,7 @@ def write_parts(
     chunks = (chunk for path in record_files(paths) for chunk in line_chunks(path, batch))
     jobs = ((target, number, chunk) for number, chunk in enumerate(chunks, start=1))
     seen: dict[str, str] = {}
-    tally: stats.Tally = Counter()
+    tally: stats.Tally = stats.Tally()
     names: dict[str, stats.Unit] = {}
     pages = Pages()
     quads = parts = 0
@@ -149,7 +148,7 @@ def write_parts(
                 said = f"letter {record_id} is there again (parts hold each letter once; a store keeps the later)"
                 raise RecordError(path, line, said)
             seen[record_id] = sha256
-        tally.update(part.tally)
+        tally.add(part.tally)
         for unit, facts in part.names.items():
             stats.name_unit(names, unit, facts)
         pages.merge(part.pages)

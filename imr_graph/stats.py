@@ -16,11 +16,11 @@ the counts are complete; a build that stops half way leaves none, and the next b
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -32,10 +32,10 @@ from imr_graph.vocab import load_vocabulary, ontology_dir
 
 
 #: A cell of the cube: its data set and its dimension values as (property, N-Triples term).
-@dataclass(frozen=True, order=True)
-class Cell:
+class Cell(NamedTuple):
     """One observation of the statistics: its data set, and the dimensions that pick it, each a
-    (property, N-Triples term) pair in a fixed order."""
+    (property, N-Triples term) pair in a fixed order. (A named tuple: letters are tallied into
+    hundreds of cells each, and a tuple hashes quickly.)"""
 
     dataset: str
     dims: tuple[tuple[str, str], ...] = ()
@@ -50,8 +50,25 @@ class Cell:
         return Cell(self.dataset, (("itemScope", quoted(scope)), *self.dims))
 
 
-#: Measures per (cell, measure name): a letter's contribution, or a change to apply.
-Tally = Counter[tuple[Cell, str]]
+class Tally(dict[Cell, list[int]]):
+    """The measures of each cell (in the order of :data:`MEASURES`): a letter's contribution,
+    a batch's, or a change to apply. Tallies add and subtract cell by cell."""
+
+    def add(self, other: Tally, sign: int = 1) -> None:
+        for cell, values in other.items():
+            mine = self.get(cell)
+            if mine is None:
+                self[cell] = [sign * v for v in values]
+            else:
+                for k, v in enumerate(values):
+                    mine[k] += sign * v
+
+    def take(self, other: Tally) -> None:
+        """Subtract ``other`` (a letter replaced or removed)."""
+        self.add(other, -1)
+
+    def copy(self) -> Tally:
+        return Tally((cell, list(values)) for cell, values in self.items())
 
 LEVELS = ("source", "chapter", "section", "page")
 #: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
@@ -209,20 +226,22 @@ def tally(record: CaseRecord) -> Tally:
     if record.decision_date:
         letter_cells.append(Cell("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
     # this letter's items and overturned items in each scoped cell
-    within: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
+    within: dict[tuple[Cell, str], list[int]] = {}
     for item in record.items:
         overturned = int(item.decision.value == "overturned")
         scopes = SCOPES[:1] if item.dependent else SCOPES
         for cell in _item_cells(item, letter_cells, specialties):
             for scope in scopes:
-                counts = within[cell.scoped(scope)]
-                counts[0] += 1
-                counts[1] += overturned
-    out: Tally = Counter()
-    for cell, (n, y) in within.items():
-        for measure, value in letter_measures(n, y).items():
-            if value:
-                out[(cell, measure)] += value
+                counts = within.get((cell, scope))
+                if counts is None:
+                    within[cell, scope] = [1, overturned]
+                else:
+                    counts[0] += 1
+                    counts[1] += overturned
+    out = Tally()
+    for (cell, scope), (n, y) in within.items():
+        measures = letter_measures(n, y)
+        out[cell.scoped(scope)] = [measures[m] for m in MEASURES]
     return out
 
 
@@ -429,9 +448,6 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     """Add ``change`` to the counts in ``store``, name new units, and mark the counts complete
     for ``letters`` letters. Observations whose counts fall to zero are removed."""
     graph = _graph()
-    by_cell: dict[Cell, dict[str, int]] = defaultdict(dict)
-    for (cell, measure), n in change.items():
-        by_cell[cell][measure] = by_cell[cell].get(measure, 0) + n
     invalidate(store)
     lines: list[str] = []
     stale: list[ox.Quad] = []
@@ -441,16 +457,16 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     def write() -> None:  # a chunk at a time: a first build changes every cell at once
         for quad in stale:  # before the new quads: an unchanged count is the same quad
             store.remove(quad)
-        store.bulk_extend(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+        store.bulk_load(input="".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
         lines.clear()
         stale.clear()
 
-    for cell, delta in by_cell.items():
-        if not any(delta.values()):
+    for cell, values in change.items():
+        if not any(values):
             continue
         node = ox.NamedNode(cell.iri)
         old = list(store.quads_for_pattern(node, None, None, graph))
-        counts = {m: delta.get(m, 0) for m in MEASURES}
+        counts = dict(zip(MEASURES, values, strict=True))
         for quad in old:
             if quad.predicate.value in by_property:
                 counts[by_property[quad.predicate.value]] += _count_of(quad)
@@ -502,7 +518,7 @@ def refresh(store: ox.Store) -> list[str]:
     graph = _graph()
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    total: Tally = Counter()
+    total = Tally()
     names: dict[str, Unit] = {}
     skipped: list[str] = []
     letters = letter_graphs(store)
@@ -512,7 +528,7 @@ def refresh(store: ox.Store) -> list[str]:
         except (ValueError, KeyError):
             skipped.append(letter.value)
             continue
-        total.update(tally(record))
+        total.add(tally(record))
         for unit, facts in labels(record).items():
             name_unit(names, unit, facts)
     apply(store, total, names, len(letters) - len(skipped))

@@ -12,7 +12,7 @@ import dataclasses
 import io
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from imr_graph._pool import ordered_map
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.named import rows
 from imr_graph.pages import chapter_ranges, place
-from imr_graph.rdf import record_nquads
+from imr_graph.rdf import record_from_quads, record_nquads
 from imr_graph.records import CaseRecord, line_chunks, parse_line, record_files
 from imr_graph.vocab import ontology_dir
 
@@ -140,7 +140,7 @@ class _Batch:
     letters: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]
     quads: int
-    tallies: tuple[stats.Tally, ...]  # each letter's contribution to the statistics
+    total: stats.Tally  # what its letters add to the statistics, summed where they were made
     names: dict[str, stats.Unit]  # the guideline units the letters cite: name, part, pages
 
     @property
@@ -150,13 +150,18 @@ class _Batch:
     def only(self, keep: list[int]) -> _Batch:
         """The batch with only the letters at these positions."""
         parts = tuple(self.parts[k] for k in keep)
-        return _Batch(
-            tuple(self.letters[k] for k in keep),
-            parts,
-            sum(part.count(b"\n") for part in parts),
-            tuple(self.tallies[k] for k in keep),
-            self.names,
-        )
+        total: stats.Tally = stats.Tally()
+        for k in keep:
+            total.add(_part_tally(self.parts[k], self.letters[k][0]))
+        letters = tuple(self.letters[k] for k in keep)
+        return _Batch(letters, parts, sum(part.count(b"\n") for part in parts), total, self.names)
+
+
+def _part_tally(part: bytes, record_id: str) -> stats.Tally:
+    """What a letter adds to the statistics, from its graph as N-Quads (for the few letters a
+    batch's summed tally must leave out: given twice, or already in the store)."""
+    quads = ox.parse(part, format=ox.RdfFormat.N_QUADS)
+    return stats.tally(record_from_quads(quads, I.letter(record_id)))
 
 
 def _batch_of(records: list[CaseRecord]) -> _Batch:
@@ -164,16 +169,12 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
     parts = tuple(record_nquads(record).encode() for record in latest.values())
     count = sum(part.count(b"\n") for part in parts)
     names: dict[str, stats.Unit] = {}
+    total: stats.Tally = stats.Tally()
     for record in latest.values():
         for unit, facts in stats.labels(record).items():
             stats.name_unit(names, unit, facts)
-    return _Batch(
-        tuple((r.id, r.source.sha256) for r in latest.values()),
-        parts,
-        count,
-        tuple(stats.tally(record) for record in latest.values()),
-        names,
-    )
+        total.add(stats.tally(record))
+    return _Batch(tuple((r.id, r.source.sha256) for r in latest.values()), parts, count, total, names)
 
 
 def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
@@ -204,7 +205,7 @@ class _Loader:
         if stale and self.fresh:
             stats.clear(store)
         stats.invalidate(store)
-        self.change: stats.Tally = Counter()
+        self.change: stats.Tally = stats.Tally()
         self.names: dict[str, stats.Unit] = {}
         vocabulary = ox.NamedNode(I.VOCABULARY_GRAPH)
         if store.contains_named_graph(vocabulary):
@@ -227,7 +228,7 @@ class _Loader:
             graph = ox.NamedNode(I.letter(record_id))
             if self.store.contains_named_graph(graph):
                 if not self.recount:
-                    self.change.subtract(stats.letter_tally(self.store, graph))
+                    self.change.take(stats.letter_tally(self.store, graph))
                 for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
                     self.store.remove(old)  # out of the journal first: a crash now leaves it "partial"
                 self.store.remove_graph(graph)
@@ -236,15 +237,14 @@ class _Loader:
         self.store.bulk_load(input=batch.nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
         self.store.extend(entries)  # one transaction: the batch's letters count as written
-        self._count(batch.tallies, batch.names)
+        self._count(batch.total, batch.names)
         self.letters += len(batch.letters)
         self.quads += batch.quads
 
-    def _count(self, tallies: Iterable[stats.Tally], names: dict[str, stats.Unit]) -> None:
+    def _count(self, total: stats.Tally, names: dict[str, stats.Unit]) -> None:
         if self.recount:
             return
-        for one in tallies:
-            self.change.update(one)
+        self.change.add(total)
         for unit, facts in names.items():
             stats.name_unit(self.names, unit, facts)
 
@@ -284,23 +284,24 @@ class _Loader:
         being loaded are removed again (:func:`recover`).
         """
         written: dict[str, str] = {}
-        repeated: dict[str, tuple[bytes, stats.Tally]] = {}
+        repeated: dict[str, bytes] = {}
         failure: list[BaseException] = []
         pending = iter(batches)
 
         def parts(segment: dict[str, str]) -> Iterator[bytes]:
             try:
                 for batch in pending:
-                    fresh = []
-                    for (record_id, sha256), part, tally in zip(batch.letters, batch.parts, batch.tallies, strict=True):
-                        if record_id in written:
-                            repeated[record_id] = (part, tally)
+                    total = batch.total
+                    for (record_id, sha256), part in zip(batch.letters, batch.parts, strict=True):
+                        if record_id in written:  # loaded again from its last version at the end
+                            repeated[record_id] = part
+                            total = total if total is not batch.total else batch.total.copy()
+                            total.take(_part_tally(part, record_id))
                         else:
-                            fresh.append(tally)
                             segment[record_id] = sha256
                             yield part
                         written[record_id] = sha256
-                    self._count(fresh, batch.names)
+                    self._count(total, batch.names)
                     self.quads += batch.quads
                     if on_batch is not None:
                         on_batch(len(batch.letters))
@@ -330,11 +331,11 @@ class _Loader:
                 for r, sha in segment.items()
             )
             self.letters += len(segment)
-        for record_id, (part, tally) in repeated.items():
+        for record_id, part in repeated.items():
             graph = ox.NamedNode(I.letter(record_id))
             if not self.recount:
-                self.change.subtract(stats.letter_tally(self.store, graph))
-                self.change.update(tally)
+                self.change.take(stats.letter_tally(self.store, graph))
+                self.change.add(_part_tally(part, record_id))
             self.store.remove_graph(graph)
             self.store.extend(ox.parse(part, format=ox.RdfFormat.N_QUADS))
             for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
