@@ -71,6 +71,21 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
+def _letters_bar(quiet: bool, total: int | None = None) -> Iterator[Any]:
+    """A progress bar of letters on stderr (none with --quiet), closed at the end; the library's
+    errors end the command with their message."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="letter", file=sys.stderr, disable=True if quiet else None)
+    try:
+        yield bar
+    except ImrGraphError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
 def _stdout() -> Iterator[tuple[IO[str], set[str]]]:
     if isinstance(sys.stdout, io.TextIOWrapper):  # a file name that is not UTF-8 is written escaped
         sys.stdout.reconfigure(errors="backslashreplace")
@@ -193,8 +208,6 @@ def _dask_extract(
     quiet: bool,
 ) -> None:
     """``extract`` on a Dask cluster: partitioned output in the folder ``output``."""
-    from tqdm import tqdm
-
     from imr_graph.cluster import dask_client, run_dask_extract
 
     if not output or output == "-":
@@ -203,24 +216,19 @@ def _dask_extract(
         raise click.UsageError("the Dask engine reads letters from files, not stdin")
     if Path(output).is_file():
         raise click.UsageError(f"{output} is a file; the Dask engine writes a folder of parts")
-    bar = tqdm(total=len(letters), unit="letter", file=sys.stderr, disable=True if quiet else None)
+    with _letters_bar(quiet, total=len(letters)) as bar:
 
-    def progress(part: Any, count: int) -> None:
-        bar.update(count)
-        for failure in part.failures:
-            bar.write(f"imr-graph: {failure}", file=sys.stderr)
+        def progress(part: Any, count: int) -> None:
+            bar.update(count)
+            for failure in part.failures:
+                bar.write(f"imr-graph: {failure}", file=sys.stderr)
 
-    try:
         with dask_client(scheduler, workers) as client:
             summary = run_dask_extract(letters, output, client, size=partition_size, resume=resume, on_part=progress)
         if errors_path:
             with _output(errors_path) as err:
                 for failure in summary.failures:
                     err.write(failure.to_json() + "\n")
-    except ImrGraphError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        bar.close()
     if not quiet:
         click.echo(
             f"{summary.records} letters, {summary.items} items extracted into {output}; {len(summary.failures)} failed",
@@ -461,7 +469,6 @@ def build(
         imr-graph build cases.jsonl --store graph.oxigraph --resume   # after an interruption
         imr-graph build cases/ --parts parts/ && oxigraph load --location server-store --file parts/*.nq
     """
-    from tqdm import tqdm
 
     from imr_graph.store import build_jsonl, open_store, write_graph
 
@@ -474,17 +481,12 @@ def build(
         raise click.UsageError("give --store DIR, -o FILE, --parts DIR, or more than one")
     if not records and store is None:
         raise click.UsageError("give RECORDS (JSON Lines files, - for stdin) to build from")
-    bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
-    try:
+    with _letters_bar(quiet) as bar:
         target = open_store(store)
         compact = store is not None and not no_optimize
         summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume, compact=compact)
         written = write_graph(target, output, with_vocabulary=with_vocabulary) if output else 0
         target.flush()
-    except ImrGraphError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        bar.close()
     if not quiet:
         where = ", ".join(x for x in (store and f"store {store}", output and f"{output} ({written} statements)") if x)
         click.echo(
@@ -503,19 +505,12 @@ def build(
 
 
 def _build_parts(records: tuple[str, ...], folder: str, workers: int | None, quiet: bool) -> None:
-    from tqdm import tqdm
-
     from imr_graph.parts import write_parts
 
     if not records:
         raise click.UsageError("give RECORDS (JSON Lines files or folders) to write parts of")
-    bar = tqdm(unit="letter", file=sys.stderr, disable=True if quiet else None)
-    try:
+    with _letters_bar(quiet) as bar:
         summary = write_parts(records, folder, workers=workers, on_batch=bar.update)
-    except ImrGraphError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        bar.close()
     if not quiet:
         click.echo(
             f"{summary.letters} letters, {summary.quads} quads in {summary.parts} letter parts, "

@@ -100,7 +100,7 @@ class _Writer:
         if bisect_right(self.page_starts, span.start) != span.page:
             raise RecordShapeError(
                 f"a span at characters {span.start}-{span.end} says page {span.page}, but the record's "
-                f"page starts {list(self.page_starts)} put character {span.start} on another page"
+                f"page starts {list(self.page_starts)} put it on page {bisect_right(self.page_starts, span.start)}"
             )
         return I.text_position(self.source, span.start, span.end)
 

@@ -13,6 +13,7 @@ import json
 import operator
 import os
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -230,6 +231,14 @@ class Source:
     #: record made without them gets the latest page breaks its spans allow (:func:`page_breaks`)
     page_starts: tuple[int, ...] = ()
 
+    def page_of(self, offset: int) -> int:
+        """The page a character offset of the cleaned text is on, by :attr:`page_starts`.
+
+        >>> Source("a.txt", "00", LetterFormat.UNKNOWN, 2, (0, 40)).page_of(40)
+        2
+        """
+        return bisect_right(self.page_starts, offset)
+
 
 @dataclass(frozen=True)
 class CaseRecord:
@@ -255,6 +264,12 @@ class CaseRecord:
         if not self.source.page_starts:
             breaks = page_breaks(self.spans(), self.source.pages)
             object.__setattr__(self, "source", dataclasses.replace(self.source, page_starts=breaks))
+
+    def misplaced(self) -> Span | None:
+        """The first span whose page is not the page its start is on (none in a record the
+        extractor wrote): a record that says so cannot be stored, its pages following from the
+        page starts there."""
+        return next((span for span in self.spans() if self.source.page_of(span.start) != span.page), None)
 
     def spans(self) -> Iterator[Span]:
         """Every span the record holds."""
@@ -343,7 +358,16 @@ def record_from_dict(data: Any) -> CaseRecord:
     >>> record_from_dict(rec.to_dict()) == rec
     True
     """
-    d = _obj(data, "record")
+    record = _record_from_dict(_obj(data, "record"))
+    if (span := record.misplaced()) is not None:
+        raise RecordShapeError(
+            f"a span at characters {span.start}-{span.end} says page {span.page}, but source.page_starts "
+            f"{list(record.source.page_starts)} put it on page {record.source.page_of(span.start)}"
+        )
+    return record
+
+
+def _record_from_dict(d: dict[str, Any]) -> CaseRecord:
     source = _obj(d.get("source"), "source")
     reviewer = _obj(d.get("reviewer", {}), "reviewer")
     patient = _obj(d.get("patient", {}), "patient")

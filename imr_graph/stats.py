@@ -70,6 +70,7 @@ class Tally(dict[Cell, list[int]]):
     def copy(self) -> Tally:
         return Tally((cell, list(values)) for cell, values in self.items())
 
+
 LEVELS = ("source", "chapter", "section", "page")
 #: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
 PAIR_LEVELS = ("source", "chapter")

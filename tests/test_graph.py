@@ -505,6 +505,16 @@ def test_bad_record_lines_name_the_line(tmp_path: Path) -> None:
     path.write_text(good + "\n\n" + json.dumps(broken) + "\n")
     with pytest.raises(RecordError, match=r"line 3: not a case record: items\[0\].decision: 'maybe' is not one of"):
         list(read_records(path))
+    misplaced = json.loads(record_json(sample_record("sample-2016-b.pdf")))
+    assert len(misplaced["source"]["page_starts"]) > 1
+    misplaced["source"]["page_starts"] = [0]  # every span now on page 1, though some say page 2
+    path.write_text(json.dumps(misplaced) + "\n")
+    with pytest.raises(RecordError, match=r"line 1: not a case record: a span at characters \d+-\d+ says page 2, but"):
+        list(read_records(path))
+    misplaced["source"]["page_starts"] = [0, 90, 40]
+    path.write_text(json.dumps(misplaced) + "\n")
+    with pytest.raises(RecordError, match=r"line 1: not a case record: source.page_starts must begin at 0 and never"):
+        list(read_records(path))
 
 
 def test_failed_build_loses_nothing_already_in_the_store(tmp_path: Path) -> None:
