@@ -111,10 +111,7 @@ BREAKS: dict[str, Callable[[ox.Store], None]] = {
     "no cited entity": lambda s: drop_all(s, "http://purl.org/spar/cito/hasCitedEntity"),
     "license state not a code": lambda s: replace(s, NS + "licensedIn", ox.NamedNode(iri.VOCAB + "state/california")),
     "basis missing": lambda s: drop_basis(s, "reviewer"),
-    "a place in another document": lambda s: replace(
-        s, NS + "context", ox.NamedNode(iri.text_position(iri.source("0" * 64), 5, 9))
-    ),
-    "a place ending before it starts": lambda s: moved(s, "#char=9,5"),
+    "a place in no source document": lambda s: moved(s, "/elsewhere#char=5,9"),
     "a place that is no text position": lambda s: moved(s, "/elsewhere"),
     "a field given by no place": lambda s: field_on(s, ox.NamedNode(iri.ID + "somewhere")),
     "page starts not offsets": lambda s: replace(s, NS + "pageStarts", ox.Literal("0 12 x")),
