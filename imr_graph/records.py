@@ -265,11 +265,17 @@ class CaseRecord:
             breaks = page_breaks(self.spans(), self.source.pages)
             object.__setattr__(self, "source", dataclasses.replace(self.source, page_starts=breaks))
 
-    def misplaced(self) -> Span | None:
-        """The first span whose page is not the page its start is on (none in a record the
-        extractor wrote): a record that says so cannot be stored, its pages following from the
-        page starts there."""
-        return next((span for span in self.spans() if self.source.page_of(span.start) != span.page), None)
+    def misplaced(self) -> str | None:
+        """What is wrong with the first span whose page is not the page its start is on (none
+        in a record the extractor wrote): such a record cannot be stored, as the graph gives a
+        span's page by the page starts."""
+        for span in self.spans():
+            if (page := self.source.page_of(span.start)) != span.page:
+                return (
+                    f"a span at characters {span.start}-{span.end} says page {span.page}, but "
+                    f"source.page_starts {list(self.source.page_starts)} put it on page {page}"
+                )
+        return None
 
     def spans(self) -> Iterator[Span]:
         """Every span the record holds."""
@@ -359,11 +365,8 @@ def record_from_dict(data: Any) -> CaseRecord:
     True
     """
     record = _record_from_dict(_obj(data, "record"))
-    if (span := record.misplaced()) is not None:
-        raise RecordShapeError(
-            f"a span at characters {span.start}-{span.end} says page {span.page}, but source.page_starts "
-            f"{list(record.source.page_starts)} put it on page {record.source.page_of(span.start)}"
-        )
+    if (problem := record.misplaced()) is not None:
+        raise RecordShapeError(problem)
     return record
 
 

@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 
 from imr_graph import extract_letter, iri, stats
 from imr_graph.cli import main
-from imr_graph.errors import RecordError, StoreError
+from imr_graph.errors import RecordError, RecordShapeError, StoreError
 from imr_graph.network import to_networkx
 from imr_graph.rdf import record_from_quads, record_quads
 from imr_graph.records import (
@@ -492,6 +492,14 @@ def test_export_gexf_and_graphml_read_back(tmp_path: Path) -> None:
 
 
 # -- bad input ----------------------------------------------------------------------------
+
+
+def test_a_record_whose_spans_contradict_its_page_starts_is_not_written() -> None:
+    record = sample_record("sample-2016-b.pdf")
+    assert record.misplaced() is None and len(record.source.page_starts) > 1
+    broken = dataclasses.replace(record, source=dataclasses.replace(record.source, page_starts=(0,)))
+    with pytest.raises(RecordShapeError, match=rf"{record.id}: a span at characters \d+-\d+ says page 2, but"):
+        record_quads(broken)
 
 
 def test_bad_record_lines_name_the_line(tmp_path: Path) -> None:
