@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,52 +24,11 @@ from imr_graph import stats
 from imr_graph._atomic import atomic_binary_writer
 from imr_graph._pool import ordered_map
 from imr_graph.errors import OutputError, RecordError
-from imr_graph.pages import chapter_ranges, place
-from imr_graph.rdf import cited_units, record_nquads
-from imr_graph.records import CaseRecord, Role, line_chunks, parse_line, record_files
-from imr_graph.store import BATCH, vocabulary_quads
+from imr_graph.records import line_chunks, parse_line, record_files
+from imr_graph.store import BATCH, Pages, batch_of, vocabulary_quads
 
 #: The part files a folder of parts holds besides the letters' parts.
 SHARED_PARTS = ("vocabulary.nq", "statistics.nq", "placed.nq", "journal.nq")
-_ACOEM_CHAPTER = I.VOCAB + "guideline/acoem-2004-ch"
-
-
-@dataclass
-class Pages:
-    """The pages ACOEM citations give: with a chapter of the 2004 book (what the placement learns
-    from), and with none (what it places), by letter graph and citation."""
-
-    stated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    unplaced: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
-
-    def add(self, record: CaseRecord) -> None:
-        letter = I.letter(record.id)
-        for item in record.items:
-            for role in Role:
-                for k, citation in enumerate(item.citations_of(role), start=1):
-                    if not citation.pages:
-                        continue
-                    cited = cited_units(citation).cited
-                    if cited.startswith(_ACOEM_CHAPTER):
-                        self.stated.setdefault(cited, []).extend(citation.pages)
-                    elif cited == I.guideline("ACOEM"):
-                        node = I.citation(I.item(letter, item.n), role.value, k)
-                        self.unplaced.setdefault((letter, node), []).extend(citation.pages)
-
-    def merge(self, other: Pages) -> None:
-        for part, spans in other.stated.items():
-            self.stated.setdefault(part, []).extend(spans)
-        self.unplaced.update(other.unplaced)
-
-    def placed(self) -> list[tuple[str, str, str]]:
-        """(letter graph, citation, chapter) for each citation its pages place."""
-        ranges = chapter_ranges(self.stated)
-        found = []
-        for (graph, citation), spans in sorted(self.unplaced.items()):
-            part = place(spans, ranges)
-            if part is not None:
-                found.append((graph, citation, part))
-        return found
 
 
 @dataclass(frozen=True)
@@ -99,21 +58,16 @@ def _write_part(job: tuple[Path, int, tuple[str, int, list[str]]]) -> _Part:
     read = [(parse_line(path, first + k, line), first + k) for k, line in enumerate(lines) if line.strip()]
     latest = {record.id: (record, number) for record, number in read}  # twice in a chunk: the later one
     records = [record for record, _ in latest.values()]
-    rows: list[str] = []
-    tally: stats.Tally = stats.Tally()
-    names: dict[str, stats.Unit] = {}
+    batch = batch_of(records)
     pages = Pages()
     for record in records:
-        rows.extend(record_nquads(record).splitlines(keepends=True))
-        tally.add(stats.tally(record))
-        for unit, facts in stats.labels(record).items():
-            stats.name_unit(names, unit, facts)
         pages.add(record)
+    rows = b"".join(batch.parts).decode().splitlines(keepends=True)
     rows.sort()
     with atomic_binary_writer(folder / f"letters-{number:06d}.nq") as out:
         out.write("".join(rows).encode())
     letters = tuple((r.id, r.source.sha256, path, number) for r, number in latest.values())
-    return _Part(letters, len(rows), tally, names, pages)
+    return _Part(letters, batch.quads, batch.total, batch.names, pages)
 
 
 def write_parts(

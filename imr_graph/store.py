@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,8 +28,8 @@ from imr_graph._pool import ordered_map
 from imr_graph.errors import OutputError, RecordError, StoreError
 from imr_graph.named import rows
 from imr_graph.pages import chapter_ranges, place
-from imr_graph.rdf import record_from_quads, record_nquads
-from imr_graph.records import CaseRecord, line_chunks, parse_line, record_files
+from imr_graph.rdf import cited_units, record_from_quads, record_nquads
+from imr_graph.records import CaseRecord, Role, line_chunks, parse_line, record_files
 from imr_graph.vocab import ontology_dir
 
 #: Letters written per transaction: large enough to be fast, small enough to stay flat in memory.
@@ -164,7 +164,8 @@ def _part_tally(part: bytes, record_id: str) -> stats.Tally:
     return stats.tally(record_from_quads(quads, I.letter(record_id)))
 
 
-def _batch_of(records: list[CaseRecord]) -> _Batch:
+def batch_of(records: list[CaseRecord]) -> _Batch:
+    """Records turned into a batch to load: each letter's graph, their summed tally and names."""
     latest = {record.id: record for record in records}  # the same letter twice: the later one wins
     parts = tuple(record_nquads(record).encode() for record in latest.values())
     count = sum(part.count(b"\n") for part in parts)
@@ -179,8 +180,11 @@ def _batch_of(records: list[CaseRecord]) -> _Batch:
 
 def _batch_of_lines(chunk: tuple[str, int, list[str]]) -> _Batch:
     path, first, lines = chunk
-    return _batch_of([parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
+    return batch_of([parse_line(path, first + k, line) for k, line in enumerate(lines) if line.strip()])
 
+
+#: What the IRIs of the 2004 ACOEM chapters start with (the parts page → chapter placement learns from).
+ACOEM_CHAPTER = I.VOCAB + "guideline/acoem-2004-ch"
 
 #: Letters a first build bulk-loads in one go, then enters in the journal: what an interruption
 #: can cost (the segments before it stay, and --resume goes on after them).
@@ -291,16 +295,18 @@ class _Loader:
         def parts(segment: dict[str, str]) -> Iterator[bytes]:
             try:
                 for batch in pending:
-                    total = batch.total
+                    again = []
                     for (record_id, sha256), part in zip(batch.letters, batch.parts, strict=True):
                         if record_id in written:  # loaded again from its last version at the end
                             repeated[record_id] = part
-                            total = total if total is not batch.total else batch.total.copy()
-                            total.take(_part_tally(part, record_id))
+                            again.append((part, record_id))
                         else:
                             segment[record_id] = sha256
                             yield part
                         written[record_id] = sha256
+                    total = batch.total.copy() if again else batch.total
+                    for part, record_id in again:
+                        total.take(_part_tally(part, record_id))
                     self._count(total, batch.names)
                     self.quads += batch.quads
                     if on_batch is not None:
@@ -408,7 +414,7 @@ def _build(
 ) -> BuildSummary:
     loader = _Loader(store, resume)
     with loader.counting():
-        for converted in ordered_map(_batch_of, _chunked(records, batch), workers):
+        for converted in ordered_map(batch_of, _chunked(records, batch), workers):
             loader.write(converted)
             if on_batch is not None:
                 on_batch(len(converted.letters))
@@ -493,6 +499,44 @@ def _is_letter(graph: object) -> bool:
     return isinstance(graph, ox.NamedNode) and graph.value.startswith(I.ID + "letter/")
 
 
+@dataclass
+class Pages:
+    """The pages ACOEM citations give: with a chapter of the 2004 book (what the placement learns
+    from), and with none (what it places), by letter graph and citation."""
+
+    stated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    unplaced: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, record: CaseRecord) -> None:
+        letter = I.letter(record.id)
+        for item in record.items:
+            for role in Role:
+                for k, citation in enumerate(item.citations_of(role), start=1):
+                    if not citation.pages:
+                        continue
+                    cited = cited_units(citation).cited
+                    if cited.startswith(ACOEM_CHAPTER):
+                        self.stated.setdefault(cited, []).extend(citation.pages)
+                    elif cited == I.guideline("ACOEM"):
+                        node = I.citation(I.item(letter, item.n), role.value, k)
+                        self.unplaced.setdefault((letter, node), []).extend(citation.pages)
+
+    def merge(self, other: Pages) -> None:
+        for part, spans in other.stated.items():
+            self.stated.setdefault(part, []).extend(spans)
+        self.unplaced.update(other.unplaced)
+
+    def placed(self) -> list[tuple[str, str, str]]:
+        """(letter graph, citation, chapter) for each citation its pages place."""
+        ranges = chapter_ranges(self.stated)
+        found = []
+        for (graph, citation), spans in sorted(self.unplaced.items()):
+            part = place(spans, ranges)
+            if part is not None:
+                found.append((graph, citation, part))
+        return found
+
+
 class Placement(NamedTuple):
     """What the chapter inference did: citations placed in a chapter, and left unplaced."""
 
@@ -510,20 +554,15 @@ def infer_chapters(store: ox.Store) -> Placement:
     inferred = ox.NamedNode(I.NS + "inferredPart")
     for quad in list(store.quads_for_pattern(None, inferred, None, None)):
         store.remove(quad)
-    stated: dict[str, list[tuple[int, int]]] = {}
+    pages = Pages()
     for row in rows(store, "infer-stated-pages"):
-        stated.setdefault(row["part"], []).append((int(row["start"]), int(row["end"])))
-    ranges = chapter_ranges(stated)
-    pages: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        pages.stated.setdefault(row["part"], []).append((int(row["start"]), int(row["end"])))
     for row in rows(store, "infer-unplaced-pages"):
-        pages.setdefault((row["letter"], row["citation"]), []).append((int(row["start"]), int(row["end"])))
-    placed = []
-    for (graph, citation), spans in sorted(pages.items()):
-        part = place(spans, ranges)
-        if part is not None:
-            placed.append(ox.Quad(ox.NamedNode(citation), inferred, ox.NamedNode(part), ox.NamedNode(graph)))
+        pages.unplaced.setdefault((row["letter"], row["citation"]), []).append((int(row["start"]), int(row["end"])))
+    found = pages.placed()
+    placed = [ox.Quad(ox.NamedNode(c), inferred, ox.NamedNode(part), ox.NamedNode(g)) for g, c, part in found]
     store.extend(placed)
-    return Placement(len(placed), len(pages) - len(placed))
+    return Placement(len(placed), len(pages.unplaced) - len(placed))
 
 
 def optimize(store: ox.Store) -> None:

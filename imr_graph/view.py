@@ -403,7 +403,7 @@ def citation_network(
         counted = _read_citations(store, level, roles)
         for unit in counted.units:
             if unit not in counted.source_of:
-                counted.source_of[unit] = _source(store, unit)
+                counted.source_of[unit] = _source(unit)
         ranked = sorted(counted.units, key=lambda u: (-counted.units[u].items, u))
         _list_letters(store, counted, ranked[:top] if top > 0 else ranked, level)
     else:
@@ -441,7 +441,7 @@ def _read_specialties(store: ox.Store) -> Read:
             read.others.setdefault(specialty, Counted()).add(reviewer, *counts)
         elif unit:
             read.units.setdefault(unit, Counted()).add(reviewer, *counts)
-            read.source_of[unit] = row.get("source") or _source(store, unit)
+            read.source_of[unit] = row.get("source") or _source(unit)
     return read
 
 
@@ -509,7 +509,7 @@ def citation_matrix(
     kept = ranked[:top] if top > 0 else ranked
     for unit in kept:
         if unit not in source_of:
-            source_of[unit] = _source(store, unit)
+            source_of[unit] = _source(unit)
     shown = set(kept)
     cells = {key: cell for key, cell in counted.items() if key[0] in shown}
     by_column: Counter[str] = Counter()
@@ -539,7 +539,7 @@ def citation_matrix(
     )
 
 
-def _source(store: ox.Store, unit: str) -> str:
+def _source(unit: str) -> str:
     """The guideline a unit belongs to, as its IRI says (every unit IRI starts with its
     guideline's key; other evidence is minted apart); a node that is no unit is its own."""
     code = I.source_code(unit)
