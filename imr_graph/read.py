@@ -23,9 +23,12 @@ from imr_graph.errors import UnreadableLetter
 MAX_BYTES = 20 * 1024 * 1024
 
 _PDF_MAGIC = b"%PDF-"
-_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u3000]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: What a page reads as a space: control characters (not newline, form feed or carriage
+#: return), tabs and the odd spaces.
+_TO_SPACE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\t\u00a0\u2000-\u200b\u3000]")
+#: The same as a byte table, for ASCII pages (most pages): ten times quicker than the pattern.
+_ASCII_TO_SPACE = bytes(32 if _TO_SPACE.match(chr(b)) else b for b in range(256))
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,10 @@ def _read_bounded(name: str) -> bytes:
         if info.st_size > MAX_BYTES:
             raise UnreadableLetter(name, f"file is too large ({info.st_size:,} bytes; limit {MAX_BYTES:,})")
         with open(name, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # a file that grows while it is read stops here
+            # its size and one byte more: a read of the limit would take 20 MB of memory each time
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew since: read on, but no further than the limit
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as err:
         raise UnreadableLetter(name, f"cannot open: {err.strerror or err}") from err
     if len(data) > MAX_BYTES:
@@ -154,8 +160,10 @@ def _clean_page(page: str) -> str:
     page = page.replace("\r\n", "\n").replace("\r", "\n")
     # PDFium reports a hyphen that ended a line as U+FFFE; U+00AD is the soft hyphen.
     page = page.replace("\ufffe", "-").replace("\u00ad", "-").replace("\ufeff", "")
-    page = _CONTROL.sub(" ", page)
-    page = _ODD_SPACES.sub(" ", page)
+    if page.isascii():
+        page = page.encode("ascii").translate(_ASCII_TO_SPACE).decode("ascii")
+    else:
+        page = _TO_SPACE.sub(" ", page)
     while "  " in page:
         page = page.replace("  ", " ")
     page = page.replace(" \n", "\n").replace("\n ", "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,25 @@ def test_a_letter_over_its_time_budget_fails_by_name(tmp_path: Path, monkeypatch
     assert result.exit_code == 1
     assert f"{folder / '02-slow.txt'}: took longer than 1 s; stopped" in result.output
     assert "4 letters" in result.output
+
+
+@pytest.mark.parametrize(("real_size", "error"), [(5000, None), (MAX_BYTES + 10, "too large (over")])
+def test_a_letter_that_grew_after_its_size_was_read_is_read_to_its_end_or_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_size: int, error: str | None
+) -> None:
+    from imr_graph import read
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(GOOD + b"x" * (real_size - len(GOOD)))
+    real_stat = os.stat
+
+    def stale_stat(name: object, **options: object) -> os.stat_result:  # the letter's size a moment before
+        info = real_stat(name, **options)  # type: ignore[arg-type]
+        return os.stat_result((*info[:6], 100, *info[7:10])) if str(name) == str(path) else info
+
+    monkeypatch.setattr(read.os, "stat", stale_stat)
+    if error is None:
+        assert len(read._read_bounded(str(path))) == real_size
+    else:
+        with pytest.raises(UnreadableLetter, match=re.escape(error)):
+            read._read_bounded(str(path))
