@@ -24,6 +24,7 @@ _NUMBERED_SECTION = re.compile(r",\s+(?=\d+(?:\.\d+)*\.?\s+[A-Z])")
 NAME_GAP = r"[\s,&\-:()]*(?:and\s+)?"
 
 
+@lru_cache(maxsize=4096)  # the same few names are looked up for every letter
 def name_words(name: str) -> tuple[str, ...]:
     """A name's words for matching; 'and' is left out because the gap between words allows it."""
     return tuple(w for w in fold(name).split() if w != "and")

@@ -51,7 +51,7 @@ _CASE_NUMBER = re.compile(r"\b(?P<cn>CM\d{2}-\d{7})\b")
 _HEADER_VALUE = re.compile(
     rf"(?P<value>cm\d{{2}}-\d{{7}}|{norm.LOWER_DATE}|standard|expedited|urgent)"
 )  # on lowered text
-_LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure\s*:\s*(?P<states>[^\n]*)", re.I)
+_LICENSURE = re.compile(r"state\(s\)\s+of\s+licensure\s*:\s*(?P<states>[^\n]*)")  # on lowered text
 _CERTIFICATION = re.compile(
     r"Certification\(s\)\s*/\s*Specialty\s*:\s*(?P<specs>.*?)(?=\n[A-Z][A-Z ]{6,}$|\n\S[^\n]*:\s|\Z)",
     re.S | re.M,
@@ -281,9 +281,10 @@ class _Parser:
         specs: tuple[str, ...] = ()
         subs: tuple[str, ...] = ()
         pieces: list[tuple[int, int]] = []
-        licensure = _LICENSURE.search(self.text)
+        licensure = _LICENSURE.search(self.low)
         if licensure:
-            found_states = self.normalized(norm.state_codes(licensure.group("states")), "license state", licensure)
+            states = self.text[licensure.start("states") : licensure.end("states")]
+            found_states = self.normalized(norm.state_codes(states), "license state", licensure)
             pieces.append(licensure.span())
         certification = _CERTIFICATION.search(self.text)
         board = None if certification else _BOARD.search(self.text)
