@@ -188,11 +188,13 @@ class _Line:
     path: str = ""
     id: str = ""
     warnings: tuple[str, ...] = ()
+    #: each warning's kind (:func:`warning_kind`), worked out by the worker too
+    kinds: tuple[str, ...] = ()
 
     def warning_lines(self) -> Iterator[str]:
         """The lines of a ``--warnings`` file for this letter: path, id, kind, warning."""
-        for warning in self.warnings:
-            row = {"path": self.path, "id": self.id, "kind": warning_kind(warning), "warning": warning}
+        for warning, kind in zip(self.warnings, self.kinds, strict=True):
+            row = {"path": self.path, "id": self.id, "kind": kind, "warning": warning}
             yield json.dumps(row, ensure_ascii=False)
 
 
@@ -216,7 +218,8 @@ def extract_line(path: str, data: bytes | None = None) -> _Line | Failure:
     result = extract_one(path, data)
     if isinstance(result, Failure):
         return result
-    return _Line(record_json(result), len(result.items), result.source.path, result.id, result.warnings)
+    kinds = tuple(warning_kind(w) for w in result.warnings)
+    return _Line(record_json(result), len(result.items), result.source.path, result.id, result.warnings, kinds)
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,7 @@ def run_extract(
             continue
         records += 1
         items += result.items
-        warned.update({warning_kind(w) for w in result.warnings})
+        warned.update(set(result.kinds))
         if warnings is not None:
             warnings.writelines(line + "\n" for line in result.warning_lines())
         output.write(result.json + "\n")
