@@ -58,6 +58,9 @@ _TAIL = re.compile(
       |,?\s+(?:on|in)\s+\d{1,2}/\d{1,2}/\d{2,4}$""",
     re.I | re.X,
 )
+#: "strain in right hip": a condition, then its place.
+_CONDITION_AT = re.compile(r"(?P<condition>.+?\s(?:in|of)\s+(?:the\s+)?)(?P<place>.+)$")
+_NONSPACE = re.compile(r"\S+")
 #: "and" between conditions, not inside an ICD-10 "at right wrist and hand level".
 _AND = re.compile(r"\s+and\s+(?![/-])(?!(?:[\w-]+\s+){0,2}level\b)", re.I)
 #: Pieces that go on describing the condition before them (after a comma).
@@ -224,7 +227,7 @@ class _Reader:
     def _spread_back(self, start: int, end: int) -> bool:
         """ "strain in right hip, ankle, and foot": a condition written before its places."""
         last = self.group[-1]
-        match = re.match(r"(?P<condition>.+?\s(?:in|of)\s+(?:the\s+)?)(?P<place>.+)$", last.text)
+        match = _CONDITION_AT.match(last.text)
         if match is None or last.place is None or not _bare_place(match.group("place")):
             return False
         place = " ".join(self.text[start:end].split())
@@ -251,7 +254,7 @@ class _Reader:
 def _split_place(text: str) -> tuple[str, str]:
     """A piece's leading place words and the condition after them: "right hand sprain"."""
     places = _place_words()
-    words = list(re.finditer(r"\S+", text.strip()))
+    words = list(_NONSPACE.finditer(text.strip()))
     cut = 0
     for word in words:
         bare = tokens(word.group())

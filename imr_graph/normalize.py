@@ -42,6 +42,16 @@ LOWER_DATE = DATE.replace(
     "(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)",
     "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)",
 )
+#: Between the names of a list of states, and of specialties.
+_STATE_LIST = re.compile(r",|;|\band\b|/")
+_SPECIALTY_LIST = re.compile(r",|;|\band\b|&")
+#: Letters enough to be a name someone meant (two), or a word (four).
+_WORDLIKE = re.compile(r"[A-Za-z]{2}")
+_WORD = re.compile(r"[A-Za-z]{4,}")
+#: What goes before the part of a partly authorized request that is reviewed.
+_REMAINING = re.compile(r"^.*?remaining imr eligible portion of the original request,?\s*")
+#: A strength or count: a drug.
+_DOSE = re.compile(r"\d\s*(?:mg|mcg|ml|%)\b|#\s*\d")
 _NUMERIC = re.compile(r"(?P<m>\d{1,2})[/-](?P<d>\d{1,2})[/-](?P<y>\d{4}|\d{2})$")
 _WORDY = re.compile(r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$")
 
@@ -123,7 +133,7 @@ def state_codes(text: str) -> Normalized:
     codes: list[str] = []
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
-    for piece in re.split(r",|;|\band\b|/", text):
+    for piece in _STATE_LIST.split(text):
         written = " ".join(piece.split()).strip(" .")
         if not written:
             continue
@@ -132,7 +142,7 @@ def state_codes(text: str) -> Normalized:
             code = nearest(written, states)
             if code is not None:
                 corrected.append((written, code))
-            elif re.search(r"[A-Za-z]{2}", written):
+            elif _WORDLIKE.search(written):
                 unknown.append(written)
         if code and code not in codes:
             codes.append(code)
@@ -183,8 +193,7 @@ def specialties(text: str) -> Normalized:
 
 
 def _leftovers(gap: str) -> list[str]:
-    words = re.split(r",|;|\band\b|&", gap)
-    return [" ".join(w.split()) for w in words if re.search(r"[A-Za-z]{4,}", w)]
+    return [" ".join(w.split()) for w in _SPECIALTY_LIST.split(gap) if _WORD.search(w)]
 
 
 #: Several strengths in one product: "4%-27.5%-0.0325%", "flurbiprofen 20%/lidocaine 5%".
@@ -204,7 +213,7 @@ def treatment(request: str) -> Treatment:
     'Other Diagnostic Tests'
     """
     label = " ".join(request.lower().split())
-    core = re.sub(r"^.*?remaining imr eligible portion of the original request,?\s*", "", label)
+    core = _REMAINING.sub("", label)
     vocab = load_vocabulary()
     words = tokens(core)
     # every run of words that a hidden label could be is looked up; the lowest match order wins
@@ -225,7 +234,7 @@ def treatment(request: str) -> Treatment:
         return Treatment(label, "Pharmaceuticals", "Topical Compounds")
     if _TOPICAL.search(core):
         return Treatment(label, "Pharmaceuticals", "Topical Analgesics")
-    if re.search(r"\d\s*(?:mg|mcg|ml|%)\b|#\s*\d", core):
+    if _DOSE.search(core):
         return Treatment(label, "Pharmaceuticals", None)
     return Treatment(label, None, None)
 

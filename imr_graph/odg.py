@@ -49,6 +49,13 @@ _CHAPTER_TAIL = re.compile(
 )
 #: What separates topics from a chapter, or one chapter from the next.
 _SEPARATOR = re.compile(r"^[\s,;:/–—-]*(?:and\s+|&\s+)?")
+#: Before a chapter name: only glue, or text ending in a separator (tried on its last few
+#: characters: a pattern anchored at the end would be tried at every character)
+_ONLY_GLUE = re.compile(r"[\s,.;:()–-]*")
+_SEPARATOR_END = re.compile(r"(?:[,;:/–(-]|\band|&)$")
+#: After a chapter name: "(Acute & Chronic) chapter" says it is one.
+_NAMES_CHAPTER = re.compile(r"\s*(?:\(.*?\)\s*)?(?:chapters?|sections?)\b")
+_LETTER = re.compile(r"[A-Za-z]")
 _TOPIC_SPLIT = re.compile(r"\s*;\s*|\s+(?:and|&)\s+(?=[A-Z])")
 _TOPIC_NOISE = re.compile(
     r"^(?:topic|chapter|section|subheading)\b[\s:]*|[\s,]+(?:topic|subheading)$|^\W+|[\s.,;:]+$", re.I
@@ -122,9 +129,9 @@ def _statement(text: str, low: str, start: int, end: int) -> list[OdgPart]:
         match_start, match_end = start + found.start(), start + found.end()
         before = low[start:match_start]
         after = low[match_end:end]
-        at_start = re.fullmatch(r"[\s,.;:()–-]*", before) is not None
-        after_separator = bool(re.search(r"(?:[,;:/–(-]|\band|&)\s*$", before))
-        names_chapter = bool(re.match(r"\s*(?:\(.*?\)\s*)?(?:chapters?|sections?)\b", after))
+        at_start = _ONLY_GLUE.fullmatch(before) is not None
+        after_separator = _SEPARATOR_END.search(before.rstrip()[-5:]) is not None
+        names_chapter = _NAMES_CHAPTER.match(after) is not None
         if at_start or after_separator or names_chapter:
             chapters.append((match_start, match_end, _chapter_title(found.group("name"))))
     if not chapters:
@@ -166,7 +173,7 @@ def _topics(text: str, start: int, end: int) -> tuple[tuple[str, ...], str | Non
     for chunk in _TOPIC_SPLIT.split(body):
         for topic in split_sections(chunk):
             topic = _TOPIC_NOISE.sub("", _TOPIC_NOISE.sub("", topic.strip())).strip()
-            if topic and re.search(r"[A-Za-z]", topic):
+            if topic and _LETTER.search(topic):
                 topics.append(topic)
     return tuple(topics), updated
 

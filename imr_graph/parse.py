@@ -106,6 +106,10 @@ _ROLE_WORDS = {
 _ROLE_LABEL = re.compile(rf"(?P<label>{'|'.join(_ROLE_WORDS.values())})\s*:")  # for short strings
 #: Each role's label alone (run on lowercased text), for looking through an item's whole body.
 _ROLE_LABELS = {role: re.compile(rf"{words}\s*:") for role, words in _ROLE_WORDS.items()}
+#: A basis written as a statement rather than as prose (run on lowered text).
+_STATED = re.compile(r"decision\s+based\s+on|did\s+not\s+cite")
+#: Prose that says no evidence was cited (run on lowered text).
+_NONE_CITED = re.compile(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited")
 _NOTICE_ITEM = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s+Federal\s+Services,?\s+Inc\.?\s+has\s+determined\s+the\s+request\s+for\s+
         (?P<request>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?medically\s+necessary(?:\s+and\s+appropriate)?""",
@@ -419,7 +423,7 @@ class _Parser:
         return line_start
 
     def _final_item(self, n: int, head: _Region, decision: re.Match[str], end: int) -> Item:
-        request = re.sub(r"\s+is$", "", " ".join(self.text[head.start : head.end].split()))
+        request = " ".join(self.text[head.start : head.end].split()).removesuffix(" is")
         partial = None
         partial_match = _PARTIAL.match(request)
         if partial_match:
@@ -470,7 +474,7 @@ class _Parser:
             return Basis(cited_evidence=False, mtus_based=False)
         start, end = where
         raw = self.text[start:end]
-        if prose or not re.search(r"Decision\s+based\s+on|did\s+not\s+cite", raw, re.I):
+        if prose or not _STATED.search(self.low, start, end):
             return _prose_basis(raw, start, self.letter.page_of)
         return parse_basis(raw, offset=start, page_of=self.letter.page_of)
 
@@ -590,7 +594,7 @@ def _flat(text: str) -> str:
 def _prose_basis(raw: str, start: int, page_of: PageOf) -> Basis:
     """A basis written as prose (2013 letters): find the guidelines it mentions."""
     text = " ".join(raw.split())
-    if re.search(r"did\s+not\s+cite\s+any|no\s+(?:medical\s+)?evidence\s+(?:was\s+)?cited", text, re.I):
+    if _NONE_CITED.search(lowered(text)):
         return Basis(cited_evidence=False, mtus_based=False, text=text)
     mentions = find_mentions(raw, offset=start, page_of=page_of, as_basis=True)
     mentions += linked_evidence(raw, mentions, offset=start, page_of=page_of)

@@ -67,6 +67,9 @@ class Vocabulary:
     body_regions: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9/]+")
+
+
 @lru_cache(maxsize=65536)
 def fold(label: str) -> str:
     """Fold a label for lookup: case, '&' versus 'and', punctuation and spacing.
@@ -75,7 +78,7 @@ def fold(label: str) -> str:
     'physical medicine and rehabilitation'
     """
     label = label.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9/]+", " ", label).split())
+    return " ".join(_NOT_WORD.sub(" ", label).split())
 
 
 @lru_cache(maxsize=65536)
