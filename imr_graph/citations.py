@@ -29,9 +29,11 @@ from imr_graph.vocab import ChapterName, Vocabulary, fold, load_vocabulary
 
 # the statement patterns run on lowercased text (see lowered): no re.I needed
 _NO_EVIDENCE = re.compile(r"did\s+not\s+cite\s+any\s+(?:medical\s+)?evidence")
-_NOT_MTUS = re.compile(
-    r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+mtus"
-    r"|based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside"
+#: Two ways of saying the decision was not based on the MTUS, each looked for alone (a pattern
+#: led by a word is found far faster than an alternation)
+_NOT_MTUS = (
+    re.compile(r"did\s+not\s+base\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+the\s+mtus"),
+    re.compile(r"based\s+(?:their|its|his|her|his/her)\s+decision\s+on\s+recommendation\(?s?\)?\s+outside"),
 )
 _STATEMENT = re.compile(r"decision\s+based\s+on\s+(?:(?P<non>non-?\s?mtus(?:\s+citations?)?\b:?)|(?P<mtus>mtus\b:?))")
 _PAGES = re.compile(
@@ -119,7 +121,7 @@ def parse_basis(text: str, *, offset: int = 0, page_of: PageOf | None = None) ->
             citations.extend(parse_mtus(body, offset=where, page_of=page_of))
         else:
             citations.extend(parse_non_mtus(body, offset=where, page_of=page_of))
-    mtus_based = any(c.mtus for c in citations) and not _NOT_MTUS.search(low)
+    mtus_based = any(c.mtus for c in citations) and not any(p.search(low) for p in _NOT_MTUS)
     return Basis(
         cited_evidence=bool(citations) or (not statements and bool(clean)),
         mtus_based=mtus_based,

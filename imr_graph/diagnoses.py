@@ -299,7 +299,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     match = _LEAD.match(piece[lead:])
     start += lead + (match.end() if match else 0)
     piece = text[start:end]
-    tail = _TAIL.search(piece)
+    # each trailing clause says "related" or ends in a digit: the pattern is tried only then
+    last = piece[-2:].rstrip("\n")[-1:]
+    tail = _TAIL.search(piece) if last.isdigit() or "related" in piece.lower() else None
     if tail:
         end = start + tail.start()
     return start, start + len(text[start:end].rstrip(" ,;:"))

@@ -123,7 +123,9 @@ class NameFinder:
 
     def __init__(self, names: list[str]) -> None:
         self.pattern = re.compile(rf"(?P<name>{trie_pattern(names)})(?![\w-])")
-        self.starts = tuple(sorted({re.split(r"[^a-z0-9]", w[0])[0] for n in names if (w := name_words(n))}))
+        firsts = {re.split(r"[^a-z0-9]", w[0])[0] for n in names if (w := name_words(n))}
+        # a word that begins with another ("postsurgical", "post") stands where that one is found
+        self.starts = tuple(sorted(w for w in firsts if not any(w != o and w.startswith(o) for o in firsts)))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         low = lowered(text)
