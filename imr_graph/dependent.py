@@ -83,15 +83,20 @@ def _cued_sentences(low: str) -> list[tuple[int, int]]:
     """Where the sentences of ``low`` that hold a cue stand, in order. A sentence is a run of
     characters up to and with its ``.``, ``!`` or ``?`` (or the text's end); the cues hold none.
     Found from the cues (``str.find``), not by splitting every sentence."""
-    sentences = set()
+    cues = []
     for cue in _CUES:
         at = low.find(cue)
         while at >= 0:
-            begin = max(low.rfind(".", 0, at), low.rfind("!", 0, at), low.rfind("?", 0, at)) + 1
-            ends = [e for e in (low.find(".", at), low.find("!", at), low.find("?", at)) if e >= 0]
-            sentences.add((begin, min(ends) + 1 if ends else len(low)))
+            cues.append(at)
             at = low.find(cue, at + 1)
-    return sorted(sentences)
+    sentences: list[tuple[int, int]] = []
+    for at in sorted(cues):
+        if sentences and at < sentences[-1][1]:
+            continue  # in the sentence just found
+        begin = max(low.rfind(".", 0, at), low.rfind("!", 0, at), low.rfind("?", 0, at)) + 1
+        ends = [e for e in (low.find(".", at), low.find("!", at), low.find("?", at)) if e >= 0]
+        sentences.append((begin, min(ends) + 1 if ends else len(low)))
+    return sentences
 
 
 def mark_dependent(items: list[Item]) -> list[Item]:

@@ -306,7 +306,8 @@ class CaseRecord:
 
     def to_json(self) -> str:
         """One JSON line (stable key order, non-ASCII kept), the form ``imr-graph extract`` writes."""
-        return json.dumps(_plain_of(CaseRecord)(self), ensure_ascii=False)
+        # a tree by construction: no need to look for cycles
+        return json.dumps(_plain_of(CaseRecord)(self), ensure_ascii=False, check_circular=False)
 
 
 def page_breaks(spans: Iterable[Span], pages: int) -> tuple[int, ...]:

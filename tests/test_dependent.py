@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from imr_graph.dependent import dependency, mark_dependent
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imr_graph.dependent import _CUES, _cued_sentences, dependency, mark_dependent
 from imr_graph.records import Basis, Decision, Item, Treatment
 
 # (rationale, the decision it says it follows, or None); composed for these tests
@@ -86,3 +90,15 @@ def test_dependent_items_are_linked_to_the_item_they_follow() -> None:
 def test_an_item_does_not_depend_on_itself() -> None:
     own = "As the ibuprofen is not medically necessary at this dose, the request is also not medically necessary."
     assert mark_dependent([_item(1, "Ibuprofen 800mg", own)])[0].dependent is False
+
+
+_PIECES = st.sampled_from(
+    ["also", "surgery", "the", "primary", "procedure", " ", ".", "!", "?", "\n", "none of the", "x"]
+)
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_cued_sentences_are_the_sentences_that_hold_a_cue(text: str) -> None:
+    # the plain reading: every sentence (up to and with its mark), kept when a cue is in it
+    sentences = [m.span() for m in re.finditer(r"[^.!?]+(?:[.!?]|$)", text)]
+    assert _cued_sentences(text) == [(a, b) for a, b in sentences if any(c in text[a:b] for c in _CUES)]
