@@ -98,22 +98,31 @@ def known_sections() -> dict[int, frozenset[str]]:
 
 
 def split_top_level(text: str) -> list[str]:
-    """Split at ", " outside parentheses and brackets."""
-    pieces: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for i, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(0, depth - 1)
-        if char == "," and depth == 0 and text[i + 1 : i + 2] == " ":
-            pieces.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    pieces.append("".join(current).strip())
-    return [p for p in pieces if p]
+    """Split at ", " outside parentheses and brackets.
+
+    >>> split_top_level("TENS (a, b), heat, (x")
+    ['TENS (a, b)', 'heat', '(x']
+    """
+    if "(" not in text and "[" not in text:
+        pieces = text.split(", ")
+    else:  # only brackets and separators are looked at, not every character
+        pieces = []
+        depth = cursor = 0
+        for token in _SPLIT_TOKEN.finditer(text):
+            mark = token.group()
+            if mark in ("(", "["):
+                depth += 1
+            elif mark in (")", "]"):
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                pieces.append(text[cursor : token.start()])
+                cursor = token.end()
+        pieces.append(text[cursor:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+#: What :func:`split_top_level` reads: brackets, and the separator.
+_SPLIT_TOKEN = re.compile(r"[(\[)\]]|, ")
 
 
 class NameFinder:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imr_graph.citations import find_mentions, parse_basis, parse_pages
-from imr_graph.names import split_sections
+from imr_graph.names import split_sections, split_top_level
 
 # (statement, cited_evidence, mtus_based, [(guideline, mtus, chapter, sections, pages, url)])
 CASES = [
@@ -219,6 +219,23 @@ def test_parse_pages(text: str, pages: tuple[tuple[int, int], ...]) -> None:
 )
 def test_split_sections(text: str, sections: tuple[str, ...]) -> None:
     assert split_sections(text) == sections
+
+
+def _split_by_characters(text: str) -> list[str]:
+    """The plain reading of a list: at each ", " whose brackets before it are all closed."""
+    pieces, depth, cursor = [], 0, 0
+    for i, char in enumerate(text):
+        depth = depth + 1 if char in "([" else max(0, depth - 1) if char in ")]" else depth
+        if char == "," and depth == 0 and text[i + 1 : i + 2] == " ":
+            pieces.append(text[cursor:i])
+            cursor = i + 2
+    pieces.append(text[cursor:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+@given(st.lists(st.sampled_from(["a", " ", ",", ", ", "(", ")", "[", "]", "b c"]), max_size=20).map("".join))
+def test_lists_split_at_top_level_separators(text: str) -> None:
+    assert split_top_level(text) == _split_by_characters(text)
 
 
 def test_mentions_in_rationale() -> None:
