@@ -16,7 +16,11 @@ the counts are complete; a build that stops half way leaves none, and the next b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -27,7 +31,7 @@ import pyoxigraph as ox
 from imr_graph import iri as I
 from imr_graph.errors import StoreError
 from imr_graph.rdf import cited_units, quoted, record_from_quads, section_label
-from imr_graph.records import Basis, CaseRecord, Citation, Guideline, Item, Role
+from imr_graph.records import Basis, CaseRecord, Citation, Decision, Guideline, Item, Role
 from imr_graph.vocab import load_vocabulary, ontology_dir
 
 
@@ -47,7 +51,7 @@ class Cell(NamedTuple):
 
     def scoped(self, scope: str) -> Cell:
         """The same cell counting the items of one scope (see :data:`SCOPES`)."""
-        return Cell(self.dataset, (("itemScope", quoted(scope)), *self.dims))
+        return Cell(self.dataset, (_SCOPE_DIMS[scope], *self.dims))
 
 
 class Tally(dict[Cell, list[int]]):
@@ -55,13 +59,22 @@ class Tally(dict[Cell, list[int]]):
     a batch's, or a change to apply. Tallies add and subtract cell by cell."""
 
     def add(self, other: Tally, sign: int = 1) -> None:
+        combine = operator.add if sign == 1 else operator.sub
         for cell, values in other.items():
             mine = self.get(cell)
             if mine is None:
-                self[cell] = [sign * v for v in values]
+                self[cell] = list(values) if sign == 1 else [-v for v in values]
             else:
-                for k, v in enumerate(values):
-                    mine[k] += sign * v
+                mine[:] = map(combine, mine, values)
+
+    def add_measures(self, cell: Cell, items: int, overturned: int) -> None:
+        """Add one letter's ``items`` items in ``cell``, ``overturned`` of them overturned."""
+        values = _measures(items, overturned)
+        mine = self.get(cell)
+        if mine is None:
+            self[cell] = values
+        else:
+            mine[:] = map(operator.add, mine, values)
 
     def take(self, other: Tally) -> None:
         """Subtract ``other`` (a letter replaced or removed)."""
@@ -72,12 +85,13 @@ class Tally(dict[Cell, list[int]]):
 
 
 LEVELS = ("source", "chapter", "section", "page")
-#: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
-PAIR_LEVELS = ("source", "chapter")
-ROLES = {role.value: role.concept for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE)}
 #: Which items a cell counts: every item, or (the default of every question) the items that
 #: were decided on their own, leaving out those decided only because another item was.
 SCOPES = ("all", "independent")
+_SCOPE_DIMS = {scope: ("itemScope", quoted(scope)) for scope in SCOPES}
+#: Levels at which guideline pairs (co-citation) and the two parties' agreement are counted.
+PAIR_LEVELS = ("source", "chapter")
+ROLES = {role.value: role.concept for role in (Role.CLAIMS_ADMINISTRATOR, Role.REVIEWER, Role.RATIONALE)}
 #: Each measure an observation keeps, by name, and its property. All are sums over letters,
 #: so a letter's contribution can be added and taken away: items upheld and overturned, the
 #: letters with items in the cell and those with at least one overturned, and the sums over
@@ -213,9 +227,10 @@ def _item_cells(item: Item, letter_cells: list[Cell], specialties: tuple[str, ..
     return cells
 
 
-def tally(record: CaseRecord) -> Tally:
+def tally(record: CaseRecord, into: Tally | None = None) -> Tally:
     """What one letter adds to the statistics: for each cell its items fall in, and each scope
-    (every item, or independent items only), the letter's measures (see :data:`MEASURES`)."""
+    (every item, or independent items only), the letter's measures (see :data:`MEASURES`).
+    Added to ``into`` when given (a batch's sum), and returned."""
     specialty_iris = load_vocabulary().specialty_iris
     letter_cells: list[Cell] = [Cell("all")]
     concepts = {specialty_iris.get(label) or I.specialty(label) for label in record.reviewer.specialties}
@@ -226,23 +241,23 @@ def tally(record: CaseRecord) -> Tally:
         letter_cells.append(Cell("state", (("licensedIn", _iri(I.state(code))),)))
     if record.decision_date:
         letter_cells.append(Cell("year", (("decisionYear", _int(int(record.decision_date[:4]))),)))
-    # this letter's items and overturned items in each scoped cell
-    within: dict[tuple[Cell, str], list[int]] = {}
+    # this letter's items and overturned items in each cell: all of them, and the independent ones
+    within: dict[Cell, list[int]] = {}
     for item in record.items:
-        overturned = int(item.decision.value == "overturned")
-        scopes = SCOPES[:1] if item.dependent else SCOPES
+        overturned = int(item.decision is Decision.OVERTURNED)
+        counts_item = [1, overturned, 0, 0] if item.dependent else [1, overturned, 1, overturned]
         for cell in _item_cells(item, letter_cells, specialties):
-            for scope in scopes:
-                counts = within.get((cell, scope))
-                if counts is None:
-                    within[cell, scope] = [1, overturned]
-                else:
-                    counts[0] += 1
-                    counts[1] += overturned
-    out = Tally()
-    for (cell, scope), (n, y) in within.items():
-        measures = letter_measures(n, y)
-        out[cell.scoped(scope)] = [measures[m] for m in MEASURES]
+            counts = within.get(cell)
+            if counts is None:
+                within[cell] = list(counts_item)
+            else:
+                counts[:] = map(operator.add, counts, counts_item)
+    out = Tally() if into is None else into
+    every, independent = SCOPES
+    for cell, (n, y, n_independent, y_independent) in within.items():
+        out.add_measures(cell.scoped(every), n, y)
+        if n_independent:
+            out.add_measures(cell.scoped(independent), n_independent, y_independent)
     return out
 
 
@@ -254,15 +269,20 @@ def letter_measures(items: int, overturned: int) -> dict[str, int]:
     >>> letter_measures(3, 1)["itemOverturnedProducts"]
     3
     """
-    return {
-        "upheld": items - overturned,
-        "overturned": overturned,
-        "letters": 1,
-        "overturnedLetters": int(overturned > 0),
-        "itemSquares": items * items,
-        "overturnedSquares": overturned * overturned,
-        "itemOverturnedProducts": items * overturned,
-    }
+    return dict(zip(MEASURES, _measures(items, overturned), strict=True))
+
+
+def _measures(items: int, overturned: int) -> list[int]:
+    """:func:`letter_measures` as a list, in the order of :data:`MEASURES` (as a tally keeps them)."""
+    return [
+        items - overturned,
+        overturned,
+        1,
+        int(overturned > 0),
+        items * items,
+        overturned * overturned,
+        items * overturned,
+    ]
 
 
 @cache
@@ -450,6 +470,26 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     for ``letters`` letters. Observations whose counts fall to zero are removed."""
     graph = _graph()
     invalidate(store)
+    # none yet (a first build): nothing to look up, and the chunks can load side by side
+    first = next(store.quads_for_pattern(None, None, None, graph), None) is None
+    with side_by_side(store, 2 if first else 1) as load:
+        _apply(store, change, names, graph, first, load)
+    # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
+    # build cut short leaves them unmarked, and the next build counts again
+    count = ox.Literal(str(letters), datatype=ox.NamedNode(I.XSD + "integer"))
+    store.extend(
+        [ox.Quad(graph, ox.NamedNode(_FORM), _FORM_VALUE, graph), ox.Quad(graph, ox.NamedNode(_MARKER), count, graph)]
+    )
+
+
+def _apply(
+    store: ox.Store,
+    change: Tally,
+    names: dict[str, Unit],
+    graph: ox.NamedNode,
+    first: bool,
+    load: Callable[[bytes], None],
+) -> None:
     lines: list[str] = []
     stale: list[ox.Quad] = []
     by_property = {prop: measure for measure, prop in MEASURES.items()}
@@ -458,7 +498,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
     def write() -> None:  # a chunk at a time: a first build changes every cell at once
         for quad in stale:  # before the new quads: an unchanged count is the same quad
             store.remove(quad)
-        store.bulk_load(input="".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+        load("".join(lines).encode())
         lines.clear()
         stale.clear()
 
@@ -466,7 +506,7 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
         if not any(values):
             continue
         node = ox.NamedNode(cell.iri)
-        old = list(store.quads_for_pattern(node, None, None, graph))
+        old = [] if first else list(store.quads_for_pattern(node, None, None, graph))
         counts = dict(zip(MEASURES, values, strict=True))
         for quad in old:
             if quad.predicate.value in by_property:
@@ -491,12 +531,31 @@ def apply(store: ox.Store, change: Tally, names: dict[str, Unit], letters: int) 
             stale.extend(named)
             lines.append(f"<{unit}> <{I.RDFS}label> {quoted(facts.label)} <{I.STATISTICS_GRAPH}> .\n")
     write()
-    # last, on its own: the counts above are bulk-loaded (quick, not transactional), so a
-    # build cut short leaves them unmarked, and the next build counts again
-    count = ox.Literal(str(letters), datatype=ox.NamedNode(I.XSD + "integer"))
-    store.extend(
-        [ox.Quad(graph, ox.NamedNode(_FORM), _FORM_VALUE, graph), ox.Quad(graph, ox.NamedNode(_MARKER), count, graph)]
-    )
+
+
+@contextmanager
+def side_by_side(store: ox.Store, loads: int) -> Iterator[Callable[[bytes], None]]:
+    """A function that bulk-loads N-Quads bytes into ``store``, up to ``loads`` at once in
+    threads of their own (one load's writing holds it to about one core), each waiting its
+    turn when as many are under way; all have ended, their first error raised, on leaving."""
+    if loads <= 1:
+        yield lambda data: store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+        return
+    under_way: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(loads, thread_name_prefix="imr-graph bulk load") as pool:
+
+        def load(data: bytes) -> None:
+            if len(under_way) >= loads:
+                under_way.popleft().result()
+            under_way.append(pool.submit(store.bulk_load, input=data, format=ox.RdfFormat.N_QUADS))
+
+        try:
+            yield load
+        except BaseException:
+            wait(under_way)  # the loads under way end before the error goes on
+            raise
+        for future in under_way:
+            future.result()
 
 
 def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
