@@ -440,7 +440,9 @@ def _mention(
     page_of: PageOf | None = None,
 ) -> Citation:
     """One guideline named at ``text[a_start:a_end]``, with pages said next to it in its sentence."""
-    before = _PAGES_BEFORE.search(text[max(lo, a_start - 40) : a_start])
+    window = text[max(lo, a_start - 40) : a_start]
+    # pages said before the name end in "of" or "in" ("on page 46 of the …"): looked for only then
+    before = _PAGES_BEFORE.search(window) if window.rstrip()[-3:].lower().endswith(("of", "in", "the")) else None
     pages = parse_pages(before.group()) if before else ()
     after = _PAGES_AFTER.match(text, a_end, min(hi, a_end + 60))
     if not pages and after:

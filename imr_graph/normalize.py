@@ -240,8 +240,9 @@ def treatment(request: str) -> Treatment:
 
 
 @lru_cache(maxsize=1)
-def _region_words() -> tuple[dict[tuple[str, ...], str], int]:
-    """Each body-region keyword as its word tuple, and the longest keyword's length in words."""
+def _region_words() -> tuple[dict[tuple[str, ...], str], int, frozenset[str]]:
+    """Each body-region keyword as its word tuple, the longest keyword's length in words, and
+    the words keywords begin with."""
     table: dict[tuple[str, ...], str] = {}
     for label, words in load_vocabulary().body_regions:
         for word in words:
@@ -249,7 +250,7 @@ def _region_words() -> tuple[dict[tuple[str, ...], str], int]:
             table.setdefault(key, label)
             if not key[-1].endswith("s"):  # "knees", "hands": plurals name the same place
                 table.setdefault((*key[:-1], key[-1] + "s"), label)
-    return table, max(len(k) for k in table)
+    return table, max(len(k) for k in table), frozenset(k[0] for k in table)
 
 
 def body_region(diagnosis: str) -> str | None:
@@ -265,9 +266,11 @@ def body_region(diagnosis: str) -> str | None:
     >>> body_region("nondisplaced fracture of the left radius head")
     'elbow'
     """
-    table, longest = _region_words()
+    table, longest, firsts = _region_words()
     words = tokens(diagnosis)
-    for start in range(len(words)):
+    for start, first in enumerate(words):
+        if first not in firsts:
+            continue
         for end in range(min(len(words), start + longest), start, -1):
             label = table.get(tuple(words[start:end]))
             if label is not None:
