@@ -47,7 +47,7 @@ def _size_mb(folder: Path) -> float:
 def child(task: str, letters: int, workdir: Path, pdf_max: int, runs: int) -> dict[str, object]:
     from imr_graph.extract import run_extract
     from imr_graph.records import read_records
-    from imr_graph.store import build_jsonl, open_store, optimize
+    from imr_graph.store import ON_DISK_LOADS, build_jsonl, open_store, optimize
     from imr_graph.synthetic import check_records, write_corpus
 
     text_dir, pdf_dir = workdir / "letters-txt", workdir / "letters-pdf"
@@ -74,7 +74,7 @@ def child(task: str, letters: int, workdir: Path, pdf_max: int, runs: int) -> di
         }
     if task == "build":
         store = open_store(workdir / "store")
-        summary = build_jsonl([workdir / "cases.jsonl"], store)
+        summary = build_jsonl([workdir / "cases.jsonl"], store, loads=ON_DISK_LOADS)  # as `imr-graph build`
         store.flush()
         seconds = time.perf_counter() - start
         optimize(store)  # as `imr-graph build` does

@@ -341,7 +341,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
 
     from imr_graph.records import read_records
     from imr_graph.render import write as write_view
-    from imr_graph.store import build_jsonl, open_store
+    from imr_graph.store import ON_DISK_LOADS, build_jsonl, open_store
     from imr_graph.synthetic import check_records, write_corpus
     from imr_graph.view import citation_matrix
 
@@ -368,7 +368,7 @@ def _synthetic_demo(folder: Path, count: int, kind: str, seed: int, workers: int
     started = time.perf_counter()
     try:
         store = open_store(folder / "store")
-        built = build_jsonl([folder / "cases.jsonl"], store, workers=workers, compact=True)
+        built = build_jsonl([folder / "cases.jsonl"], store, workers=workers, compact=True, loads=ON_DISK_LOADS)
     except ImrGraphError as error:
         raise click.ClickException(str(error)) from error
     elapsed = time.perf_counter() - started
@@ -470,7 +470,7 @@ def build(
         imr-graph build cases/ --parts parts/ && oxigraph load --location server-store --file parts/*.nq
     """
 
-    from imr_graph.store import build_jsonl, open_store, write_graph
+    from imr_graph.store import ON_DISK_LOADS, build_jsonl, open_store, write_graph
 
     if parts is not None:
         if store or output or resume:
@@ -484,7 +484,10 @@ def build(
     with _letters_bar(quiet) as bar:
         target = open_store(store)
         compact = store is not None and not no_optimize
-        summary = build_jsonl(records, target, on_batch=bar.update, workers=workers, resume=resume, compact=compact)
+        loads = ON_DISK_LOADS if store is not None else 1  # an in-memory store takes one at a time
+        summary = build_jsonl(
+            records, target, on_batch=bar.update, workers=workers, resume=resume, compact=compact, loads=loads
+        )
         written = write_graph(target, output, with_vocabulary=with_vocabulary) if output else 0
         target.flush()
     if not quiet:

@@ -280,11 +280,11 @@ class _Loader:
         """True when the store holds no letter yet."""
         return not any(_is_letter(g) for g in self.store.named_graphs())
 
-    def stream(self, batches: Iterator[_Batch], on_batch: Callable[[int], Any] | None) -> None:
+    def stream(self, batches: Iterator[_Batch], on_batch: Callable[[int], Any] | None, loads: int = 1) -> None:
         """Load every batch through the bulk loader, reading them as workers produce them.
 
         For a store with no letters yet: nothing to replace, so the input goes through the bulk
-        loader in long segments (it is fastest that way), :data:`LANES` of them loading side by
+        loader in long segments (it is fastest that way), ``loads`` of them loading side by
         side, each of :data:`SEGMENT` letters entering the journal when it is loaded, so that a
         build cut short keeps its finished segments and ``--resume`` goes on from there. A
         letter given twice is loaded again from its last version afterwards. If the input
@@ -295,9 +295,9 @@ class _Loader:
         repeated: dict[str, bytes] = {}
         lanes: list[_Lane] = []
         try:
-            lanes = [_Lane(self.store) for _ in range(LANES)]
+            lanes = [_Lane(self.store) for _ in range(max(1, loads))]
             for index, batch in enumerate(batches):
-                lane = lanes[index % LANES]  # batches go to the lanes in turn
+                lane = lanes[index % len(lanes)]  # batches go to the lanes in turn
                 letters: dict[str, str] = {}
                 parts: list[bytes] = []
                 again = []
@@ -319,7 +319,7 @@ class _Loader:
                     on_batch(len(batch.letters))
                 if len(lane.letters) >= SEGMENT:
                     self._journal(lane)
-                    lanes[index % LANES] = _Lane(self.store)
+                    lanes[index % len(lanes)] = _Lane(self.store)
             for lane in lanes:
                 self._journal(lane)
             lanes = []
@@ -360,10 +360,11 @@ class _Loader:
         return BuildSummary(self.letters, self.quads, self.replaced, self.skipped)
 
 
-#: Segments a first build bulk-loads side by side. One load parses in one thread and writes
-#: in another, and its writing holds it back; two use both cores (1.8 times the quads a
-#: second on this project's 2-core machine, bench/load_speed.py).
-LANES = 2
+#: Bulk loads a first build into an on-disk store runs side by side. One load parses in one
+#: thread and writes in another, and its writing holds it back; two use both cores (1.8 times
+#: the quads a second on this project's 2-core machine, bench/load_speed.py). An in-memory
+#: store takes one load at a time: there, loads side by side would wait on each other.
+ON_DISK_LOADS = 2
 
 
 class _Lane:
@@ -482,16 +483,19 @@ def build_jsonl(
     workers: int | None = None,
     resume: bool = False,
     compact: bool = False,
+    loads: int = 1,
 ) -> BuildSummary:
     """Like :func:`build`, from JSON Lines files: workers read, check and convert the lines.
 
     A bad line raises :class:`RecordError` with its file and line number; the batches before
     it are in the store, the batch holding it and those after are not. A folder stands for
-    the JSON Lines files in it (a partitioned extract), in name order.
+    the JSON Lines files in it (a partitioned extract), in name order. A first build into an
+    on-disk store is quicker with ``loads`` = :data:`ON_DISK_LOADS` (an in-memory store must
+    keep 1).
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     with _writing():
-        return _build_lines(paths, store, batch, on_batch, count, resume, compact)
+        return _build_lines(paths, store, batch, on_batch, count, resume, compact, loads)
 
 
 def _build_lines(
@@ -502,13 +506,14 @@ def _build_lines(
     count: int,
     resume: bool,
     compact: bool,
+    loads: int,
 ) -> BuildSummary:
     loader = _Loader(store, resume)
     chunks = (chunk for path in record_files(paths) for chunk in line_chunks(path, batch))
     converted = ordered_map(_batch_of_lines, chunks, count)
     with loader.counting():
         if loader.fresh:
-            loader.stream(converted, on_batch)
+            loader.stream(converted, on_batch, loads)
         else:
             for one in converted:
                 loader.write(one)

@@ -55,6 +55,17 @@ def test_a_parallel_build_equals_a_serial_one_quad_for_quad(real_cases: Path, se
     assert set(parallel) == set(serial_store)
 
 
+def test_loads_side_by_side_equal_a_serial_build_quad_for_quad(
+    real_cases: Path, serial_store: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imr_graph import store as stores
+
+    monkeypatch.setattr(stores, "SEGMENT", 20)  # several segments each side
+    on_disk = open_store(tmp_path / "store")
+    build_jsonl([real_cases], on_disk, batch=7, workers=2, loads=stores.ON_DISK_LOADS)
+    assert set(on_disk) == set(serial_store)
+
+
 def test_parts_load_into_the_store_a_serial_build_makes(parts: Path, serial_store: ox.Store) -> None:
     loaded = open_store(None)
     load_parts(parts, loaded)

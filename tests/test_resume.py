@@ -151,8 +151,8 @@ def test_an_interrupted_first_build_keeps_its_finished_segments_for_resume(
     clean = stores.open_store(tmp_path / "clean")
     stores.build_jsonl([cases], clean, batch=10, workers=2)
     store = stores.open_store(tmp_path / "store")
-    with pytest.raises(RecordError, match="line 101"):
-        stores.build_jsonl([broken], store, batch=10, workers=2)
+    with pytest.raises(RecordError, match="line 101"):  # two segments loading side by side
+        stores.build_jsonl([broken], store, batch=10, workers=2, loads=stores.ON_DISK_LOADS)
     from imr_graph.stats import journaled_letters
 
     assert len(journaled_letters(store)) == 80  # two segments of 40 stayed
