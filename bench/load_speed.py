@@ -11,11 +11,9 @@ same run on the same bytes, one after the other, so they compare on a shared mac
 from __future__ import annotations
 
 import argparse
-import queue
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pyoxigraph as ox
 
 from imr_graph.rdf import record_nquads
 from imr_graph.records import CaseRecord, read_records
+from imr_graph.stats import side_by_side
 
 
 def records(path: Path | None, letters: int) -> list[CaseRecord]:
@@ -41,27 +40,14 @@ def records(path: Path | None, letters: int) -> list[CaseRecord]:
         return [extract_letter(p) for p in written]
 
 
-def load(segments: list[bytes], side_by_side: int, folder: str) -> tuple[int, float, float]:
-    """Quads loaded, seconds to load them, seconds to compact the store after."""
+def load(segments: list[bytes], loads: int, folder: str) -> tuple[int, float, float]:
+    """Quads loaded, seconds to load them (``loads`` at once, as a first build's statistics
+    are), seconds to compact the store after."""
     store = ox.Store(folder)
-    waiting: queue.Queue[bytes] = queue.Queue()
-    for segment in segments:
-        waiting.put(segment)
-
-    def work() -> None:
-        while True:
-            try:
-                segment = waiting.get_nowait()
-            except queue.Empty:
-                return
-            store.bulk_load(input=segment, format=ox.RdfFormat.N_QUADS)
-
     start = time.perf_counter()
-    threads = [threading.Thread(target=work) for _ in range(side_by_side)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with side_by_side(store, loads) as load_one:
+        for segment in segments:
+            load_one(segment)
     store.flush()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
@@ -84,13 +70,13 @@ def main() -> int:
     quads = sum(segment.count(b"\n") for segment in segments)
     print(f"{len(parts):,} letters, {quads:,} quads in {len(segments)} segments")
     print(f"{'loads at once':>13} {'seconds':>8} {'quads/s':>9} {'compaction s':>12}")
-    for side_by_side in (1, 2, 3):
+    for at_once in (1, 2, 3):
         folder = tempfile.mkdtemp(prefix="imr-load-")
         try:
-            quads, seconds, compaction = load(segments, side_by_side, folder)
+            quads, seconds, compaction = load(segments, at_once, folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        print(f"{side_by_side:13d} {seconds:8.1f} {quads / seconds:9,.0f} {compaction:12.1f}")
+        print(f"{at_once:13d} {seconds:8.1f} {quads / seconds:9,.0f} {compaction:12.1f}")
     return 0
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from imr_graph.read import lowered
+from imr_graph.read import lowered, word_starts
 from imr_graph.records import Item
 from imr_graph.vocab import tokens
 
@@ -83,14 +83,8 @@ def _cued_sentences(low: str) -> list[tuple[int, int]]:
     """Where the sentences of ``low`` that hold a cue stand, in order. A sentence is a run of
     characters up to and with its ``.``, ``!`` or ``?`` (or the text's end); the cues hold none.
     Found from the cues (``str.find``), not by splitting every sentence."""
-    cues = []
-    for cue in _CUES:
-        at = low.find(cue)
-        while at >= 0:
-            cues.append(at)
-            at = low.find(cue, at + 1)
     sentences: list[tuple[int, int]] = []
-    for at in sorted(cues):
+    for at in word_starts(low, _CUES):
         if sentences and at < sentences[-1][1]:
             continue  # in the sentence just found
         begin = max(low.rfind(".", 0, at), low.rfind("!", 0, at), low.rfind("?", 0, at)) + 1

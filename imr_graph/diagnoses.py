@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from imr_graph.normalize import body_region
+from imr_graph.read import word_starts
 from imr_graph.vocab import load_vocabulary, tokens
 
 #: Phrases that introduce a list of diagnoses (run on lowercased text).
@@ -106,14 +107,8 @@ def _bare_place(text: str) -> bool:
 
 def diagnosis_lists(low: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Where diagnosis lists stand in ``low[start:end]`` (lowercased text), in order, without overlaps."""
-    candidates = set()
-    for word in _LIST_WORDS:
-        at = low.find(word, start, end)
-        while at >= 0:
-            candidates.add(at)
-            at = low.find(word, at + 1, end)
     reached = start
-    for at in sorted(candidates):
+    for at in word_starts(low, _LIST_WORDS, start, end):
         if at < reached:
             continue
         match = DIAGNOSIS_LIST.match(low, at, end)

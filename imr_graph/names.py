@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from imr_graph.read import lowered
+from imr_graph.read import lowered, word_starts
 from imr_graph.vocab import fold, load_vocabulary
 
 _TRAILING_AND = re.compile(r",?\s*\band$")
@@ -138,14 +138,8 @@ class NameFinder:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         low = lowered(text)
-        found: set[int] = set()
-        for word in self.starts:
-            at = low.find(word)
-            while at >= 0:
-                found.add(at)
-                at = low.find(word, at + 1)
         reached = 0
-        for at in sorted(found):
+        for at in word_starts(low, self.starts):
             if at < reached or (at > 0 and (low[at - 1].isalnum() or low[at - 1] in "_-")):
                 continue
             match = self.pattern.match(low, at)

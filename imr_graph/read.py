@@ -12,7 +12,7 @@ import re
 import stat
 import zlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -133,6 +133,25 @@ def lowered(text: str) -> str:
     """
     low = text.lower()  # fast; differs in length only for a few letters such as "İ"
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def word_starts(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> list[int]:
+    """Where any of ``words`` begins in ``text[start:end]``, in order, each place once.
+
+    Found with ``str.find``: far quicker than an alternation of the words, which Python's
+    regex engine tries at every character.
+
+    >>> word_starts("low back and back pain", ("back", "pain"))
+    [4, 13, 18]
+    """
+    stop = len(text) if end is None else end
+    found: set[int] = set()
+    for word in words:
+        at = text.find(word, start, stop)
+        while at >= 0:
+            found.add(at)
+            at = text.find(word, at + 1, stop)
+    return sorted(found)
 
 
 def clean_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
