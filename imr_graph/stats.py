@@ -566,9 +566,18 @@ def letter_tally(store: ox.Store, graph: ox.NamedNode) -> Tally:
 
 def journaled_letters(store: ox.Store) -> list[ox.NamedNode]:
     """The letters a build finished writing (those the statistics count)."""
+    return [q.subject for q in _journal_entries(store)]  # type: ignore[misc]
+
+
+def journaled_count(store: ox.Store) -> int:
+    """How many letters a build finished writing, without holding them (1.5 M letters' names
+    would take 0.2 GB)."""
+    return sum(1 for _ in _journal_entries(store))
+
+
+def _journal_entries(store: ox.Store) -> Iterator[ox.Quad]:
     journal = ox.NamedNode(I.JOURNAL_GRAPH)
-    sha = ox.NamedNode(I.NS + "sha256")
-    return [q.subject for q in store.quads_for_pattern(None, sha, None, journal)]  # type: ignore[misc]
+    return store.quads_for_pattern(None, ox.NamedNode(I.NS + "sha256"), None, journal)
 
 
 def refresh(store: ox.Store) -> list[str]:
