@@ -294,10 +294,8 @@ class _Loader:
         written: set[str] = set()  # ids only: 1.5 M letters' content hashes would take 0.2 GB more
         repeated: dict[str, tuple[bytes, str]] = {}
         lanes: list[_Lane] = []
-        ending: list[_Lane] = []  # full segments whose loads are finishing, each in its own thread
         try:
-            # the first segments are staggered, so that the lanes fill up (and end) in turn
-            lanes = [_Lane(self.store, self._journal, SEGMENT * (k + 1) // max(1, loads)) for k in range(max(1, loads))]
+            lanes = [_Lane(self.store) for _ in range(max(1, loads))]
             for index, batch in enumerate(batches):
                 lane = lanes[index % len(lanes)]  # batches go to the lanes in turn
                 letters: dict[str, str] = {}
@@ -319,24 +317,16 @@ class _Loader:
                 self.quads += batch.quads
                 if on_batch is not None:
                     on_batch(len(batch.letters))
-                if len(lane.letters) >= lane.segment:
-                    # the full segment finishes loading (and is journaled) while the next ones load;
-                    # one segment before it still finishing is waited for, so memory stays bounded
-                    for done in ending:
-                        self._loaded(done)
-                    lane.end()
-                    ending = [lane]
-                    lanes[index % len(lanes)] = _Lane(self.store, self._journal, SEGMENT)
+                if len(lane.letters) >= SEGMENT:
+                    self._journal(lane)
+                    lanes[index % len(lanes)] = _Lane(self.store)
             for lane in lanes:
-                lane.end()
-            for lane in [*ending, *lanes]:
-                self._loaded(lane)
-            lanes = ending = []
+                self._journal(lane)
+            lanes = []
         except BaseException:
-            for lane in [*ending, *lanes]:  # the loads under way end before what they wrote is removed
+            for lane in lanes:  # the loads under way end before what they wrote is removed
                 with contextlib.suppress(BaseException):
-                    lane.end(keep=False)  # (a full segment already ending is kept)
-                    lane.wait()
+                    lane.close()
             recover(self.store)  # the segments cut short go; the journaled ones stay
             self.change.clear()
             self.recount = True  # what stays is counted from the letters, by this build or the next
@@ -354,18 +344,16 @@ class _Loader:
             self.replaced += 1
             self.letters += 1
 
-    def _journal(self, letters: dict[str, str]) -> None:
-        """Enter a segment's letters in the journal, once its load has ended (in the load's thread)."""
-        if not letters:
+    def _journal(self, lane: _Lane) -> None:
+        """Wait for a segment's load to end, then enter its letters in the journal."""
+        lane.close()
+        if not lane.letters:
             return
         self.store.flush()
         self.store.extend(
-            ox.Quad(ox.NamedNode(I.letter(r)), self.sha, ox.Literal(sha), self.journal) for r, sha in letters.items()
+            ox.Quad(ox.NamedNode(I.letter(r)), self.sha, ox.Literal(sha), self.journal)
+            for r, sha in lane.letters.items()
         )
-
-    def _loaded(self, lane: _Lane) -> None:
-        """Wait for a segment's load (and its journal entries) to end; count its letters."""
-        lane.wait()
         self.letters += len(lane.letters)
 
     def summary(self) -> BuildSummary:
@@ -381,16 +369,11 @@ ON_DISK_LOADS = 2
 
 class _Lane:
     """One segment of a first build, bulk-loaded in a thread of its own from the batches given
-    to it. When :meth:`end` says no more come, the thread finishes the load and then hands the
-    segment's letters to ``journal``; :meth:`wait` waits for both."""
+    to it; :meth:`close` waits for the load to end."""
 
-    def __init__(self, store: ox.Store, journal: Callable[[dict[str, str]], None], segment: int) -> None:
+    def __init__(self, store: ox.Store) -> None:
         self.letters: dict[str, str] = {}  # each letter's id and content hash
-        self.segment = segment  # letters it takes before it ends
-        self._journal = journal
         self._batches: queue.Queue[bytes | None] = queue.Queue(maxsize=2)  # a little ahead of the load
-        self._ended = False
-        self._keep = True
         self._error: list[BaseException] = []
         self._thread = threading.Thread(target=self._load, args=(store,), name="imr-graph bulk load", daemon=True)
         self._thread.start()
@@ -399,32 +382,17 @@ class _Lane:
         chunks = iter(self._batches.get, None)
         try:
             store.bulk_load(input=io.BufferedReader(_Reader(chunks), 1 << 20), format=ox.RdfFormat.N_QUADS)
-        except BaseException as err:  # raised again by wait(), in the thread that builds
+        except BaseException as err:  # raised again by close(), in the thread that builds
             self._error.append(err)
             for _ in chunks:  # so that put() never waits for a load that has stopped
                 pass
-            return
-        if not self._keep:
-            return
-        try:
-            self._journal(self.letters)  # no batch comes after the end: the letters are all here
-        except BaseException as err:
-            self._error.append(err)
 
     def put(self, letters: dict[str, str], nquads: bytes) -> None:
         self.letters.update(letters)
         self._batches.put(nquads)
 
-    def end(self, keep: bool = True) -> None:
-        """No more batches: the load finishes, then journals its letters, in its own thread (not
-        if ``keep`` is false: a segment cut short, whose letters may not all have been given)."""
-        if not self._ended:
-            self._ended = True
-            self._keep = keep
-            self._batches.put(None)
-
-    def wait(self) -> None:
-        """Wait for the load and its journal entries; raise what stopped them."""
+    def close(self) -> None:
+        self._batches.put(None)
         self._thread.join()
         if self._error:
             raise self._error[0]
