@@ -423,6 +423,12 @@ def test_chapter_is_inferred_from_pages(tmp_path: Path) -> None:
         (iri.citation(iri.item(iri.letter(stated.id), 1), "rationale", 1), chapter13),
     }
     assert infer_chapters(store) == (3, 0)  # idempotent
+    # the letters built again with every ACOEM citation in its chapter: nothing is left to
+    # place, and the earlier placements go
+    placed_item = dataclasses.replace(stated.items[0], rationale_citations=())
+    build([dataclasses.replace(r, items=(placed_item,)) for r in (stated, other)], store)
+    placed_now = list(store.quads_for_pattern(None, ox.NamedNode(iri.NS + "inferredPart"), None, None))
+    assert infer_chapters(store) == (0, 0) and not placed_now
 
 
 # -- projections --------------------------------------------------------------------------
