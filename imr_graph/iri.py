@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 
 #: The project's ontology (classes and properties).
 NS = "https://w3id.org/imr-graph/ns#"
@@ -235,6 +236,7 @@ def other_source(text: str, url: str | None) -> str:
     return f"{ID}guideline/other/{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
+@cache  # a few names, asked for once per observation
 def dataset(name: str) -> str:
     """A statistics data set (``qb:DataSet``): ``id/statistics/guideline``."""
     return f"{ID}statistics/{slug(name)}"
@@ -247,6 +249,7 @@ def statistics_slice(name: str, by: str, terms: list[str]) -> str:
     return f"{ID}statistics/{name}/{by}/{digest}"
 
 
+@cache
 def slice_key(name: str, by: str) -> str:
     """The ``qb:SliceKey`` of a data set's slices ``by`` (declared in ``ontology/statistics.ttl``)."""
     return f"{ID}statistics/{slug(name)}-structure/{by}"

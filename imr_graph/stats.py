@@ -385,12 +385,13 @@ def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
-def _slice_lines(cell: Cell, described: set[str]) -> Iterator[str]:
-    """The slices of a cell not yet in ``described``, described: a ``qb:Slice`` with its key and
-    the values it fixes (once per slice, however many observations it holds)."""
+def _slice_lines(cell: Cell, slices: list[tuple[str, str, tuple[str, ...]]], described: set[str]) -> Iterator[str]:
+    """The slices of a cell (its :func:`_slices`) not yet in ``described``, described: a
+    ``qb:Slice`` with its key and the values it fixes (once per slice, however many
+    observations it holds)."""
     values = dict(cell.dims)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
-    for node, by, fixed in _slices(cell):
+    for node, by, fixed in slices:
         if node in described:
             continue
         described.add(node)
@@ -400,10 +401,12 @@ def _slice_lines(cell: Cell, described: set[str]) -> Iterator[str]:
             yield f"<{node}> <{I.NS}{dim}> {values[dim]}{tail}"
 
 
-def _observation_lines(cell: Cell, counts: dict[str, int]) -> Iterator[str]:
+def _observation_lines(
+    cell: Cell, counts: dict[str, int], slices: list[tuple[str, str, tuple[str, ...]]]
+) -> Iterator[str]:
     node = _iri(cell.iri)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
-    for slice_, _, _ in _slices(cell):
+    for slice_, _, _ in slices:
         yield f"<{slice_}> <{I.QB}observation> {node}{tail}"
     yield f"{node} <{I.RDF}type> <{I.QB}Observation>{tail}"
     yield f"{node} <{I.QB}dataSet> <{I.dataset(cell.dataset)}>{tail}"
@@ -515,8 +518,9 @@ def _apply(
             raise StoreError(f"statistics would go negative for {cell}; run a full refresh")
         stale.extend(old)
         if counts["letters"]:
-            lines.extend(_slice_lines(cell, described))
-            lines.extend(_observation_lines(cell, counts))
+            slices = _slices(cell)
+            lines.extend(_slice_lines(cell, slices, described))
+            lines.extend(_observation_lines(cell, counts, slices))
         else:  # gone: out of its slices too
             member = ox.NamedNode(I.QB + "observation")
             stale.extend(ox.Quad(ox.NamedNode(s), member, node, graph) for s, _, _ in _slices(cell))
