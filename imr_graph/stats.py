@@ -376,7 +376,11 @@ def slice_of(dataset: str, by: str, **values: ox.NamedNode | ox.Literal) -> ox.N
     return ox.NamedNode(I.statistics_slice(dataset, by, [str(values[dim]) for dim in fixed]))
 
 
-def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:
+#: A slice an observation belongs to: its IRI, its key's name, the dimensions it fixes.
+_Slice = tuple[str, str, tuple[str, ...]]
+
+
+def _slices(cell: Cell) -> list[_Slice]:
     """The slices an observation belongs to: each one's IRI, key name and fixed dimensions."""
     values = dict(cell.dims)
     return [
@@ -385,7 +389,7 @@ def _slices(cell: Cell) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
-def _slice_lines(cell: Cell, slices: list[tuple[str, str, tuple[str, ...]]], described: set[str]) -> Iterator[str]:
+def _slice_lines(cell: Cell, slices: list[_Slice], described: set[str]) -> Iterator[str]:
     """The slices of a cell (its :func:`_slices`) not yet in ``described``, described: a
     ``qb:Slice`` with its key and the values it fixes (once per slice, however many
     observations it holds)."""
@@ -401,9 +405,7 @@ def _slice_lines(cell: Cell, slices: list[tuple[str, str, tuple[str, ...]]], des
             yield f"<{node}> <{I.NS}{dim}> {values[dim]}{tail}"
 
 
-def _observation_lines(
-    cell: Cell, counts: dict[str, int], slices: list[tuple[str, str, tuple[str, ...]]]
-) -> Iterator[str]:
+def _observation_lines(cell: Cell, counts: dict[str, int], slices: list[_Slice]) -> Iterator[str]:
     node = _iri(cell.iri)
     tail = f" <{I.STATISTICS_GRAPH}> .\n"
     for slice_, _, _ in slices:
