@@ -85,6 +85,7 @@ def child(task: str, letters: int, workdir: Path, pdf_max: int, runs: int) -> di
             "quads": len(store),
             "store_mb": _size_mb(workdir / "store"),
             "peak_mb": _peak_mb(),
+            "phases": dict(summary.seconds),  # load, statistics, chapters (the compaction is optimize_s)
         }
         return result
     if task == "parts":
@@ -183,6 +184,8 @@ def report(letters: int, stages: dict[str, dict[str, object]]) -> None:
             f"{build.get('optimize_s', 0):.0f} s to compact; {quads:,} quads; store {build['store_mb']:,.0f} MB) "
             f"| {build['peak_mb']:,.0f} MB"
         )
+        phases = build.get("phases") or {}
+        print("build phases | " + ", ".join(f"{name} {float(s):.0f} s" for name, s in phases.items()))  # type: ignore[union-attr]
         if theirs:
             load = float(theirs["load_s"])  # type: ignore[arg-type]
             print(f"rdflib memory load | {quads / load:,.0f} quads/s ({load:.0f} s) | {theirs['peak_mb']:,.0f} MB")

@@ -15,8 +15,9 @@ import os
 import queue
 import re
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,8 @@ class BuildSummary:
     skipped: int = 0  # letters already in the store, unchanged (``resume``)
     placed: int = 0  # ACOEM citations placed in a chapter by their pages
     unplaced: int = 0  # and those whose pages lie in no known chapter
+    #: where the time went, in seconds: "load", "statistics", "chapters", "compaction"
+    seconds: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,8 @@ class _Loader:
         self.store = store
         self.resume = resume
         self.skipped = 0
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
         self.journal = ox.NamedNode(I.JOURNAL_GRAPH)
         self.sha = ox.NamedNode(I.NS + "sha256")
         self.letters = self.quads = self.replaced = 0
@@ -264,7 +269,10 @@ class _Loader:
         except RecordError:
             self.finish()
             raise
+        loaded = time.perf_counter()
+        self.seconds["load"] = loaded - self.started
         self.finish()
+        self.seconds["statistics"] = time.perf_counter() - loaded
 
     def finish(self) -> None:
         """Bring the statistics up to date with the letters now in the store."""
@@ -357,7 +365,7 @@ class _Loader:
         self.letters += len(lane.letters)
 
     def summary(self) -> BuildSummary:
-        return BuildSummary(self.letters, self.quads, self.replaced, self.skipped)
+        return BuildSummary(self.letters, self.quads, self.replaced, self.skipped, seconds=dict(self.seconds))
 
 
 #: Bulk loads a first build into an on-disk store runs side by side. One load parses in one
@@ -467,11 +475,15 @@ def _build(
 
 def _finish(store: ox.Store, summary: BuildSummary, compact: bool) -> BuildSummary:
     """What every build does after loading: place chapters by pages, and compact if asked."""
+    start = time.perf_counter()
     placement = infer_chapters(store)
+    placed = time.perf_counter()
+    seconds = {**summary.seconds, "chapters": placed - start}
     if compact and summary.letters:
         store.flush()
         optimize(store)
-    return dataclasses.replace(summary, placed=placement.placed, unplaced=placement.unplaced)
+        seconds["compaction"] = time.perf_counter() - placed
+    return dataclasses.replace(summary, placed=placement.placed, unplaced=placement.unplaced, seconds=seconds)
 
 
 def build_jsonl(

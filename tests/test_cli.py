@@ -258,6 +258,9 @@ def test_library_build_and_cli_build_give_the_same_store(tmp_path: Path) -> None
     library = open_store(tmp_path / "library")
     summary = imr_graph.build(records, library, compact=True)
     assert summary.placed > 0  # the pipeline places page-only ACOEM citations, as the command does
+    # where the time went, phase by phase, in the order the phases run
+    assert list(summary.seconds) == ["load", "statistics", "chapters", "compaction"]
+    assert all(s >= 0 for s in summary.seconds.values())
     cli = open_store(tmp_path / "cli", read_only=True)
 
     def quads(store: ox.Store) -> list[str]:
