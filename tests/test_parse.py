@@ -238,6 +238,14 @@ def test_a_record_orjson_refuses_is_written_and_read_back_by_the_standard_librar
     assert record_json(frozen) == record_json(record)  # a mapping that is not a dict
 
 
+def test_numbers_past_64_bits_are_written_and_read_by_the_standard_library() -> None:
+    from imr_graph.records import dumps_json, loads_json
+
+    line = dumps_json({"n": 2**70})
+    assert line == '{"n":1180591620717411303424}'
+    assert loads_json(line) == {"n": 2**70}
+
+
 def test_a_value_with_no_json_form_is_refused_by_type() -> None:
     from imr_graph.records import dumps_json
 
