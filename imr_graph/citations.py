@@ -441,7 +441,7 @@ def _mention(
 ) -> Citation:
     """One guideline named at ``text[a_start:a_end]``, with pages said next to it in its sentence."""
     window = text[max(lo, a_start - 40) : a_start]
-    # pages said before the name end in "of" or "in" ("on page 46 of the …"): looked for only then
+    # pages said before the name end in "of", "in" or "the" ("on page 46 of the …"): looked for only then
     before = _PAGES_BEFORE.search(window) if window.rstrip()[-3:].lower().endswith(("of", "in", "the")) else None
     pages = parse_pages(before.group()) if before else ()
     after = _PAGES_AFTER.match(text, a_end, min(hi, a_end + 60))

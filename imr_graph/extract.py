@@ -269,7 +269,7 @@ def run_extract(
             continue
         records += 1
         items += result.items
-        warned.update(set(result.kinds))
+        warned.update(result.kinds)
         if warnings is not None:
             warnings.writelines(line + "\n" for line in result.warning_lines())
         output.write(result.json + "\n")

@@ -224,10 +224,14 @@ class _Loader:
             store.remove_graph(vocabulary)
         store.extend(vocabulary_quads())
 
+    def _entry(self, graph: ox.NamedNode, sha256: str) -> ox.Quad:
+        """The journal's entry for a letter's graph written whole from content hash ``sha256``."""
+        return ox.Quad(graph, self.sha, ox.Literal(sha256), self.journal)
+
     def _unchanged(self, record_id: str, sha256: str) -> bool:
         """True when the journal holds this letter with this content hash."""
         graph = ox.NamedNode(I.letter(record_id))
-        return any(True for _ in self.store.quads_for_pattern(graph, self.sha, ox.Literal(sha256), self.journal))
+        return self._entry(graph, sha256) in self.store
 
     def write(self, batch: _Batch) -> None:
         if self.resume:
@@ -245,7 +249,7 @@ class _Loader:
                     self.store.remove(old)  # out of the journal first: a crash now leaves it "partial"
                 self.store.remove_graph(graph)
                 self.replaced += 1
-            entries.append(ox.Quad(graph, self.sha, ox.Literal(sha256), self.journal))
+            entries.append(self._entry(graph, sha256))
         self.store.bulk_load(input=batch.nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
         self.store.extend(entries)  # one transaction: the batch's letters count as written
@@ -348,7 +352,7 @@ class _Loader:
             self.store.extend(ox.parse(part, format=ox.RdfFormat.N_QUADS))
             for old in list(self.store.quads_for_pattern(graph, self.sha, None, self.journal)):
                 self.store.remove(old)  # the journal keeps the version now in the store
-            self.store.add(ox.Quad(graph, self.sha, ox.Literal(sha256), self.journal))
+            self.store.add(self._entry(graph, sha256))
             self.replaced += 1
             self.letters += 1
 
@@ -358,10 +362,7 @@ class _Loader:
         if not lane.letters:
             return
         self.store.flush()
-        self.store.extend(
-            ox.Quad(ox.NamedNode(I.letter(r)), self.sha, ox.Literal(sha), self.journal)
-            for r, sha in lane.letters.items()
-        )
+        self.store.extend(self._entry(ox.NamedNode(I.letter(r)), sha) for r, sha in lane.letters.items())
         self.letters += len(lane.letters)
 
     def summary(self) -> BuildSummary:
