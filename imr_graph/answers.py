@@ -12,7 +12,7 @@ difference from the base rate and a q-value.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -89,18 +89,28 @@ class Result:
         return pandas.DataFrame(list(self.rows), columns=list(self.columns))
 
 
+def _boolean(text: str) -> bool:
+    return text == "true"
+
+
+#: How a literal of each XSD datatype becomes a Python value (any other keeps its text).
+_CONVERT: dict[str, Callable[[str], Value]] = {
+    **{I.XSD + kind: int for kind in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")},
+    **{I.XSD + kind: float for kind in ("decimal", "double", "float")},
+    I.XSD + "boolean": _boolean,
+}
+
+
 def python(term: object) -> Value:
+    """A query's term as a Python value: an IRI's text, a number, a truth value, a string."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value  # type: ignore[attr-defined,no-any-return]
+    if kind is ox.Literal:
+        convert = _CONVERT.get(term.datatype.value)  # type: ignore[attr-defined]
+        return term.value if convert is None else convert(term.value)  # type: ignore[attr-defined]
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        kind = term.datatype.value.removeprefix(I.XSD)
-        if kind in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-            return int(term.value)
-        if kind in ("decimal", "double", "float"):
-            return float(term.value)
-        if kind == "boolean":
-            return term.value == "true"
-        return term.value
     return getattr(term, "value", str(term))
 
 

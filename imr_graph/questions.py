@@ -75,7 +75,9 @@ def run_store(
                  for t in solutions]  # fmt: skip
         return shape(question, ["subject", "predicate", "object"], found, bound)
     variables = [v.value for v in solutions.variables]
-    found = [{n: python(row[n]) for n in variables} for row in solutions]
+    # a bound variable's column is left out of the answer (shape): not read row by row
+    read = [(k, n) for k, n in enumerate(variables) if n not in bound]
+    found = [{n: python(row[k]) for k, n in read} for row in solutions]
     return shape(question, variables, found, bound)
 
 
