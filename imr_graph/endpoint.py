@@ -8,7 +8,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,12 +117,22 @@ def with_values(text: str, bound: Mapping[str, Term]) -> str:
     endpoint. Terms are written by pyoxigraph, which escapes them; IRIs are checked."""
     if not bound:
         return text
+    names = " ".join(f"?{k}" for k in bound)
+    values = " ".join(str(v) for v in bound.values())
+    return _opening_where(text, f"VALUES ({names}) {{ ({values}) }}")
+
+
+def with_values_of(text: str, name: str, terms: Sequence[Term]) -> str:
+    """The query with ``VALUES ?name { … }`` opening its WHERE clause: one variable taking each
+    of ``terms`` in turn (written by pyoxigraph, as in :func:`with_values`)."""
+    return _opening_where(text, f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}")
+
+
+def _opening_where(text: str, block: str) -> str:
     match = _WHERE.search(_strip_comments(text))
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    names = " ".join(f"?{k}" for k in bound)
-    values = " ".join(str(v) for v in bound.values())
-    return f"{text[: match.end()]}\n  VALUES ({names}) {{ ({values}) }}{text[match.end() :]}"
+    return f"{text[: match.end()]}\n  {block}{text[match.end() :]}"
 
 
 def _strip_comments(text: str) -> str:

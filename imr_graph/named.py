@@ -70,6 +70,10 @@ class NamedQuery:
     #: whose column holds the value this one's parameter of the same name is bound to
     #: (``# base: overturn-by-category category``); the overall rate when absent
     base: tuple[str, str] | None = None
+    #: (column, label column) pairs: each label column is filled, after the query, with the name
+    #: the statistics give the guideline unit in its column (``# labels: unit label``), placed
+    #: after that column: one lookup per unit named rather than one per row
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def uses_statistics(self) -> bool:
@@ -88,6 +92,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
     inline = False
     variant: tuple[str, str] | None = None
     base: tuple[str, str] | None = None
+    labels: list[tuple[str, str]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -108,6 +113,10 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
         elif body.startswith("variant:"):
             variable, other = body.removeprefix("variant:").split()
             variant = (variable, other)
+        elif body.startswith("labels:"):
+            for pair in body.removeprefix("labels:").split(","):
+                column, label = pair.split()
+                labels.append((column, label))
         elif body.startswith("order:"):
             for key in body.removeprefix("order:").split(","):
                 variable, *direction = key.split()
@@ -133,6 +142,7 @@ def _parse_header(name: str, text: str, raw: str | None) -> NamedQuery:
         inline,
         variant,
         base,
+        tuple(labels),
     )
 
 

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from imr_graph import iri as I
 from imr_graph.answers import Result, Value, arrange, compare, per_letter, python, shape
-from imr_graph.endpoint import Endpoint, with_values
+from imr_graph.endpoint import Endpoint, with_values, with_values_of
 from imr_graph.errors import QueryError, StoreError, shown
 from imr_graph.named import (
     FILTER_DEFAULTS,
@@ -213,6 +213,8 @@ def run(
         result = run_store(where, with_values(text, bound), bound, question=question, substitute=False)
     else:
         result = execute(where, text, bound, question)
+    if query.labels:
+        result = with_labels(where, result, query.labels)
     if raw and isinstance(where, ox.Store):
         result = dataclasses.replace(result, note=unfinished_note(where))
     if topics and "unit" in result.columns:
@@ -240,6 +242,46 @@ def run(
             rate = base.rows[0].get("overturn_rate") if base.rows else None
         result = compare(result, rate if isinstance(rate, float) else None, base_of=of)
     return arrange(result, sort=sort, limit=limit, min_items=min_items)
+
+
+#: Units whose names one query asks for (a VALUES block of this many IRIs).
+_LABELS_AT_ONCE = 1000
+
+
+def with_labels(target: Target, result: Result, labels: tuple[tuple[str, str], ...]) -> Result:
+    """``result`` with its label columns (a question's ``labels``: column, label column) filled
+    with the names the statistics give the units in their columns, each placed after its column."""
+    units = sorted({unit for column, _ in labels for row in result.rows if isinstance(unit := row.get(column), str)})
+    names = unit_labels(target, units)
+    after = dict(labels)
+    named_by = {label: column for column, label in labels}
+    columns = [c for column in result.columns for c in ((column, after[column]) if column in after else (column,))]
+
+    def value(row: Mapping[str, Value], column: str) -> Value:
+        unit = row.get(named_by[column]) if column in named_by else None
+        return names.get(unit) if isinstance(unit, str) else row.get(column)
+
+    rows = tuple({column: value(row, column) for column in columns} for row in result.rows)
+    return dataclasses.replace(result, columns=tuple(columns), rows=rows)
+
+
+def unit_labels(target: Target, units: list[str]) -> dict[str, str]:
+    """The name the statistics give each of ``units`` (IRIs), for those they name (the
+    lexically first, should there be more than one)."""
+    nodes = []
+    for unit in units:
+        try:
+            nodes.append(ox.NamedNode(unit))
+        except ValueError:  # not an IRI (an endpoint's odd answer): it has no name here
+            continue
+    names: dict[str, str] = {}
+    text = query_text("labels-of-units")
+    for start in range(0, len(nodes), _LABELS_AT_ONCE):
+        found = execute(target, with_values_of(text, "unit", nodes[start : start + _LABELS_AT_ONCE]), {})
+        for row in found.rows:
+            unit, label = str(row["unit"]), str(row["label"])
+            names[unit] = min(label, names.get(unit, label))
+    return names
 
 
 def require_known_unit(target: Target, unit: Term, name: str = "unit") -> None:

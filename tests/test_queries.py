@@ -225,6 +225,42 @@ def test_the_same_answers_from_rdflib_memory_with_init_bindings(known: ox.Store)
         assert counts(run_rdflib(dataset, query.text, bound, question=query), *keys) == expected, name
 
 
+
+def test_label_columns_hold_the_names_the_statistics_give(known: ox.Store) -> None:
+    """A question whose header names label columns (``labels:``) fills them after its query,
+    one lookup per unit named: each holds the statistics' name of the unit in the column just
+    before it, from a store and from rdflib alike; a value that is no IRI has no name."""
+    from imr_graph.questions import unit_labels
+
+    labelled = {name: query.labels for name, query in catalog().items() if query.labels}
+    assert labelled == {
+        "cocitation": (("unit", "label"), ("other", "other_label")),
+        "guidelines-for-treatment": (("unit", "label"),),
+        "overturn-by-guideline": (("unit", "label"),),
+    }
+    rdfs_label, statistics = ox.NamedNode(iri.RDFS + "label"), ox.NamedNode(iri.STATISTICS_GRAPH)
+    named = known.quads_for_pattern(None, rdfs_label, None, statistics)
+    names = {str(q.subject.value): str(q.object.value) for q in named}
+    dataset = rdflib.Dataset()
+    dataset.parse(data=ox.serialize(known, format=ox.RdfFormat.N_QUADS), format="nquads")
+    for name, params in (
+        ("cocitation", {"level": "chapter"}),
+        ("guidelines-for-treatment", {"category": "Pharmaceuticals"}),
+        ("overturn-by-guideline", {"level": "page"}),
+    ):
+        result = imr_graph.query(known, name, **params)
+        assert len(result) > 0, name
+        for column, label in labelled[name]:
+            assert result.columns.index(label) == result.columns.index(column) + 1
+            assert [row[label] for row in result] == [names[str(row[column])] for row in result], (name, label)
+        from_rdflib = imr_graph.query(dataset, name, **params)
+        assert from_rdflib.columns == result.columns
+        assert [row[c] for row in from_rdflib for c in from_rdflib.columns] == [
+            row[c] for row in result for c in result.columns
+        ], name
+    unit = GL + "acoem-2004-ch12"
+    assert unit_labels(known, ["no IRI", unit]) == {unit: names[unit]}
+
 # -- parameters are bound, never pasted --------------------------------------------------
 
 HOSTILE = 'x") } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #'
