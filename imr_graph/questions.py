@@ -254,14 +254,16 @@ def with_labels(target: Target, result: Result, labels: tuple[tuple[str, str], .
     units = sorted({unit for column, _ in labels for row in result.rows if isinstance(unit := row.get(column), str)})
     names = unit_labels(target, units)
     after = dict(labels)
-    named_by = {label: column for column, label in labels}
-    columns = [c for column in result.columns for c in ((column, after[column]) if column in after else (column,))]
-
-    def value(row: Mapping[str, Value], column: str) -> Value:
-        unit = row.get(named_by[column]) if column in named_by else None
-        return names.get(unit) if isinstance(unit, str) else row.get(column)
-
-    rows = tuple({column: value(row, column) for column in columns} for row in result.rows)
+    plan: list[tuple[str, str | None]] = []  # each column of the answer, and the column whose unit it names
+    for column in result.columns:
+        plan.append((column, None))
+        if column in after:
+            plan.append((after[column], column))
+    rows = tuple(
+        {c: row.get(c) if source is None else names.get(row.get(source)) for c, source in plan}  # type: ignore[arg-type]
+        for row in result.rows
+    )
+    columns = [c for c, _ in plan]
     return dataclasses.replace(result, columns=tuple(columns), rows=rows)
 
 

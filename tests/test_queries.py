@@ -444,7 +444,8 @@ def test_a_question_with_no_slice_bound_reads_every_slice(known: ox.Store) -> No
                 r for r in everything if r["role"] == role_iri and r["level"] == level and r["scope"] == "independent"
             ]
             keep = [c for c in bound.columns if c in everything.columns]  # not those comparing rows
-            assert set(bound.columns) - set(keep) == {"shrunk_rate", "difference", "q_value"}
+            # (nor the label: the question fills it after its query, see its "labels:" line)
+            assert set(bound.columns) - set(keep) == {"shrunk_rate", "difference", "q_value", "label"}
             assert sorted(tuple(r[c] for c in keep) for r in picked) == sorted(tuple(r[c] for c in keep) for r in bound)
             assert len(bound) > 0
 
