@@ -745,6 +745,27 @@ def test_records_json_round_trip_is_what_build_reads(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[1].startswith("5,3,2,3,2,0.4,")  # items, upheld, overturned, letters, …
 
 
+def test_a_running_tally_keeps_one_copy_of_each_dimension_pair() -> None:
+    """Cells added from different tallies (different batches, say, each with its own strings)
+    share their equal dimension pairs, and their counts add up as before."""
+
+    def fresh(text: str) -> str:  # an equal string that is another object
+        return "".join(list(text))
+
+    role = f"<{iri.NS}ReviewerRole>"
+    one = stats.Cell(fresh("guideline"), ((fresh("citingRole"), fresh(role)), ("unit", fresh("<a>"))))
+    two = stats.Cell(fresh("guideline"), ((fresh("citingRole"), fresh(role)), ("unit", fresh("<b>"))))
+    assert one.dims[0] is not two.dims[0] and one.dims[0][1] is not two.dims[0][1]
+    total = stats.Tally()
+    for cell in (one, two, one):
+        batch = stats.Tally()
+        batch.add_measures(cell, 2, 1)
+        total.add(batch)
+    first, second = total
+    assert first.dims[0] is second.dims[0] and first.dataset is second.dataset
+    once = list(stats.letter_measures(2, 1).values())
+    assert total == {one: [2 * n for n in once], two: once}
+
 def test_statistics_name_a_unit_the_same_whatever_order_letters_come_in() -> None:
     """Two letters cite one web page (same address) by different titles: every build order, and
     a recount, name it by the lexically first title."""
