@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
+from itertools import combinations, islice
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -456,10 +456,25 @@ def _graph() -> ox.NamedNode:
     return ox.NamedNode(I.STATISTICS_GRAPH)
 
 
+#: Statistics quads :func:`clear` reads at a time, to remove them one by one.
+_REMOVED_AT_ONCE = 100_000
+
+
 def clear(store: ox.Store) -> None:
-    """Remove the statistics (their letters are gone)."""
-    if store.contains_named_graph(_graph()):
-        store.remove_graph(_graph())
+    """Remove the statistics (their letters are gone, or they are about to be counted again).
+
+    Quad by quad, after the mark of complete counts: pyoxigraph removes a whole graph in one
+    transaction, whose cost grows faster than the graph (400 k quads: 15.6 s, against 8.8 s
+    one at a time; the statistics of 100 k letters hold 8.5 M). Cut short, it leaves counts
+    that are marked incomplete, and the next build counts them again."""
+    graph = _graph()
+    if not store.contains_named_graph(graph):
+        return
+    invalidate(store)
+    while chunk := list(islice(store.quads_for_pattern(None, None, None, graph), _REMOVED_AT_ONCE)):
+        for quad in chunk:
+            store.remove(quad)
+    store.remove_graph(graph)  # empty now: its name goes too
 
 
 def invalidate(store: ox.Store) -> None:
@@ -603,9 +618,7 @@ def refresh(store: ox.Store) -> list[str]:
     """Count again from every letter in the store (after a build stopped half way, or for a
     graph read from a file). Returns the letters left out because their graph is not one a
     build writes (an item with no outcome, say); ``imr-graph validate`` says what is wrong."""
-    graph = _graph()
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
+    clear(store)
     total = Tally()
     names: dict[str, Unit] = {}
     skipped: list[str] = []

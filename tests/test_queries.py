@@ -348,6 +348,26 @@ def test_replacing_letters_keeps_the_statistics_exact(tmp_path: Path) -> None:
     assert counts(imr_graph.query(store, "outcomes", raw=True)) == {(): (5, 1)}
 
 
+
+def test_clearing_the_statistics_removes_them_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statistics go quad by quad, a few at a time, and only they: the letters stay, the
+    store says its counts are not current, and counting again gives the same statistics."""
+    store = open_store(tmp_path / "store")
+    build(known_records(), store)
+    graph = ox.NamedNode(iri.STATISTICS_GRAPH)
+    before = snapshot(store)
+    others = {q for q in store if q.graph_name != graph}
+    monkeypatch.setattr(stats, "_REMOVED_AT_ONCE", 7)
+    stats.clear(store)
+    assert not any(True for _ in store.quads_for_pattern(None, None, None, graph))
+    assert not store.contains_named_graph(graph)
+    assert set(store) == others
+    assert not stats.is_current(store)
+    stats.refresh(store)
+    assert snapshot(store) == before
+
 def test_an_interrupted_build_is_recounted_and_a_stale_store_says_so(tmp_path: Path) -> None:
     records = known_records()
     store = open_store(tmp_path / "s")
