@@ -230,16 +230,16 @@ def arrange(result: Result, *, sort: str | None = None, limit: int | None = None
 def _unpacked(variables: list[str], solutions: list[dict[str, Value]]) -> tuple[list[str], list[dict[str, Value]]]:
     """Rows whose ``measures`` literal is spread into the columns the raw twins give (in place:
     the rows are the query's own)."""
-    from imr_graph.stats import MEASURES
+    from imr_graph.stats import unpacked
 
     names = ["items", "upheld", "overturned", "letters", *_SUMS]
     at = variables.index("measures")
     for row in solutions:
         text = row.pop("measures", None)
         if isinstance(text, str):
-            counts = [int(n) for n in text.split()]
-            row.update(zip(MEASURES, counts, strict=True))
-            row["items"] = counts[0] + counts[1]  # upheld and overturned
+            counts = unpacked(text)
+            row.update(counts)
+            row["items"] = counts["upheld"] + counts["overturned"]
     return [*variables[:at], *names, *variables[at + 1 :]], solutions
 
 
